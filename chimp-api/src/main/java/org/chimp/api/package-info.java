@@ -1,0 +1,2 @@
+/** The model interface: tasks (typed APIs), data types, architectures, models and their configs. */
+package org.chimp.api;

@@ -1,0 +1,79 @@
+package org.chimp.api.param;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.chimp.api.error.ClientErrorException;
+
+/**
+ * Validates given values against declared parameters and returns them typed, with defaults filled in. All
+ * problems are collected into one message so a caller can fix a request in one go.
+ */
+public final class Parameters {
+    private Parameters() {
+    }
+
+    /** Validates form-field text (every value a string), as the training API receives arguments. */
+    public static ObjectNode fromText(Collection<ParameterSpec> specs, Map<String, String> given, String what) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        given.forEach(json::put);
+        return validate(specs, json, what);
+    }
+
+    /**
+     * Validates JSON values. Unknown names, missing required ones, values of the wrong type and values out of
+     * bounds are errors; {@code what} names the owner in messages ("plugin 'image-classifier'").
+     */
+    public static ObjectNode validate(Collection<ParameterSpec> specs, JsonNode given, String what) {
+        List<String> problems = new ArrayList<>();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        Set<String> known = new TreeSet<>();
+        for (ParameterSpec spec : specs) {
+            known.add(spec.name());
+            JsonNode raw = given == null ? null : given.get(spec.name());
+            if (raw == null || raw.isNull() || (raw.isTextual() && raw.asText().isEmpty() && spec.type() != ParameterType.STRING)) {
+                if (!spec.optional()) {
+                    problems.add("'" + spec.name() + "' is required (" + spec.type().wireName() + ": " + spec.description() + ")");
+                } else if (spec.defaultValue() != null && !spec.defaultValue().isNull()) {
+                    out.set(spec.name(), spec.defaultValue());
+                }
+                continue;
+            }
+            JsonNode value = spec.type().coerce(raw);
+            if (value == null) {
+                problems.add("'" + spec.name() + "' must be of type " + spec.type().wireName() + ", got " + raw);
+                continue;
+            }
+            if (value.isNumber() && spec.min() != null && value.asDouble() < spec.min()) {
+                problems.add("'" + spec.name() + "' must be at least " + format(spec.min()) + ", got " + value);
+                continue;
+            }
+            if (value.isNumber() && spec.max() != null && value.asDouble() > spec.max()) {
+                problems.add("'" + spec.name() + "' must be at most " + format(spec.max()) + ", got " + value);
+                continue;
+            }
+            out.set(spec.name(), value);
+        }
+        if (given != null) {
+            given.fieldNames().forEachRemaining(name -> {
+                if (!known.contains(name)) {
+                    problems.add("'" + name + "' is not a parameter of " + what + " (known: " + String.join(", ", known) + ")");
+                }
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw ClientErrorException.invalid("Invalid parameters for " + what + ": " + String.join("; ", problems));
+        }
+        return out;
+    }
+
+    private static String format(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

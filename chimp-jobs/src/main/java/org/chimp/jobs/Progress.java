@@ -1,0 +1,8 @@
+package org.chimp.jobs;
+
+/** How far a running job is: a fraction in [0, 1] and what it is doing. */
+public record Progress(double fraction, String message) {
+    public Progress {
+        fraction = Math.max(0, Math.min(1, fraction));
+    }
+}

@@ -1,0 +1,2 @@
+/** Blobs, content-addressed artifacts and immutable, versioned datasets. */
+package org.chimp.store;
