@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * What to run: the queue it travels on, the handler type, the payload, and delivery options.
  *
+ * @param priority       0 (default) to 9 (most urgent); the range every broker can honour (RabbitMQ priorities)
+ * @param maxAttempts    how often a failing job is tried in all, 1 to 100
  * @param idempotencyKey submitting twice with the same key returns the first job (null: always a new job)
  */
 public record JobRequest(String queue, String type, JsonNode payload, int priority, int maxAttempts,
@@ -12,5 +14,20 @@ public record JobRequest(String queue, String type, JsonNode payload, int priori
     /** Priority 0, 3 attempts, no idempotency key. */
     public static JobRequest of(String queue, String type, JsonNode payload) {
         return new JobRequest(queue, type, payload, 0, 3, null);
+    }
+
+    /** This request with another priority. */
+    public JobRequest withPriority(int priority) {
+        return new JobRequest(queue, type, payload, priority, maxAttempts, idempotencyKey);
+    }
+
+    /** This request with another number of attempts. */
+    public JobRequest withMaxAttempts(int maxAttempts) {
+        return new JobRequest(queue, type, payload, priority, maxAttempts, idempotencyKey);
+    }
+
+    /** This request with an idempotency key. */
+    public JobRequest withIdempotencyKey(String idempotencyKey) {
+        return new JobRequest(queue, type, payload, priority, maxAttempts, idempotencyKey);
     }
 }

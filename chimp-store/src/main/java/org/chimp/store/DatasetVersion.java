@@ -1,7 +1,9 @@
 package org.chimp.store;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One immutable version of a dataset. Uploading under an existing name makes a new version; nothing is ever
@@ -12,6 +14,13 @@ import java.util.Map;
  */
 public record DatasetVersion(String name, int version, String contentHash, long fileCount, long sizeBytes,
                              Map<String, Map<String, Integer>> splits, Instant createdAt) {
+    public DatasetVersion {
+        // A sorted, unmodifiable deep copy: versions are values and print the same way every time.
+        Map<String, Map<String, Integer>> copy = new TreeMap<>();
+        splits.forEach((split, labels) -> copy.put(split, Collections.unmodifiableMap(new TreeMap<>(labels))));
+        splits = Collections.unmodifiableMap(copy);
+    }
+
     /** The reference that names exactly this version: {@code name@version}. */
     public String ref() {
         return name + "@" + version;

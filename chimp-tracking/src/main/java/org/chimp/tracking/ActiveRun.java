@@ -1,51 +1,66 @@
 package org.chimp.tracking;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** A handle on one run, for the code that produces it (a training plugin): log, then end it. */
 public final class ActiveRun {
-    ActiveRun() {
-        throw new UnsupportedOperationException("not yet");
+    private final TrackingStore store;
+    private final RunInfo info;
+
+    ActiveRun(TrackingStore store, RunInfo info) {
+        this.store = store;
+        this.info = info;
     }
 
     /** The run id (32 hex digits, as MLflow's). */
     public String id() {
-        throw new UnsupportedOperationException("not yet");
+        return info.runId();
     }
 
     /** The experiment id. */
     public String experimentId() {
-        throw new UnsupportedOperationException("not yet");
+        return info.experimentId();
+    }
+
+    /** The run's artifact root, {@code mlflow-artifacts:/<experiment>/<run>/artifacts}. */
+    public String artifactUri() {
+        return info.artifactUri();
     }
 
     /** Logs a parameter; parameters are immutable, logging another value for a key is a 400. */
     public void logParam(String key, String value) {
-        throw new UnsupportedOperationException("not yet");
+        store.logParam(id(), key, value);
     }
 
     /** Logs several parameters at once, atomically. */
     public void logParams(Map<String, String> params) {
-        throw new UnsupportedOperationException("not yet");
+        store.logBatch(id(), List.of(), params, Map.of());
     }
 
     /** Appends a metric value at a step, timestamped now. */
     public void logMetric(String key, double value, long step) {
-        throw new UnsupportedOperationException("not yet");
+        store.logMetric(id(), new Metric(key, value, System.currentTimeMillis(), step));
     }
 
     /** Sets a tag. */
     public void setTag(String key, String value) {
-        throw new UnsupportedOperationException("not yet");
+        store.setTag(id(), key, value);
     }
 
     /** Stores a file as a run artifact at {@code artifactPath}. */
     public void logArtifact(String artifactPath, Path file) {
-        throw new UnsupportedOperationException("not yet");
+        store.logArtifact(id(), artifactPath, file);
+    }
+
+    /** Stores bytes as a run artifact at {@code artifactPath}. */
+    public void logArtifact(String artifactPath, byte[] content) {
+        store.logArtifact(id(), artifactPath, content);
     }
 
     /** Ends the run as FINISHED (success true) or FAILED. */
     public void end(boolean success) {
-        throw new UnsupportedOperationException("not yet");
+        store.updateRun(id(), success ? RunStatus.FINISHED : RunStatus.FAILED, System.currentTimeMillis(), null);
     }
 }

@@ -1,0 +1,296 @@
+package org.chimp.jobs.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.chimp.db.DataAccessException;
+import org.chimp.db.Database;
+import org.chimp.db.Jdbc;
+import org.chimp.jobs.broker.Broker;
+import org.chimp.jobs.broker.Delivery;
+
+/**
+ * A durable broker in the database CHIMP already uses: one row per message in {@code jobs_broker_messages}.
+ * Receiving claims a row with a compare-and-set update (only one receiver can move its receipt), so it is safe
+ * across threads and across processes sharing a PostgreSQL database, and survives a process kill: a message
+ * whose receiver died becomes visible again after the visibility timeout.
+ * <p>
+ * Times come from this process's clock, so processes sharing a database need synchronized clocks (NTP); a skew
+ * well below the visibility timeout is harmless.
+ */
+public final class EmbeddedBroker implements Broker {
+    /** The visibility timeout when none is given. */
+    public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
+    /** Waiting receivers look at the table this often, to notice other processes' publishes and timeouts. */
+    private static final long RECHECK_MILLIS = 200;
+    /** Candidates read per claim round: enough that concurrent receivers rarely fight over the same row. */
+    private static final int CANDIDATES = 8;
+
+    private final DataSource ds;
+    private final Duration visibilityTimeout;
+    private final Object signal = new Object();
+    private long wakeups; // guarded by signal
+    private volatile boolean closed;
+
+    /** A broker with the default visibility timeout of 30 s. */
+    public EmbeddedBroker(DataSource ds) {
+        this(ds, DEFAULT_VISIBILITY_TIMEOUT);
+    }
+
+    /** A broker whose received messages come back after {@code visibilityTimeout} unless extended or acked. */
+    public EmbeddedBroker(DataSource ds, Duration visibilityTimeout) {
+        if (visibilityTimeout.isNegative() || visibilityTimeout.isZero()) {
+            throw new IllegalArgumentException("The visibility timeout must be positive, got " + visibilityTimeout);
+        }
+        this.ds = ds;
+        this.visibilityTimeout = visibilityTimeout;
+        Database.migrate(ds, "jobs_broker");
+    }
+
+    /** Publishing a job that already has a message is a no-op, so a republish can never duplicate it. */
+    @Override
+    public void publish(String queue, String jobId, int priority) {
+        ensureOpen();
+        try {
+            Jdbc.withConnection(ds, c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs_broker_messages "
+                        + "(id, queue, job_id, priority, visible_at, delivery_count, receipt) VALUES (?, ?, ?, ?, ?, 0, NULL)")) {
+                    ps.setString(1, UUID.randomUUID().toString());
+                    ps.setString(2, queue);
+                    ps.setString(3, jobId);
+                    ps.setInt(4, priority);
+                    setTime(ps, 5, now());
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (DataAccessException e) {
+            if (!e.isUniqueViolation()) {
+                throw e;
+            }
+        }
+        wake();
+    }
+
+    @Override
+    public Optional<Delivery> receive(List<String> queues, Duration wait) {
+        if (queues.isEmpty()) {
+            throw new IllegalArgumentException("Receive needs at least one queue");
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!closed) {
+            long seen;
+            synchronized (signal) {
+                seen = wakeups;
+            }
+            Optional<Delivery> d = claim(queues);
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+            if (d.isPresent() || remainingMillis <= 0) {
+                return d;
+            }
+            synchronized (signal) {
+                try {
+                    // A publish in this process since the claim attempt wakes us at once; otherwise re-check.
+                    if (wakeups == seen && !closed) {
+                        signal.wait(Math.min(RECHECK_MILLIS, remainingMillis));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void ack(Delivery delivery) {
+        update("DELETE FROM jobs_broker_messages WHERE job_id = ? AND receipt = ?", delivery);
+    }
+
+    @Override
+    public void release(Delivery delivery, Duration delay) {
+        setVisibility(delivery, delay, true);
+        if (delay.isZero() || delay.isNegative()) {
+            wake();
+        }
+    }
+
+    @Override
+    public void extend(Delivery delivery, Duration visibility) {
+        setVisibility(delivery, visibility, false);
+    }
+
+    @Override
+    public Duration visibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    @Override
+    public boolean remove(String queue, String jobId) {
+        ensureOpen();
+        return Jdbc.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs_broker_messages WHERE job_id = ? AND queue = ?")) {
+                ps.setString(1, jobId);
+                ps.setString(2, queue);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Set<String>> missing(Collection<String> jobIds) {
+        ensureOpen();
+        List<String> ids = List.copyOf(new HashSet<>(jobIds));
+        Set<String> missing = new HashSet<>(ids);
+        if (ids.isEmpty()) {
+            return Optional.of(missing);
+        }
+        Jdbc.withConnection(ds, c -> {
+            String sql = "SELECT job_id FROM jobs_broker_messages WHERE job_id IN (" + placeholders(ids.size()) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < ids.size(); i++) {
+                    ps.setString(i + 1, ids.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        missing.remove(rs.getString(1));
+                    }
+                }
+            }
+            return null;
+        });
+        return Optional.of(missing);
+    }
+
+    /** Stops waiting receivers; the messages stay in the database for the next broker on it. */
+    @Override
+    public void close() {
+        closed = true;
+        wake();
+    }
+
+    private Optional<Delivery> claim(List<String> queues) {
+        ensureOpen();
+        return Jdbc.withConnection(ds, c -> {
+            while (true) {
+                Instant now = now();
+                List<Candidate> candidates = candidates(c, queues, now);
+                if (candidates.isEmpty()) {
+                    return Optional.empty();
+                }
+                for (Candidate m : candidates) {
+                    String receipt = UUID.randomUUID().toString();
+                    if (take(c, m, receipt, now)) {
+                        return Optional.of(new Delivery(m.queue, m.jobId, receipt, m.deliveryCount + 1));
+                    }
+                }
+                // Every candidate was taken by a concurrent receiver: read again rather than wait.
+            }
+        });
+    }
+
+    private static List<Candidate> candidates(Connection c, List<String> queues, Instant now) throws SQLException {
+        String sql = "SELECT id, queue, job_id, delivery_count, receipt FROM jobs_broker_messages WHERE queue IN ("
+                + placeholders(queues.size()) + ") AND visible_at <= ? ORDER BY priority DESC, visible_at, id LIMIT " + CANDIDATES;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (String q : queues) {
+                ps.setString(i++, q);
+            }
+            setTime(ps, i, now);
+            List<Candidate> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The compare-and-set: succeeds only if nobody changed the row since we read it (same receipt) and it is
+     * still visible. Both databases re-check the WHERE clause after waiting for a concurrent writer's lock, so
+     * exactly one receiver wins.
+     */
+    private boolean take(Connection c, Candidate m, String receipt, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs_broker_messages SET receipt = ?, visible_at = ?, "
+                + "delivery_count = delivery_count + 1 WHERE id = ? AND receipt IS NOT DISTINCT FROM ? AND visible_at <= ?")) {
+            ps.setString(1, receipt);
+            setTime(ps, 2, now.plus(visibilityTimeout));
+            ps.setString(3, m.id);
+            ps.setString(4, m.receipt);
+            setTime(ps, 5, now);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Moves a held message's visibility; a release also lets go of the receipt so the next receive can take it. */
+    private void setVisibility(Delivery delivery, Duration fromNow, boolean letGo) {
+        ensureOpen();
+        Jdbc.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs_broker_messages SET visible_at = ?"
+                    + (letGo ? ", receipt = NULL" : "") + " WHERE job_id = ? AND receipt = ?")) {
+                setTime(ps, 1, now().plus(fromNow.isNegative() ? Duration.ZERO : fromNow));
+                ps.setString(2, delivery.jobId());
+                ps.setString(3, delivery.receipt());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private void update(String sql, Delivery delivery) {
+        ensureOpen();
+        Jdbc.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, delivery.jobId());
+                ps.setString(2, delivery.receipt());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            wakeups++;
+            signal.notifyAll();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The embedded broker is closed");
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
+        ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC), Types.TIMESTAMP);
+    }
+
+    private record Candidate(String id, String queue, String jobId, int deliveryCount, String receipt) {
+    }
+}

@@ -1,0 +1,2 @@
+/** The job endpoints: list, inspect and cancel jobs. */
+package org.chimp.jobs.http;

@@ -1,0 +1,74 @@
+package org.chimp.jobs;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.chimp.db.Jdbc;
+import org.chimp.db.TestDatabases;
+import org.chimp.jobs.embedded.EmbeddedBroker;
+
+/** A database, an embedded broker with a short visibility timeout, a job service, and the workers a test starts. */
+final class Fixture implements AutoCloseable {
+    static final Duration VISIBILITY = Duration.ofMillis(300);
+    static final Backoff FAST = new Backoff(Duration.ofMillis(10), Duration.ofMillis(50));
+
+    final HikariDataSource ds;
+    EmbeddedBroker broker;
+    JobService jobs;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    Fixture(TestDatabases.Kind kind) {
+        ds = kind.open();
+        reopen();
+    }
+
+    /** New broker and service objects on the same database, as after a process restart. */
+    void reopen() {
+        broker = new EmbeddedBroker(ds, VISIBILITY);
+        jobs = new JobService(ds, broker);
+        closeables.add(broker);
+    }
+
+    Worker worker(Map<String, JobHandler> handlers, Duration grace) {
+        Worker w = new Worker(jobs, broker, handlers, List.of("q"), 2, grace, FAST);
+        closeables.add(0, w);
+        w.start();
+        return w;
+    }
+
+    /** Makes a job look untouched for long, so that the recovery sweep considers it. */
+    void age(String id) {
+        Jdbc.withConnection(ds, c -> c.createStatement().executeUpdate(
+                "UPDATE jobs_jobs SET updated_at = TIMESTAMP '2000-01-01 00:00:00' WHERE id = '" + id + "'"));
+    }
+
+    Job awaitState(String id, JobState state) {
+        await(() -> jobs.get(id).state() == state, "job " + id + " to be " + state);
+        return jobs.get(id);
+    }
+
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        ds.close();
+    }
+}

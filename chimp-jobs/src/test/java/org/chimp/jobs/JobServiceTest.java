@@ -1,0 +1,157 @@
+package org.chimp.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.db.TestDatabases;
+import org.chimp.jobs.broker.Broker;
+import org.chimp.jobs.broker.Delivery;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JobServiceTest {
+    private static final ObjectNode PAYLOAD = JsonNodeFactory.instance.objectNode().put("x", 1);
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void submitRecordsAQueuedJobAndPublishesIt(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            Job job = f.jobs.submit(JobRequest.of("q", "echo", PAYLOAD).withPriority(4));
+            Job stored = f.jobs.get(job.id());
+            assertThat(stored.state()).isEqualTo(JobState.QUEUED);
+            assertThat(stored.payload()).isEqualTo(PAYLOAD);
+            assertThat(stored.priority()).isEqualTo(4);
+            assertThat(stored.maxAttempts()).isEqualTo(3);
+            assertThat(stored.createdAt()).isEqualTo(job.createdAt());
+            assertThat(f.broker.receive(List.of("q"), Duration.ofSeconds(5))).map(Delivery::jobId).contains(job.id());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void invalidRequestsAre400sAndRecordNothing(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            for (JobRequest bad : List.of(JobRequest.of("bad queue!", "t", PAYLOAD), JobRequest.of("q", " ", PAYLOAD),
+                    JobRequest.of("q", "t", PAYLOAD).withPriority(10), JobRequest.of("q", "t", PAYLOAD).withMaxAttempts(0),
+                    JobRequest.of("q", "t", PAYLOAD).withIdempotencyKey(""))) {
+                assertThatThrownBy(() -> f.jobs.submit(bad)).isInstanceOfSatisfying(ClientErrorException.class,
+                        e -> assertThat(e.status()).isEqualTo(400));
+            }
+            assertThat(f.jobs.count(null, null)).isZero();
+            assertThatThrownBy(() -> f.jobs.get("nope")).isInstanceOfSatisfying(ClientErrorException.class, e -> {
+                assertThat(e.status()).isEqualTo(404);
+                assertThat(e.getMessage()).isEqualTo("no job nope");
+            });
+            assertThatThrownBy(() -> f.jobs.list(null, null, 0, 0)).isInstanceOf(ClientErrorException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void anIdempotencyKeyReturnsTheFirstJobWithoutPublishingAgain(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            Job first = f.jobs.submit(JobRequest.of("q", "echo", PAYLOAD).withIdempotencyKey("chain-1-7"));
+            Job second = f.jobs.submit(JobRequest.of("q", "echo", PAYLOAD).withIdempotencyKey("chain-1-7"));
+            Job other = f.jobs.submit(JobRequest.of("q", "echo", PAYLOAD).withIdempotencyKey("chain-1-8"));
+            assertThat(second.id()).isEqualTo(first.id());
+            assertThat(other.id()).isNotEqualTo(first.id());
+            assertThat(f.jobs.count(null, "q")).isEqualTo(2);
+            Delivery a = f.broker.receive(List.of("q"), Duration.ofSeconds(5)).orElseThrow();
+            Delivery b = f.broker.receive(List.of("q"), Duration.ofSeconds(5)).orElseThrow();
+            assertThat(Set.of(a.jobId(), b.jobId())).containsExactlyInAnyOrder(first.id(), other.id());
+            assertThat(f.broker.receive(List.of("q"), Duration.ofMillis(50))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void listFiltersByStateAndQueueNewestFirstInPages(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            Job a = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD));
+            Job b = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD));
+            Job c = f.jobs.submit(JobRequest.of("other", "t", PAYLOAD));
+            f.jobs.cancel(b.id());
+            assertThat(f.jobs.list(null, null, 0, 10)).extracting(Job::id).containsExactly(c.id(), b.id(), a.id());
+            assertThat(f.jobs.list(null, null, 1, 1)).extracting(Job::id).containsExactly(b.id());
+            assertThat(f.jobs.list(JobState.QUEUED, "q", 0, 10)).extracting(Job::id).containsExactly(a.id());
+            assertThat(f.jobs.list(JobState.CANCELLED, null, 0, 10)).extracting(Job::id).containsExactly(b.id());
+            assertThat(f.jobs.count(JobState.QUEUED, null)).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void cancellingAQueuedJobEndsItAndDropsItsMessageAndAFinalOneIsA409(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            Job job = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD));
+            Job cancelled = f.jobs.cancel(job.id());
+            assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+            assertThat(cancelled.finishedAt()).isNotNull();
+            assertThat(f.broker.missing(List.of(job.id())).orElseThrow()).containsExactly(job.id());
+            assertThatThrownBy(() -> f.jobs.cancel(job.id())).isInstanceOfSatisfying(ClientErrorException.class,
+                    e -> assertThat(e.status()).isEqualTo(409));
+            assertThatThrownBy(() -> f.jobs.progress(job.id(), 0.5, "x")).isInstanceOfSatisfying(ClientErrorException.class,
+                    e -> assertThat(e.status()).isEqualTo(409));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aJobWhosePublishFailedIsRepublishedByTheRecoverySweep(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            JobService failing = new JobService(f.ds, new FailingPublish(f.broker));
+            Job job = failing.submit(JobRequest.of("q", "t", PAYLOAD));
+            assertThat(f.jobs.get(job.id()).state()).isEqualTo(JobState.QUEUED);
+            assertThat(f.broker.receive(List.of("q"), Duration.ofMillis(50))).isEmpty();
+            assertThat(f.jobs.recover()).isZero(); // too fresh: a submit may be about to publish it
+            f.age(job.id());
+            assertThat(f.jobs.recover()).isEqualTo(1);
+            assertThat(f.jobs.recover()).isZero();
+            assertThat(f.broker.receive(List.of("q"), Duration.ofSeconds(5))).map(Delivery::jobId).contains(job.id());
+        }
+    }
+
+    /** A broker whose publish always fails, as if the process died between recording and publishing. */
+    private record FailingPublish(Broker delegate) implements Broker {
+        @Override
+        public void publish(String queue, String jobId, int priority) {
+            throw new IllegalStateException("broker down");
+        }
+
+        @Override
+        public Optional<Delivery> receive(List<String> queues, Duration wait) {
+            return delegate.receive(queues, wait);
+        }
+
+        @Override
+        public void ack(Delivery delivery) {
+            delegate.ack(delivery);
+        }
+
+        @Override
+        public void release(Delivery delivery, Duration delay) {
+            delegate.release(delivery, delay);
+        }
+
+        @Override
+        public void extend(Delivery delivery, Duration visibility) {
+            delegate.extend(delivery, visibility);
+        }
+
+        @Override
+        public Duration visibilityTimeout() {
+            return delegate.visibilityTimeout();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package org.chimp.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.db.TestDatabases;
+import org.chimp.jobs.broker.Delivery;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class WorkerTest {
+    private static final ObjectNode PAYLOAD = JsonNodeFactory.instance.objectNode().put("n", 21);
+    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final JobHandler DOUBLE = ctx -> JsonNodeFactory.instance.objectNode()
+            .put("doubled", ctx.job().payload().get("n").asInt() * 2);
+
+    private static Map<String, JobHandler> handlers(JobHandler h) {
+        return Map.of("t", h);
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void runsAJobToSuccessAndStoresItsResult(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            f.worker(handlers(DOUBLE), GRACE);
+            Job job = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id(), JobState.SUCCEEDED);
+            assertThat(job.result().get("doubled").asInt()).isEqualTo(42);
+            assertThat(job.attempts()).isEqualTo(1);
+            assertThat(job.error()).isNull();
+            assertThat(job.startedAt()).isNotNull();
+            assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
+            Fixture.await(() -> f.broker.missing(List.of(job.id())).orElseThrow().contains(job.id()), "the ack");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void progressIsVisibleWhileTheJobRuns(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            CountDownLatch finish = new CountDownLatch(1);
+            f.worker(handlers(ctx -> {
+                ctx.progress(0.5, "half way");
+                assertThat(finish.await(20, TimeUnit.SECONDS)).isTrue();
+                return null;
+            }), GRACE);
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            Fixture.await(() -> f.jobs.get(id).progress() != null, "progress");
+            Job running = f.jobs.get(id);
+            assertThat(running.state()).isEqualTo(JobState.RUNNING);
+            assertThat(running.progress()).isEqualTo(new Progress(0.5, "half way"));
+            finish.countDown();
+            assertThat(f.awaitState(id, JobState.SUCCEEDED).progress().fraction()).isEqualTo(0.5);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aHandlerFailingTwiceIsRetriedUntilItSucceeds(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            AtomicInteger calls = new AtomicInteger();
+            f.worker(handlers(ctx -> {
+                if (calls.incrementAndGet() < 3) {
+                    throw new IllegalStateException("flaky " + calls.get());
+                }
+                return DOUBLE.handle(ctx);
+            }), GRACE);
+            Job job = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id(), JobState.SUCCEEDED);
+            assertThat(job.attempts()).isEqualTo(3);
+            assertThat(calls.get()).isEqualTo(3);
+            assertThat(job.result().get("doubled").asInt()).isEqualTo(42);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aHandlerAlwaysFailingFailsTheJobAfterMaxAttemptsWithTheLastError(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            AtomicInteger calls = new AtomicInteger();
+            f.worker(handlers(ctx -> {
+                throw new IllegalStateException("boom " + calls.incrementAndGet());
+            }), GRACE);
+            Job job = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", PAYLOAD).withMaxAttempts(4)).id(), JobState.FAILED);
+            assertThat(job.attempts()).isEqualTo(4);
+            assertThat(job.error()).isEqualTo("failed after 4 attempts: boom 4");
+            assertThat(calls.get()).isEqualTo(4);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aClientErrorFailsTheJobAtOnce(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            AtomicInteger calls = new AtomicInteger();
+            f.worker(handlers(ctx -> {
+                calls.incrementAndGet();
+                throw ClientErrorException.invalid("n must be even");
+            }), GRACE);
+            Job job = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id(), JobState.FAILED);
+            assertThat(job.attempts()).isEqualTo(1);
+            assertThat(job.error()).isEqualTo("n must be even");
+            assertThat(calls.get()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aJobOfAnUnknownTypeFailsWithAMessageNamingTheKnownOnes(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            f.worker(handlers(DOUBLE), GRACE);
+            Job job = f.awaitState(f.jobs.submit(JobRequest.of("q", "mystery", PAYLOAD)).id(), JobState.FAILED);
+            assertThat(job.error()).contains("'mystery'", "[t]");
+            assertThat(job.attempts()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aRunningJobIsCancelledCooperatively(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            CountDownLatch started = new CountDownLatch(1);
+            f.worker(handlers(ctx -> {
+                started.countDown();
+                while (!ctx.cancelled()) {
+                    Thread.sleep(10);
+                }
+                return JsonNodeFactory.instance.objectNode().put("stopped", true);
+            }), GRACE);
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.jobs.cancel(id).state()).isEqualTo(JobState.RUNNING);
+            Job job = f.awaitState(id, JobState.CANCELLED);
+            assertThat(job.result().get("stopped").asBoolean()).isTrue();
+            assertThat(job.attempts()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aDeliveryNeverAckedIsDeliveredAgainAndTheJobRunsExactlyOnce(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            Delivery dead = f.broker.receive(List.of("q"), Duration.ofSeconds(5)).orElseThrow(); // its receiver dies
+            AtomicInteger calls = new AtomicInteger();
+            f.worker(handlers(ctx -> {
+                calls.incrementAndGet();
+                return DOUBLE.handle(ctx);
+            }), GRACE);
+            Job job = f.awaitState(id, JobState.SUCCEEDED);
+            f.broker.ack(dead); // a late ack with the stale receipt changes nothing
+            assertThat(calls.get()).isEqualTo(1);
+            assertThat(job.attempts()).isEqualTo(1);
+            assertThat(f.jobs.get(id).state()).isEqualTo(JobState.SUCCEEDED);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aJobWhoseWorkerDiedMidRunRunsAgainAsTheNextAttempt(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            f.broker.receive(List.of("q"), Duration.ofSeconds(5)).orElseThrow();
+            assertThat(f.jobs.store().start(id, JobState.QUEUED, 0)).isTrue(); // marked running, then the worker died
+            f.worker(handlers(DOUBLE), GRACE);
+            Job job = f.awaitState(id, JobState.SUCCEEDED);
+            assertThat(job.attempts()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aJobWhoseWorkerDiedOnItsLastAttemptFails(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD).withMaxAttempts(1)).id();
+            f.broker.receive(List.of("q"), Duration.ofSeconds(5)).orElseThrow();
+            assertThat(f.jobs.store().start(id, JobState.QUEUED, 0)).isTrue();
+            AtomicInteger calls = new AtomicInteger();
+            f.worker(handlers(ctx -> {
+                calls.incrementAndGet();
+                return null;
+            }), GRACE);
+            Job job = f.awaitState(id, JobState.FAILED);
+            assertThat(job.error()).isEqualTo("worker died; attempts exhausted");
+            assertThat(calls.get()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aWorkerClosedMidJobGivesItBackToAnotherWorker(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            CountDownLatch started = new CountDownLatch(1);
+            Worker first = f.worker(handlers(ctx -> {
+                started.countDown();
+                new CountDownLatch(1).await(); // until interrupted
+                return null;
+            }), Duration.ZERO);
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+            first.close();
+            Job givenBack = f.jobs.get(id);
+            assertThat(givenBack.state()).isEqualTo(JobState.QUEUED);
+            assertThat(givenBack.attempts()).isZero();
+            f.worker(handlers(DOUBLE), GRACE);
+            Job job = f.awaitState(id, JobState.SUCCEEDED);
+            assertThat(job.attempts()).isEqualTo(1);
+            assertThat(job.result().get("doubled").asInt()).isEqualTo(42);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aJobSurvivesRestartingTheBrokerAndWorkerObjects(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Worker first = f.worker(handlers(ctx -> {
+                started.countDown();
+                while (!ctx.cancelled()) { // a cooperative handler: told to stop when its worker closes
+                    LockSupport.parkNanos(1_000_000);
+                }
+                stopped.countDown();
+                return null;
+            }), Duration.ZERO);
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+            first.close();
+            assertThat(stopped.await(20, TimeUnit.SECONDS)).isTrue();
+            f.broker.close();
+            f.reopen();
+            f.worker(handlers(DOUBLE), GRACE);
+            assertThat(f.awaitState(id, JobState.SUCCEEDED).result().get("doubled").asInt()).isEqualTo(42);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aStartingWorkerPublishesJobsWhosePublishWasLost(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            f.broker.remove("q", id); // as if the process died between recording and publishing
+            f.age(id);
+            f.worker(handlers(DOUBLE), GRACE);
+            assertThat(f.awaitState(id, JobState.SUCCEEDED).attempts()).isEqualTo(1);
+        }
+    }
+}

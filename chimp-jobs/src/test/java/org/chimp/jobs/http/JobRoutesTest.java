@@ -1,0 +1,107 @@
+package org.chimp.jobs.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import org.chimp.db.TestDatabases;
+import org.chimp.http.HttpErrors;
+import org.chimp.http.Json;
+import org.chimp.jobs.Job;
+import org.chimp.jobs.JobRequest;
+import org.chimp.jobs.JobService;
+import org.chimp.jobs.embedded.EmbeddedBroker;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JobRoutesTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private record Reply(int status, JsonNode body) {
+    }
+
+    private Reply call(Javalin app, String method, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), Json.MAPPER.readTree(r.body()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void listsInspectsAndCancelsJobs(TestDatabases.Kind kind) throws Exception {
+        try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, Duration.ofSeconds(30))) {
+            JobService jobs = new JobService(ds, broker);
+            Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
+            HttpErrors.install(app);
+            new JobRoutes(jobs).addTo(app);
+            app.start(0);
+            try {
+                Job a = jobs.submit(JobRequest.of("training", "fit", JsonNodeFactory.instance.objectNode().put("epochs", 2)));
+                Job b = jobs.submit(JobRequest.of("inference", "run", JsonNodeFactory.instance.objectNode()));
+
+                Reply one = call(app, "GET", "/jobs/" + a.id());
+                assertThat(one.status()).isEqualTo(200);
+                JsonNode j = one.body();
+                assertThat(j.get("id").asText()).isEqualTo(a.id());
+                assertThat(j.get("queue").asText()).isEqualTo("training");
+                assertThat(j.get("state").asText()).isEqualTo("queued");
+                assertThat(j.get("max_attempts").asInt()).isEqualTo(3);
+                assertThat(j.get("payload").get("epochs").asInt()).isEqualTo(2);
+                assertThat(j.get("progress").isNull()).isTrue();
+                assertThat(j.get("started_at").isNull()).isTrue();
+                assertThat(Instant.parse(j.get("created_at").asText())).isEqualTo(a.createdAt());
+
+                Reply page = call(app, "GET", "/jobs?queue=inference&state=QUEUED&limit=10");
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.body().get("total").asLong()).isEqualTo(1);
+                assertThat(page.body().get("jobs")).hasSize(1);
+                assertThat(page.body().get("jobs").get(0).get("id").asText()).isEqualTo(b.id());
+                assertThat(call(app, "GET", "/jobs?offset=1&limit=1").body().get("jobs").get(0).get("id").asText())
+                        .isEqualTo(a.id());
+
+                Reply cancelled = call(app, "POST", "/jobs/" + a.id() + "/cancel");
+                assertThat(cancelled.status()).isEqualTo(200);
+                assertThat(cancelled.body().get("state").asText()).isEqualTo("cancelled");
+                assertThat(cancelled.body().get("finished_at").isNull()).isFalse();
+                Reply again = call(app, "POST", "/jobs/" + a.id() + "/cancel");
+                assertThat(again.status()).isEqualTo(409);
+                assertThat(again.body().get("message").asText()).contains("already cancelled");
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void badRequestsAre4xxWithMessages(TestDatabases.Kind kind) throws Exception {
+        try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds)) {
+            Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
+            HttpErrors.install(app);
+            new JobRoutes(new JobService(ds, broker)).addTo(app);
+            app.start(0);
+            try {
+                Reply badState = call(app, "GET", "/jobs?state=done");
+                assertThat(badState.status()).isEqualTo(400);
+                assertThat(badState.body().get("message").asText())
+                        .contains("'done'", "queued, running, succeeded, failed, cancelled");
+                assertThat(call(app, "GET", "/jobs?limit=0").status()).isEqualTo(400);
+                Reply missing = call(app, "GET", "/jobs/nope");
+                assertThat(missing.status()).isEqualTo(404);
+                assertThat(missing.body().get("message").asText()).isEqualTo("no job nope");
+                assertThat(call(app, "POST", "/jobs/nope/cancel").status()).isEqualTo(404);
+            } finally {
+                app.stop();
+            }
+        }
+    }
+}

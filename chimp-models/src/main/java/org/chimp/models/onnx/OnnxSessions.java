@@ -1,0 +1,48 @@
+package org.chimp.models.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import org.chimp.api.error.ClientErrorException;
+
+/** The one ONNX Runtime environment of the JVM and the session options CHIMP opens models with. */
+final class OnnxSessions {
+    /** System property with ONNX Runtime's intra-op thread count per session. */
+    static final String THREADS_PROPERTY = "chimp.onnx.intraOpThreads";
+
+    private OnnxSessions() {
+    }
+
+    static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** Opens a model file; a file ONNX Runtime cannot read is the config's fault, so a 400. */
+    static OrtSession open(Path file) {
+        try (OrtSession.SessionOptions options = options()) {
+            return environment().createSession(file.toString(), options);
+        } catch (OrtException e) {
+            throw ClientErrorException.invalid("The 'weights' artifact is not a model ONNX Runtime can load: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One intra-op thread by default: a serving process runs many requests at once, so on a 2-core server the
+     * requests themselves already keep both cores busy, and a per-session pool would only make threads compete
+     * (and spin) while adding hand-off cost to small classifiers that take well under a millisecond. Big models on
+     * big machines raise it with {@code -Dchimp.onnx.intraOpThreads=N}.
+     */
+    static OrtSession.SessionOptions options() throws OrtException {
+        int threads = Integer.getInteger(THREADS_PROPERTY, 1);
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(Math.max(1, threads));
+        options.setInterOpNumThreads(1);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (threads > 1) {
+            // Idle pool threads would otherwise busy-wait and steal CPU from concurrent requests.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+        return options;
+    }
+}

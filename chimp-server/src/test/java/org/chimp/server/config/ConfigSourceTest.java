@@ -1,0 +1,94 @@
+package org.chimp.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.chimp.server.ChimpCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+class ConfigSourceTest {
+    @TempDir
+    Path dir;
+
+    @Command(name = "probe")
+    static final class Probe implements Runnable {
+        @Mixin
+        NodeOptions options;
+
+        @Override
+        public void run() {
+        }
+    }
+
+    private NodeOptions parse(Map<String, String> env, String... args) {
+        Probe probe = new Probe();
+        CommandLine cl = new CommandLine(probe);
+        cl.setDefaultValueProvider(ConfigSource.load(args, env));
+        cl.parseArgs(args);
+        return probe.options;
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentBeatsYamlBeatsDefault() throws Exception {
+        Path yaml = dir.resolve("c.yaml");
+        Files.writeString(yaml, "port: 7000\ndata-dir: /from/yaml\nbroker: embedded\ndb: jdbc:h2:mem:yaml\n");
+        NodeOptions o = parse(Map.of("CHIMP_DATA_DIR", "/from/env", "CHIMP_DB_URL", "jdbc:h2:mem:env"),
+                "--config", yaml.toString(), "--port", "8000");
+        assertThat(o.port).isEqualTo(8000);
+        assertThat(o.dataDir).isEqualTo(Path.of("/from/env"));
+        assertThat(o.db).isEqualTo("jdbc:h2:mem:env");
+        assertThat(o.broker).isEqualTo("embedded");
+
+        NodeOptions fromYaml = parse(Map.of(), "--config=" + yaml);
+        assertThat(fromYaml.port).isEqualTo(7000);
+        assertThat(fromYaml.dataDir).isEqualTo(Path.of("/from/yaml"));
+
+        NodeOptions defaults = parse(Map.of());
+        assertThat(defaults.port).isEqualTo(5252);
+        assertThat(defaults.dataDir).isEqualTo(Path.of("chimp-data"));
+        assertThat(defaults.db).isNull();
+    }
+
+    @Test
+    void environmentNamesFollowTheDesign() {
+        assertThat(ConfigSource.envName("db")).isEqualTo("CHIMP_DB_URL");
+        assertThat(ConfigSource.envName("broker")).isEqualTo("CHIMP_BROKER_URL");
+        assertThat(ConfigSource.envName("store")).isEqualTo("CHIMP_STORE_URL");
+        assertThat(ConfigSource.envName("data-dir")).isEqualTo("CHIMP_DATA_DIR");
+        assertThat(ConfigSource.envName("admin-token")).isEqualTo("CHIMP_ADMIN_TOKEN");
+    }
+
+    @Test
+    void aNamedConfigFileMustExist() {
+        assertThatThrownBy(() -> ConfigSource.load(new String[] {"--config", dir.resolve("missing.yaml").toString()}, Map.of()))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("missing.yaml");
+    }
+
+    @Test
+    void adminTokenIsGeneratedOnceAndKeptPrivate() throws Exception {
+        String first = AdminToken.resolve(Optional.empty(), dir);
+        assertThat(first).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(AdminToken.resolve(Optional.empty(), dir)).isEqualTo(first);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("admin-token")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(AdminToken.resolve(Optional.of("configured-token-123456"), dir)).isEqualTo("configured-token-123456");
+        assertThatThrownBy(() -> AdminToken.resolve(Optional.of("short"), dir)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        CommandLine cl = new CommandLine(new ChimpCommand());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            assertThat(sub.getUsageMessage()).as(sub.getCommandName()).isNotBlank();
+        }
+        assertThat(cl.getSubcommands()).containsKeys("standalone", "sample-data");
+        assertThat(cl.getSubcommands().get("standalone").getUsageMessage()).contains("--data-dir", "--db", "--port", "--no-worker");
+    }
+}

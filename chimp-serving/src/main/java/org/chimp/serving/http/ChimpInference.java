@@ -1,0 +1,97 @@
+package org.chimp.serving.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.util.List;
+import org.chimp.api.ModelConfig;
+import org.chimp.api.RunContext;
+import org.chimp.api.classification.Classification;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.Image;
+import org.chimp.api.image.ImageDataType;
+import org.chimp.http.Json;
+import org.chimp.http.Requests;
+import org.chimp.serving.Deployments;
+import org.chimp.serving.Lease;
+import org.chimp.tracking.registry.ModelVersion;
+import org.chimp.tracking.registry.Stage;
+
+/** {@code POST /model/{name}/infer?stage=production|staging}: CHIMP's original inference endpoint. */
+final class ChimpInference {
+    private static final ImageDataType IMAGES = new ImageDataType();
+
+    private final Deployments deployments;
+    private final int maxBatch;
+
+    ChimpInference(Deployments deployments, int maxBatch) {
+        this.deployments = deployments;
+        this.maxBatch = maxBatch;
+    }
+
+    void infer(Context ctx) {
+        Stage stage = stage(ctx.queryParam("stage"));
+        if (ctx.queryParam("id") != null) {
+            throw ClientErrorException.invalid("personal models are not supported yet; leave out 'id' to use the "
+                    + stage.mlflowName() + " model");
+        }
+        try (Lease lease = deployments.get(ctx.pathParam("name"), stage)) {
+            List<Image> images = images(Requests.jsonBody(ctx));
+            List<Classification> results = lease.model().runBatch(images, RunContext.defaults());
+            ctx.json(response(lease, results));
+        }
+    }
+
+    private List<Image> images(JsonNode body) {
+        JsonNode inputs = body.get("inputs");
+        if (!body.isObject() || inputs == null || inputs.isNull()) {
+            throw ClientErrorException.invalid("The body must be {\"inputs\": <image or list of images>}, each image a base64 "
+                    + "PNG/JPEG string or nested pixel lists [H][W] or [H][W][C] (values 0-255)");
+        }
+        List<Image> images = IMAGES.fromJsonBatch(inputs);
+        if (images.size() > maxBatch) {
+            throw ClientErrorException.invalid("At most " + maxBatch + " images per request, got " + images.size()
+                    + "; split the batch");
+        }
+        return images;
+    }
+
+    private static ObjectNode response(Lease lease, List<Classification> results) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set("metadata", metadata(lease));
+        ArrayNode rows = out.putObject("predictions").putArray(Signatures.outputName(lease.model()));
+        for (Classification c : results) {
+            ArrayNode row = rows.addArray();
+            for (float p : c.probabilities()) {
+                row.add(p);
+            }
+        }
+        List<String> labels = results.get(0).labels();
+        labels.forEach(out.putArray("labels")::add);
+        ArrayNode predicted = out.putArray("predicted_labels");
+        results.forEach(c -> predicted.add(c.bestLabel()));
+        return out;
+    }
+
+    private static ObjectNode metadata(Lease lease) {
+        ModelVersion v = lease.version();
+        ModelConfig config = v.config();
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        m.put("name", v.name()).put("version", v.version()).put("stage", v.stage().mlflowName()).put("run_id", v.runId())
+                .put("task", config.task()).put("architecture", config.architecture()).put("source", v.source());
+        m.putObject("flavors").putObject("onnx");
+        m.set("signature", Signatures.mlflow(lease.model()));
+        return m;
+    }
+
+    static Stage stage(String param) {
+        if (param == null || param.isBlank() || param.equalsIgnoreCase("production")) {
+            return Stage.PRODUCTION;
+        }
+        if (param.equalsIgnoreCase("staging")) {
+            return Stage.STAGING;
+        }
+        throw ClientErrorException.invalid("Query parameter 'stage' must be one of production, staging; got '" + param + "'");
+    }
+}

@@ -1,0 +1,222 @@
+package org.chimp.serving.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.chimp.api.Model;
+import org.chimp.api.RunContext;
+import org.chimp.api.classification.Classification;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.Image;
+import org.chimp.api.image.ImageDataType;
+import org.chimp.http.Json;
+import org.chimp.http.Requests;
+import org.chimp.models.onnx.OnnxClassifier;
+import org.chimp.models.onnx.Signature;
+import org.chimp.serving.Deployments;
+import org.chimp.serving.Lease;
+import org.chimp.tracking.registry.Stage;
+
+/**
+ * The Open Inference Protocol (KServe v2, REST) for the Production version of a model. One input tensor:
+ * {@code [N, H, W]} or {@code [N, H, W, C]} pixels (FP32 or UINT8, 0-255), {@code [N]} BYTES of base64 PNG/JPEG,
+ * or {@code [N, F]} FP32 feature vectors that are already preprocessed. One output: {@code [N, K]} FP32 scores.
+ */
+final class OpenInference {
+    private static final ImageDataType IMAGES = new ImageDataType();
+    private static final String FORMS = "one input {\"name\", \"shape\", \"datatype\", \"data\"} with shape [N, H, W] or "
+            + "[N, H, W, C] (datatype FP32 or UINT8, pixels 0-255), [N] (BYTES, base64 PNG/JPEG) or [N, F] (FP32, "
+            + "preprocessed features)";
+
+    private final Deployments deployments;
+    private final int maxBatch;
+
+    OpenInference(Deployments deployments, int maxBatch) {
+        this.deployments = deployments;
+        this.maxBatch = maxBatch;
+    }
+
+    void metadata(Context ctx) {
+        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION)) {
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            out.put("name", lease.version().name());
+            out.putArray("versions").add(Integer.toString(lease.version().version()));
+            out.put("platform", lease.model() instanceof OnnxClassifier ? "onnxruntime_onnx" : "chimp");
+            Signature sig = Signatures.of(lease.model()).orElse(new Signature(List.of(), List.of()));
+            Signatures.addOip(out.putArray("inputs"), sig.inputs());
+            Signatures.addOip(out.putArray("outputs"), sig.outputs());
+            ctx.json(out);
+        }
+    }
+
+    void ready(Context ctx) {
+        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION)) {
+            ctx.json(Json.MAPPER.createObjectNode().put("name", lease.version().name()).put("ready", true));
+        }
+    }
+
+    void infer(Context ctx) {
+        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION)) {
+            JsonNode body = Requests.jsonBody(ctx);
+            float[][] scores = run(lease.model(), tensor(body));
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            out.put("model_name", lease.version().name());
+            out.put("model_version", Integer.toString(lease.version().version()));
+            if (body.hasNonNull("id")) {
+                out.set("id", body.get("id"));
+            }
+            ObjectNode t = out.putArray("outputs").addObject();
+            t.put("name", Signatures.outputName(lease.model()));
+            t.putArray("shape").add(scores.length).add(scores.length == 0 ? 0 : scores[0].length);
+            t.put("datatype", "FP32");
+            ArrayNode data = t.putArray("data");
+            for (float[] row : scores) {
+                for (float v : row) {
+                    data.add(v);
+                }
+            }
+            ctx.json(out);
+        }
+    }
+
+    private float[][] run(Model<Image, Classification> model, InputTensor in) {
+        if (in.shape.length == 2) {
+            if (!(model instanceof OnnxClassifier onnx)) {
+                throw ClientErrorException.invalid("This model takes images, not feature vectors; send " + FORMS);
+            }
+            return onnx.runFeatures(in.floats(), (int) in.shape[0]);
+        }
+        List<Classification> results = model.runBatch(in.images(), RunContext.defaults());
+        float[][] out = new float[results.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = results.get(i).probabilities();
+        }
+        return out;
+    }
+
+    private InputTensor tensor(JsonNode body) {
+        JsonNode inputs = body.get("inputs");
+        if (inputs == null || !inputs.isArray() || inputs.size() != 1 || !inputs.get(0).isObject()) {
+            throw ClientErrorException.invalid("The body must have \"inputs\": [" + FORMS + "]");
+        }
+        JsonNode t = inputs.get(0);
+        String datatype = t.path("datatype").asText("");
+        if (!List.of("FP32", "UINT8", "BYTES").contains(datatype)) {
+            throw ClientErrorException.invalid("Input datatype must be FP32, UINT8 or BYTES, got '" + datatype + "'");
+        }
+        long[] shape = shape(t.get("shape"));
+        List<JsonNode> data = new ArrayList<>();
+        flatten(t.get("data"), data);
+        boolean bytes = datatype.equals("BYTES");
+        boolean rankFits = bytes ? shape.length == 1 : shape.length >= 2 && shape.length <= 4;
+        if (!rankFits || (shape.length == 4 && shape[3] != 1 && shape[3] != 3 && shape[3] != 4)
+                || (shape.length == 2 && !datatype.equals("FP32"))) {
+            throw ClientErrorException.invalid("Input shape " + Arrays.toString(shape) + " with datatype " + datatype
+                    + " is not supported; send " + FORMS);
+        }
+        if (shape[0] < 1 || shape[0] > maxBatch) {
+            throw ClientErrorException.invalid("The batch size N must be 1 to " + maxBatch + ", got " + shape[0]);
+        }
+        long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (count != data.size()) {
+            throw ClientErrorException.invalid("Input shape " + Arrays.toString(shape) + " needs " + count
+                    + " values in 'data', got " + data.size());
+        }
+        return new InputTensor(datatype, shape, data);
+    }
+
+    private static long[] shape(JsonNode json) {
+        if (json == null || !json.isArray() || json.isEmpty()) {
+            throw ClientErrorException.invalid("Input 'shape' must be a list of dimensions, e.g. [1, 48, 48]");
+        }
+        long[] shape = new long[json.size()];
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode d = json.get(i);
+            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 1 << 20) {
+                throw ClientErrorException.invalid("Input 'shape' must hold positive integers, got " + json);
+            }
+            shape[i] = d.asLong();
+        }
+        return shape;
+    }
+
+    /** KServe allows 'data' flat or nested in row-major order. */
+    private static void flatten(JsonNode json, List<JsonNode> out) {
+        if (json == null || !json.isArray()) {
+            throw ClientErrorException.invalid("Input 'data' must be a list of values in row-major order");
+        }
+        for (JsonNode n : json) {
+            if (n.isArray()) {
+                flatten(n, out);
+            } else {
+                out.add(n);
+            }
+        }
+    }
+
+    /** A validated input tensor: shape and value count agree. */
+    private record InputTensor(String datatype, long[] shape, List<JsonNode> data) {
+        float[] floats() {
+            float[] f = new float[data.size()];
+            for (int i = 0; i < f.length; i++) {
+                JsonNode v = data.get(i);
+                if (!v.isNumber()) {
+                    throw ClientErrorException.invalid("Input 'data' value " + i + " must be a number, got " + v);
+                }
+                f[i] = (float) v.asDouble();
+            }
+            return f;
+        }
+
+        List<Image> images() {
+            int n = (int) shape[0];
+            List<Image> images = new ArrayList<>(n);
+            if (datatype.equals("BYTES")) {
+                for (JsonNode v : data) {
+                    if (!v.isTextual()) {
+                        throw ClientErrorException.invalid("BYTES input values must be base64 PNG/JPEG strings, got " + v);
+                    }
+                    images.add(IMAGES.fromJson(v));
+                }
+                return images;
+            }
+            int h = (int) shape[1];
+            int w = (int) shape[2];
+            int c = shape.length == 4 ? (int) shape[3] : 1;
+            float[] px = pixels();
+            int outC = c == 1 ? 1 : 3;
+            for (int img = 0; img < n; img++) {
+                float[] dst = new float[h * w * outC];
+                for (int p = 0; p < h * w; p++) {
+                    // Alpha (C = 4) is dropped, as when decoding images.
+                    System.arraycopy(px, (img * h * w + p) * c, dst, p * outC, outC);
+                }
+                images.add(new Image(w, h, outC, dst));
+            }
+            return images;
+        }
+
+        /** Pixel values scaled to [0, 1]; FP32 values no larger than 1 are taken as already scaled. */
+        private float[] pixels() {
+            float[] f = floats();
+            float max = 0;
+            for (int i = 0; i < f.length; i++) {
+                boolean integral = f[i] == Math.rint(f[i]);
+                if (f[i] < 0 || f[i] > 255 || (datatype.equals("UINT8") && !integral)) {
+                    throw ClientErrorException.invalid("Pixel values must be " + (datatype.equals("UINT8") ? "integers" : "numbers")
+                            + " from 0 to 255, 'data' value " + i + " is " + data.get(i));
+                }
+                max = Math.max(max, f[i]);
+            }
+            float scale = datatype.equals("UINT8") || max > 1f ? 1f / 255f : 1f;
+            for (int i = 0; i < f.length; i++) {
+                f[i] *= scale;
+            }
+            return f;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.chimp.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.chimp.api.RunContext;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.Image;
+import org.chimp.db.TestDatabases;
+import org.chimp.tracking.registry.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DeploymentsTest {
+    static final Image TOP = new Image(2, 2, 1, new float[] {1, 1, 0, 0});
+
+    @TempDir
+    Path dir;
+    private ServingFixture f;
+
+    @AfterEach
+    void close() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void firstRequestLoadsTheProductionVersion(TestDatabases.Kind kind) {
+        f = new ServingFixture(kind, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        assertThat(f.deployments.loaded()).isEmpty();
+        try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(lease.version().version()).isEqualTo(1);
+            assertThat(lease.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+        }
+        assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("faces", "Production", 1));
+        assertThat(f.deployments.available()).containsExactly("faces");
+    }
+
+    @Test
+    void unknownModelAndEmptyStageAre404s() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.register("faces", ServingFixture.upright(), ServingFixture.LABELS);
+        assertThatThrownBy(() -> f.deployments.get("nope", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404))
+                .hasMessage("no registered model 'nope'");
+        assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404))
+                .hasMessage("model 'faces' has no version in stage Production; promote one with POST "
+                        + "/api/2.0/mlflow/model-versions/transition-stage");
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void promotionSwapsInTheNewVersionAndClosesTheOldOneAfterItsLastLease(TestDatabases.Kind kind) {
+        f = new ServingFixture(kind, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        Lease held = f.deployments.get("faces", Stage.PRODUCTION);
+        int v2 = f.registerIn("faces", ServingFixture.flipped(), Stage.PRODUCTION);
+        f.settle();
+
+        try (Lease now = f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(now.version().version()).isEqualTo(v2);
+            assertThat(now.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
+        }
+        // The request that started before the swap still has a working model ...
+        assertThat(held.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+        held.close();
+        // ... which is closed once that request is done.
+        assertThatThrownBy(() -> held.model().run(TOP, RunContext.defaults())).isInstanceOf(IllegalStateException.class);
+        assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("faces", "Production", v2));
+    }
+
+    @Test
+    void aVersionThatFailsToLoadLeavesTheOldOneAnswering() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        f.deployments.get("faces", Stage.PRODUCTION).close();
+        // Two labels for a three-class output: the architecture refuses to build it.
+        int broken = f.register("faces", ServingFixture.upright(), List.of("yes", "no"));
+        f.promote("faces", broken, Stage.PRODUCTION);
+        f.settle();
+        try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(lease.version().version()).isEqualTo(1);
+            assertThat(lease.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+        }
+    }
+
+    @Test
+    void aBrokenVersionOnFirstLoadIsA409NamingIt() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        int broken = f.register("faces", ServingFixture.upright(), List.of("yes", "no"));
+        f.promote("faces", broken, Stage.PRODUCTION);
+        assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("model 'faces' version 1 (Production) cannot be loaded").hasMessageContaining("2 labels");
+    }
+
+    @Test
+    void archivingTheProductionVersionStopsServingIt() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        int v1 = f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        f.deployments.get("faces", Stage.PRODUCTION).close();
+        f.promote("faces", v1, Stage.ARCHIVED);
+        f.settle();
+        assertThat(f.deployments.loaded()).isEmpty();
+        assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    @Test
+    void stagingAndProductionAreServedSeparately() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        f.registerIn("faces", ServingFixture.flipped(), Stage.STAGING);
+        try (Lease prod = f.deployments.get("faces", Stage.PRODUCTION);
+             Lease staging = f.deployments.get("faces", Stage.STAGING)) {
+            assertThat(prod.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+            assertThat(staging.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
+        }
+    }
+
+    @Test
+    void reloadLoadsEveryProductionModelAndReportsWhatChanged() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        f.registerIn("cats", ServingFixture.flipped(), Stage.PRODUCTION);
+        f.register("drafts", ServingFixture.upright(), ServingFixture.LABELS);
+        assertThat(f.deployments.reload()).containsExactlyInAnyOrder("faces", "cats");
+        assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("cats", "Production", 1),
+                new LoadedModel("faces", "Production", 1));
+        assertThat(f.deployments.reload()).isEmpty();
+    }
+
+    @Test
+    void concurrentRequestsDuringSwapsNeverFail() throws Exception {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        int v1 = f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        int v2 = f.register("faces", ServingFixture.flipped(), ServingFixture.LABELS);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Set<Integer> versionsSeen = ConcurrentHashMap.newKeySet();
+        AtomicInteger requests = new AtomicInteger();
+        List<Thread> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
+                        String label = lease.model().runBatch(List.of(TOP, TOP), RunContext.defaults()).get(0).bestLabel();
+                        int v = lease.version().version();
+                        if (!label.equals(v == v1 ? "top" : "bottom")) {
+                            throw new AssertionError("version " + v + " answered " + label);
+                        }
+                        versionsSeen.add(v);
+                        requests.incrementAndGet();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        for (int swap = 0; swap < 10; swap++) {
+            f.promote("faces", swap % 2 == 0 ? v2 : v1, Stage.PRODUCTION);
+            f.settle();
+        }
+        stop.set(true);
+        for (Thread t : clients) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(requests.get()).isPositive();
+        assertThat(versionsSeen).containsExactlyInAnyOrder(v1, v2);
+    }
+}

@@ -1,0 +1,246 @@
+package org.chimp.serving.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Base64;
+import javax.imageio.ImageIO;
+import org.chimp.db.TestDatabases;
+import org.chimp.http.HttpErrors;
+import org.chimp.http.Json;
+import org.chimp.serving.ServingFixture;
+import org.chimp.tracking.registry.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServingRoutesTest {
+    /** A 2x2 gray image whose top row is bright, as nested pixel lists. */
+    private static final String TOP_PIXELS = "[[255, 255], [0, 0]]";
+
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ServingFixture f;
+    private Javalin app;
+
+    @BeforeEach
+    void start() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        app = Javalin.create(c -> c.showJavalinBanner = false);
+        HttpErrors.install(app);
+        new ServingRoutes(f.deployments).addTo(app);
+        app.start(0);
+    }
+
+    @AfterEach
+    void stop() {
+        app.stop();
+        f.close();
+    }
+
+    @Test
+    void pingAnswersPong() throws Exception {
+        HttpResponse<String> r = send("GET", "/ping", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("pong");
+    }
+
+    @Test
+    void inferReturnsPredictionsLabelsAndMetadata() throws Exception {
+        JsonNode r = ok(send("POST", "/model/faces/infer", "{\"inputs\": " + TOP_PIXELS + "}"));
+        assertThat(r.path("predicted_labels")).containsExactly(Json.MAPPER.readTree("\"top\""));
+        assertThat(r.path("labels").toString()).isEqualTo("[\"top\",\"bottom\",\"dark\"]");
+        JsonNode probs = r.path("predictions").path("probabilities");
+        assertThat(probs).hasSize(1);
+        assertThat(probs.get(0)).hasSize(3);
+        assertThat(probs.get(0).get(0).asDouble()).isGreaterThan(0.9);
+        JsonNode m = r.path("metadata");
+        assertThat(m.path("name").asText()).isEqualTo("faces");
+        assertThat(m.path("version").asInt()).isEqualTo(1);
+        assertThat(m.path("stage").asText()).isEqualTo("Production");
+        assertThat(m.path("run_id").asText()).hasSize(32);
+        assertThat(m.path("task").asText()).isEqualTo("image-classification");
+        assertThat(m.path("architecture").asText()).isEqualTo("onnx-classifier");
+        assertThat(m.path("source").asText()).endsWith("/model");
+        assertThat(m.path("flavors").has("onnx")).isTrue();
+        assertThat(m.path("signature").path("inputs").get(0).path("name").asText()).isEqualTo("features");
+        assertThat(m.path("signature").path("inputs").get(0).path("tensor-spec").path("shape").toString()).isEqualTo("[-1,4]");
+        assertThat(m.path("signature").path("outputs").get(0).path("name").asText()).isEqualTo("probabilities");
+    }
+
+    @Test
+    void inferTakesABatchOfBase64Pngs() throws Exception {
+        String body = "{\"inputs\": [\"" + png(true) + "\", \"data:image/png;base64," + png(false) + "\"]}";
+        JsonNode r = ok(send("POST", "/model/faces/infer?stage=production", body));
+        assertThat(r.path("predicted_labels").toString()).isEqualTo("[\"top\",\"bottom\"]");
+        assertThat(r.path("predictions").path("probabilities")).hasSize(2);
+    }
+
+    @Test
+    void stagingIsServedSeparatelyAndOtherStagesAreRefused() throws Exception {
+        error(send("POST", "/model/faces/infer?stage=staging", "{\"inputs\": " + TOP_PIXELS + "}"), 404,
+                "model 'faces' has no version in stage Staging; promote one with POST /api/2.0/mlflow/model-versions/transition-stage");
+        f.registerIn("faces", ServingFixture.flipped(), Stage.STAGING);
+        JsonNode r = ok(send("POST", "/model/faces/infer?stage=Staging", "{\"inputs\": " + TOP_PIXELS + "}"));
+        assertThat(r.path("predicted_labels").get(0).asText()).isEqualTo("bottom");
+        assertThat(r.path("metadata").path("version").asInt()).isEqualTo(2);
+        error(send("POST", "/model/faces/infer?stage=archived", "{\"inputs\": " + TOP_PIXELS + "}"), 400,
+                "Query parameter 'stage' must be one of production, staging; got 'archived'");
+        error(send("POST", "/model/faces/infer?id=abc", "{\"inputs\": " + TOP_PIXELS + "}"), 400,
+                "personal models are not supported yet; leave out 'id' to use the Production model");
+    }
+
+    @Test
+    void badRequestsAre400sAndUnknownModelsAre404s() throws Exception {
+        error(send("POST", "/model/nope/infer", "{\"inputs\": " + TOP_PIXELS + "}"), 404, "no registered model 'nope'");
+        assertThat(error(send("POST", "/model/faces/infer", "{\"images\": []}"), 400, null)).contains("{\"inputs\"");
+        assertThat(error(send("POST", "/model/faces/infer", "{\"inputs\": {\"a\": 1}}"), 400, null)).contains("base64 PNG/JPEG");
+        assertThat(error(send("POST", "/model/faces/infer", "{\"inputs\": \"%%%\"}"), 400, null)).contains("not in a format CHIMP reads");
+        assertThat(error(send("POST", "/model/faces/infer", "{\"inputs\": [1, 2"), 400, null)).contains("not valid JSON");
+        ArrayNode batch = Json.MAPPER.createArrayNode();
+        for (int i = 0; i <= ServingRoutes.MAX_BATCH; i++) {
+            batch.add(Json.MAPPER.readTree(TOP_PIXELS));
+        }
+        assertThat(error(send("POST", "/model/faces/infer", "{\"inputs\": " + batch + "}"), 400, null))
+                .contains("At most 64 images per request, got 65");
+    }
+
+    @Test
+    void modelListsLoadedAndAvailableModelsAndReloads() throws Exception {
+        f.registerIn("cats", ServingFixture.flipped(), Stage.PRODUCTION);
+        JsonNode before = ok(send("GET", "/model", null));
+        assertThat(before.path("status").asText()).isEqualTo("ok");
+        assertThat(before.path("updated_models")).isEmpty();
+        assertThat(before.path("data").path("loaded_models")).isEmpty();
+        assertThat(before.path("data").path("available_models").toString()).isEqualTo("[\"cats\",\"faces\"]");
+
+        ok(send("POST", "/model/faces/infer", "{\"inputs\": " + TOP_PIXELS + "}"));
+        JsonNode loaded = ok(send("GET", "/model", null)).path("data").path("loaded_models");
+        assertThat(loaded.toString()).isEqualTo("[{\"name\":\"faces\",\"stage\":\"Production\",\"version\":1}]");
+
+        JsonNode reloaded = ok(send("GET", "/model?reload_models=true", null));
+        assertThat(reloaded.path("updated_models").toString()).isEqualTo("[\"cats\"]");
+        assertThat(reloaded.path("data").path("loaded_models")).hasSize(2);
+        error(send("GET", "/model?reload_models=maybe", null), 400, "Query parameter 'reload_models' must be true or false, got 'maybe'");
+    }
+
+    @Test
+    void openInferenceProtocolRunsPixelsBytesAndFeatures() throws Exception {
+        JsonNode fp32 = ok(send("POST", "/v2/models/faces/infer", """
+                {"id": "r1", "inputs": [{"name": "image", "shape": [2, 2, 2], "datatype": "FP32",
+                 "data": [255, 255, 0, 0, 0, 0, 255, 255]}]}"""));
+        assertThat(fp32.path("model_name").asText()).isEqualTo("faces");
+        assertThat(fp32.path("model_version").asText()).isEqualTo("1");
+        assertThat(fp32.path("id").asText()).isEqualTo("r1");
+        JsonNode out = fp32.path("outputs").get(0);
+        assertThat(out.path("name").asText()).isEqualTo("probabilities");
+        assertThat(out.path("shape").toString()).isEqualTo("[2,3]");
+        assertThat(out.path("datatype").asText()).isEqualTo("FP32");
+        assertThat(out.path("data")).hasSize(6);
+        assertThat(argmax(out.path("data"), 0)).isEqualTo(0);
+        assertThat(argmax(out.path("data"), 1)).isEqualTo(1);
+
+        JsonNode uint8 = ok(send("POST", "/v2/models/faces/infer", """
+                {"inputs": [{"name": "image", "shape": [1, 2, 2, 3], "datatype": "UINT8",
+                 "data": [[[0, 0, 0], [0, 0, 0]], [[255, 255, 255], [255, 255, 255]]]}]}"""));
+        assertThat(argmax(uint8.path("outputs").get(0).path("data"), 0)).isEqualTo(1);
+
+        JsonNode bytes = ok(send("POST", "/v2/models/faces/infer",
+                "{\"inputs\": [{\"name\": \"image\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"" + png(true) + "\"]}]}"));
+        assertThat(argmax(bytes.path("outputs").get(0).path("data"), 0)).isEqualTo(0);
+
+        JsonNode features = ok(send("POST", "/v2/models/faces/infer", """
+                {"inputs": [{"name": "features", "shape": [1, 4], "datatype": "FP32", "data": [0, 0, 0, 0]}]}"""));
+        assertThat(argmax(features.path("outputs").get(0).path("data"), 0)).isEqualTo(2);
+    }
+
+    @Test
+    void openInferenceProtocolMetadataReadinessAndErrors() throws Exception {
+        JsonNode meta = ok(send("GET", "/v2/models/faces", null));
+        assertThat(meta.path("name").asText()).isEqualTo("faces");
+        assertThat(meta.path("versions").toString()).isEqualTo("[\"1\"]");
+        assertThat(meta.path("platform").asText()).isEqualTo("onnxruntime_onnx");
+        assertThat(meta.path("inputs").toString()).isEqualTo("[{\"name\":\"features\",\"datatype\":\"FP32\",\"shape\":[-1,4]}]");
+        assertThat(meta.path("outputs").get(0).path("shape").toString()).isEqualTo("[-1,3]");
+        assertThat(ok(send("GET", "/v2/models/faces/ready", null)).path("ready").asBoolean()).isTrue();
+        error(send("GET", "/v2/models/nope/ready", null), 404, "no registered model 'nope'");
+        error(send("POST", "/v2/models/nope/infer", "{}"), 404, "no registered model 'nope'");
+
+        assertThat(error(send("POST", "/v2/models/faces/infer", """
+                {"inputs": [{"name": "x", "shape": [1, 2, 2], "datatype": "FP32", "data": [1, 2, 3]}]}"""), 400, null))
+                .contains("needs 4 values in 'data', got 3");
+        assertThat(error(send("POST", "/v2/models/faces/infer", """
+                {"inputs": [{"name": "x", "shape": [1, 2, 2], "datatype": "FP16", "data": [1, 2, 3, 4]}]}"""), 400, null))
+                .contains("FP32, UINT8 or BYTES");
+        assertThat(error(send("POST", "/v2/models/faces/infer", """
+                {"inputs": [{"name": "x", "shape": [1, 5], "datatype": "FP32", "data": [1, 2, 3, 4, 5]}]}"""), 400, null))
+                .contains("Expected 1 feature vectors of 4 values");
+        assertThat(error(send("POST", "/v2/models/faces/infer", """
+                {"inputs": [{"name": "x", "shape": [1, 2, 2], "datatype": "UINT8", "data": [1, 2, 3, 256]}]}"""), 400, null))
+                .contains("from 0 to 255");
+        assertThat(error(send("POST", "/v2/models/faces/infer", """
+                {"inputs": [{"name": "x", "shape": [65, 1], "datatype": "FP32", "data": []}]}"""), 400, null))
+                .contains("batch size N must be 1 to 64");
+        assertThat(error(send("POST", "/v2/models/faces/infer", "{\"inputs\": []}"), 400, null)).contains("\"inputs\"");
+    }
+
+    private static int argmax(JsonNode flat, int row) {
+        int best = 0;
+        for (int k = 1; k < 3; k++) {
+            if (flat.get(row * 3 + k).asDouble() > flat.get(row * 3 + best).asDouble()) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /** A 2x2 gray PNG with a bright top row (or bottom row), encoded the way a browser would send it. */
+    private static String png(boolean topBright) throws IOException {
+        BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        int bright = topBright ? 0 : 1;
+        img.getRaster().setSample(0, bright, 0, 255);
+        img.getRaster().setSample(1, bright, 0, 255);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode ok(HttpResponse<String> r) throws IOException {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    /** Checks an error response's status and shape, and its message if given; returns the message. */
+    private static String error(HttpResponse<String> r, int status, String message) throws IOException {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        ObjectNode body = (ObjectNode) Json.MAPPER.readTree(r.body());
+        assertThat(body.path("status-code").asInt()).isEqualTo(status);
+        if (message != null) {
+            assertThat(body.path("message").asText()).isEqualTo(message);
+        }
+        return body.path("message").asText();
+    }
+}

@@ -1,0 +1,76 @@
+package org.chimp.store;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+
+/** Builds dataset zips in memory, so no binary test files are committed. */
+final class TestZips {
+    private final Map<String, byte[]> entries = new LinkedHashMap<>();
+
+    /** A tiny grayscale PNG whose pixels depend on {@code seed}, so different seeds give different files. */
+    static byte[] png(int seed) {
+        BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 16; i++) {
+            int v = (seed * 31 + i * 17) & 0xff;
+            img.getRaster().setSample(i % 4, i / 4, 0, v);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** train/happy (2), train/sad (1), test/happy (1). */
+    static TestZips faces() {
+        return new TestZips().image("train/happy/a.png", 1).image("train/happy/b.PNG", 2)
+                .image("train/sad/c.jpg", 3).image("test/happy/d.jpeg", 4);
+    }
+
+    TestZips image(String name, int seed) {
+        return entry(name, png(seed));
+    }
+
+    TestZips text(String name, String content) {
+        return entry(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    TestZips entry(String name, byte[] content) {
+        entries.put(name, content);
+        return this;
+    }
+
+    /** The same entries inside one top-level folder, as zipping a folder produces. */
+    TestZips wrapped(String folder) {
+        TestZips z = new TestZips();
+        z.entry(folder + "/", null);
+        entries.forEach((name, content) -> z.entry(folder + "/" + name, content));
+        return z;
+    }
+
+    byte[] bytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (var e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                if (e.getValue() != null) {
+                    zip.write(e.getValue());
+                }
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
