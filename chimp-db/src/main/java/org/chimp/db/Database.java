@@ -37,9 +37,14 @@ public final class Database {
         return open(jdbcUrl, null, null);
     }
 
-    /** The embedded default: an H2 file database under the data directory. */
+    /**
+     * The embedded default: an H2 file database under the data directory. {@code WRITE_DELAY=0} writes every
+     * commit to the file before the commit returns (H2 otherwise batches writes for up to 500 ms, so a killed
+     * process would lose transactions it had acknowledged). The {@code retry:} file system reopens the file when a
+     * thread is interrupted mid-write, instead of closing the database for everyone (cancelled jobs interrupt).
+     */
     public static String h2FileUrl(java.nio.file.Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("chimp");
+        return "jdbc:h2:retry:" + dataDir.toAbsolutePath().resolve("db").resolve("chimp") + ";WRITE_DELAY=0";
     }
 
     /**

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -14,6 +16,35 @@ class DatabaseTest {
         assertThat(Database.withCompatibility("jdbc:h2:mem:x")).endsWith(Database.H2_COMPAT);
         assertThat(Database.withCompatibility("jdbc:h2:mem:x;MODE=MySQL")).isEqualTo("jdbc:h2:mem:x;MODE=MySQL");
         assertThat(Database.withCompatibility("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+    }
+
+    @Test
+    void fileDatabaseSurvivesInterruptedThreads(@TempDir Path dir) throws Exception {
+        try (HikariDataSource ds = Database.open(Database.h2FileUrl(dir))) {
+            Jdbc.withConnection(ds, c -> c.createStatement().execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR)"));
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < 2000 && !Thread.currentThread().isInterrupted(); i++) {
+                    final int id = i;
+                    try {
+                        Jdbc.withConnection(ds, c -> c.createStatement().execute("INSERT INTO t VALUES (" + id + ", 'x')"));
+                    } catch (DataAccessException interrupted) {
+                        return;
+                    }
+                }
+            });
+            writer.start();
+            Thread.sleep(50);
+            writer.interrupt();
+            writer.join();
+            // Other threads still have a working database after the interrupt.
+            long count = Jdbc.withConnection(ds, c -> {
+                var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t");
+                rs.next();
+                return rs.getLong(1);
+            });
+            assertThat(count).isPositive();
+            Jdbc.withConnection(ds, c -> c.createStatement().execute("INSERT INTO t VALUES (-1, 'after')"));
+        }
     }
 
     @ParameterizedTest

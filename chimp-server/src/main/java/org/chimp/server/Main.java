@@ -9,7 +9,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(args).execute(args));
+        CommandLine cl;
+        try {
+            cl = commandLine(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("chimp: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(cl.execute(args));
     }
 
     /** The command line with configuration defaults from the environment and the config file. */

@@ -40,7 +40,7 @@ class CrashRecoveryTest {
         ApiClient api = new ApiClient(port, TOKEN);
         process = start(port, false);
         String task = submit(api, 5);
-        assertThat(poll(api, task).get("state").asText()).isEqualTo("QUEUED");
+        assertThat(poll(api, task).get("state").asText()).isEqualToIgnoringCase("queued");
         process.destroyForcibly().waitFor();
 
         process = start(port, true);
@@ -54,7 +54,7 @@ class CrashRecoveryTest {
         ApiClient api = new ApiClient(port, TOKEN);
         process = start(port, true);
         String task = submit(api, 400);
-        await(api, task, p -> p.get("state").asText().equals("RUNNING"), Duration.ofMinutes(1));
+        await(api, task, p -> p.get("state").asText().equalsIgnoreCase("running"), Duration.ofMinutes(1));
         process.destroyForcibly().waitFor();
 
         process = start(port, true);

@@ -54,7 +54,7 @@ class EndToEndTest {
     @Test
     void walkthroughWithSyntheticFaces() throws Exception {
         Path zip = dir.resolve("faces.zip");
-        SyntheticFaces.writeZip(zip, 40, 15, 7);
+        SyntheticFaces.writeZip(zip, 40, 12, 7);
         Trained first = uploadTrainAndCheck(zip, "faces", 0.6);
 
         // 5. promote, 6. infer: the Production model classifies the held-out images far above chance.

@@ -36,7 +36,8 @@ public final class ConfigSource implements CommandLine.IDefaultValueProvider {
 
     /**
      * Reads the config file named by {@code --config} in the arguments, else by {@code CHIMP_CONFIG}, else
-     * {@code ./chimp.yaml} if it exists. A named file that is missing or not valid YAML is an error.
+     * {@code ./chimp.yaml} if it exists. A named file that is missing or not valid YAML is an
+     * IllegalArgumentException saying which file and why.
      */
     public static ConfigSource load(String[] args, Map<String, String> env) {
         Path named = configArgument(args).map(Path::of)
@@ -98,8 +99,7 @@ public final class ConfigSource implements CommandLine.IDefaultValueProvider {
             }
             return out;
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new Object()),
-                    "Cannot read config file " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage(), e);
         }
     }
 }
