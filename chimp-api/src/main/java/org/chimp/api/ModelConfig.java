@@ -1,5 +1,6 @@
 package org.chimp.api;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -19,7 +20,7 @@ import org.chimp.api.error.ClientErrorException;
  */
 public record ModelConfig(String task, String architecture, Map<String, String> artifacts, ObjectNode parameters) {
     private static final Pattern SHA256_REF = Pattern.compile("sha256:[0-9a-f]{64}");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ModelConfig {
         Objects.requireNonNull(task, "task");

@@ -1,2 +1,2 @@
-/** JDBC plumbing: pooled data sources from a URL, per-module Flyway migrations, transactions. */
+/** JDBC plumbing: pooled data sources from a URL, per-module Flyway migrations, transactions, statements. */
 package org.chimp.db;

@@ -2,14 +2,9 @@ package org.chimp.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +12,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
+import org.chimp.db.Sql;
 import org.chimp.http.Json;
 
 /**
@@ -59,13 +55,8 @@ final class JobStore {
 
     long count(JobState state, String queue) {
         Filter f = Filter.of(state, queue);
-        return Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM jobs_jobs" + f.where, f.params.toArray());
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT COUNT(*) FROM jobs_jobs" + f.where, rs -> rs.getLong(1),
+                f.params.toArray())).orElseThrow();
     }
 
     /** Jobs queued and unchanged since before {@code before}, in id order after {@code afterId}, for the recovery sweep. */
@@ -75,12 +66,8 @@ final class JobStore {
     }
 
     boolean cancelRequested(String id) {
-        return Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = prepare(c, "SELECT cancel_requested FROM jobs_jobs WHERE id = ?", id);
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        });
+        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT cancel_requested FROM jobs_jobs WHERE id = ?",
+                rs -> rs.getBoolean(1), id)).orElse(false);
     }
 
     /** Queued → cancelled. */
@@ -138,38 +125,11 @@ final class JobStore {
     }
 
     private List<Job> query(String sql, Object... params) {
-        return Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
-                List<Job> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-                return out;
-            }
-        });
+        return Jdbc.withConnection(ds, c -> Sql.list(c, sql, JobStore::read, params));
     }
 
     private int update(String sql, Object... params) {
-        return Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = prepare(c, sql, params)) {
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < params.length; i++) {
-            Object p = params[i];
-            if (p instanceof Instant t) {
-                ps.setObject(i + 1, LocalDateTime.ofInstant(t, ZoneOffset.UTC), Types.TIMESTAMP);
-            } else if (p == null) {
-                ps.setNull(i + 1, Types.VARCHAR);
-            } else {
-                ps.setObject(i + 1, p);
-            }
-        }
-        return ps;
+        return Jdbc.withConnection(ds, c -> Sql.update(c, sql, params));
     }
 
     private static Job read(ResultSet rs) throws SQLException {
@@ -179,12 +139,8 @@ final class JobStore {
         return new Job(rs.getString("id"), rs.getString("queue"), rs.getString("type"), parse(rs.getString("payload")),
                 JobState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getInt("max_attempts"),
                 rs.getInt("priority"), rs.getString("idempotency_key"), progress, result == null ? null : parse(result),
-                rs.getString("error"), time(rs, "created_at"), time(rs, "started_at"), time(rs, "finished_at"));
-    }
-
-    private static Instant time(ResultSet rs, String column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+                rs.getString("error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
+                Sql.instant(rs, "finished_at"));
     }
 
     static Instant now() {

@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +13,7 @@ import javax.sql.DataSource;
 import org.chimp.db.DataAccessException;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
+import org.chimp.db.Sql;
 
 /** The dataset versions table: reserving numbers, publishing and reading versions. */
 final class DatasetCatalog {
@@ -49,24 +48,10 @@ final class DatasetCatalog {
     }
 
     private static DatasetVersion insert(Connection c, DatasetVersion v) throws SQLException {
-        int next;
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM store_datasets WHERE name = ?")) {
-            ps.setString(1, v.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                next = rs.getInt(1);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO store_datasets "
-                + "(name, version, content_hash, file_count, size_bytes, created_at, ready) VALUES (?, ?, ?, ?, ?, ?, FALSE)")) {
-            ps.setString(1, v.name());
-            ps.setInt(2, next);
-            ps.setString(3, v.contentHash());
-            ps.setLong(4, v.fileCount());
-            ps.setLong(5, v.sizeBytes());
-            ps.setObject(6, LocalDateTime.ofInstant(v.createdAt(), ZoneOffset.UTC));
-            ps.executeUpdate();
-        }
+        int next = Sql.first(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM store_datasets WHERE name = ?",
+                rs -> rs.getInt(1), v.name()).orElseThrow();
+        Sql.update(c, "INSERT INTO store_datasets (name, version, content_hash, file_count, size_bytes, created_at, ready) "
+                + "VALUES (?, ?, ?, ?, ?, ?, FALSE)", v.name(), next, v.contentHash(), v.fileCount(), v.sizeBytes(), v.createdAt());
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO store_dataset_labels (name, version, split, label, files) VALUES (?, ?, ?, ?, ?)")) {
             for (var split : v.splits().entrySet()) {
@@ -95,13 +80,7 @@ final class DatasetCatalog {
     }
 
     private void update(String sql, String name, int version) {
-        Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, name);
-                ps.setInt(2, version);
-                return ps.executeUpdate();
-            }
-        });
+        Jdbc.withConnection(ds, c -> Sql.update(c, sql, name, version));
     }
 
     /** The newest ready version of every dataset, by name. */
@@ -115,35 +94,33 @@ final class DatasetCatalog {
     }
 
     private List<DatasetVersion> query(String condition, Object... params) {
-        return Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT.formatted(condition))) {
-                for (int i = 0; i < params.length; i++) {
-                    ps.setObject(i + 1, params[i]);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return read(rs);
-                }
-            }
-        });
+        return fold(Jdbc.withConnection(ds, c -> Sql.list(c, SELECT.formatted(condition), LabelRow::read, params)));
     }
 
     /** Folds the one-row-per-label join back into versions. */
-    private static List<DatasetVersion> read(ResultSet rs) throws SQLException {
+    private static List<DatasetVersion> fold(List<LabelRow> rows) {
         Map<String, DatasetVersion> versions = new LinkedHashMap<>();
         Map<String, Map<String, Map<String, Integer>>> splits = new LinkedHashMap<>();
-        while (rs.next()) {
-            DatasetVersion v = new DatasetVersion(rs.getString("name"), rs.getInt("version"), rs.getString("content_hash"),
-                    rs.getLong("file_count"), rs.getLong("size_bytes"), Map.of(),
-                    rs.getObject("created_at", LocalDateTime.class).toInstant(ZoneOffset.UTC));
+        for (LabelRow row : rows) {
+            DatasetVersion v = row.version();
             versions.putIfAbsent(v.ref(), v);
             Map<String, Map<String, Integer>> s = splits.computeIfAbsent(v.ref(), r -> new TreeMap<>());
-            if (rs.getString("split") != null) {
-                s.computeIfAbsent(rs.getString("split"), x -> new TreeMap<>()).put(rs.getString("label"), rs.getInt("files"));
+            if (row.split() != null) {
+                s.computeIfAbsent(row.split(), x -> new TreeMap<>()).put(row.label(), row.files());
             }
         }
         List<DatasetVersion> out = new ArrayList<>();
         versions.forEach((ref, v) -> out.add(new DatasetVersion(v.name(), v.version(), v.contentHash(), v.fileCount(),
                 v.sizeBytes(), splits.get(ref), v.createdAt())));
         return out;
+    }
+
+    /** One row of the join: a version without its splits, and one label of it (split null if it has none). */
+    private record LabelRow(DatasetVersion version, String split, String label, int files) {
+        static LabelRow read(ResultSet rs) throws SQLException {
+            DatasetVersion v = new DatasetVersion(rs.getString("name"), rs.getInt("version"), rs.getString("content_hash"),
+                    rs.getLong("file_count"), rs.getLong("size_bytes"), Map.of(), Sql.instant(rs, "created_at"));
+            return new LabelRow(v, rs.getString("split"), rs.getString("label"), rs.getInt("files"));
+        }
     }
 }

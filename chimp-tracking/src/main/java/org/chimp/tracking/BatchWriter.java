@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.db.Sql;
 
 /** Writes one checked batch of metrics, params and tags with batched statements, inside the caller's transaction. */
 final class BatchWriter {

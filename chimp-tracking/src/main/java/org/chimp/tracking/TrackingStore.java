@@ -17,6 +17,7 @@ import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.DataAccessException;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
+import org.chimp.db.Sql;
 import org.chimp.store.BlobStore;
 
 /** Experiments and runs in the database (module migrations under {@code db/migration/tracking}). */

@@ -8,6 +8,9 @@ import java.util.List;
 public record Classification(List<String> labels, float[] probabilities) {
     public Classification {
         labels = List.copyOf(labels);
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("a classification needs at least one label");
+        }
         if (labels.size() != probabilities.length) {
             throw new IllegalArgumentException(labels.size() + " labels but " + probabilities.length + " probabilities");
         }

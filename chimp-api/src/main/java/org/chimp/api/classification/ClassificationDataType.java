@@ -26,8 +26,14 @@ public final class ClassificationDataType implements DataType<Classification> {
     public Classification fromJson(JsonNode json) {
         JsonNode labels = json == null ? null : json.get("labels");
         JsonNode probs = json == null ? null : json.get("probabilities");
-        if (labels == null || probs == null || !labels.isArray() || !probs.isArray() || labels.size() != probs.size()) {
-            throw ClientErrorException.invalid("A classification is {\"labels\": [...], \"probabilities\": [...]} with lists of equal length");
+        if (labels == null || probs == null || !labels.isArray() || !probs.isArray() || labels.size() != probs.size()
+                || labels.isEmpty()) {
+            throw ClientErrorException.invalid("A classification is {\"labels\": [...], \"probabilities\": [...]} with non-empty lists of equal length");
+        }
+        for (JsonNode p : probs) {
+            if (!p.isNumber()) {
+                throw ClientErrorException.invalid("A classification's \"probabilities\" must all be numbers, got " + p);
+            }
         }
         List<String> l = new ArrayList<>();
         labels.forEach(n -> l.add(n.asText()));

@@ -12,10 +12,13 @@ import org.chimp.api.error.ClientErrorException;
  */
 public record ImagePreprocessing(int width, int height, boolean grayscale, float mean, float std) {
     public ImagePreprocessing {
-        if (width <= 0 || height <= 0 || width * height > 4096 * 4096) {
+        if (width <= 0 || height <= 0 || (long) width * height > 4096 * 4096) {
             throw ClientErrorException.invalid("Preprocessing size must be positive and at most 4096x4096, got " + width + "x" + height);
         }
-        if (!(std > 0)) {
+        if (!Float.isFinite(mean)) {
+            throw ClientErrorException.invalid("Preprocessing 'mean' must be a finite number, got " + mean);
+        }
+        if (!(std > 0) || !Float.isFinite(std)) {
             throw ClientErrorException.invalid("Preprocessing 'std' must be positive, got " + std);
         }
     }
@@ -57,7 +60,10 @@ public record ImagePreprocessing(int width, int height, boolean grayscale, float
     /** Reads the JSON form, with 400s for missing or bad fields. */
     public static ImagePreprocessing fromJson(JsonNode n) {
         if (n == null || !n.isObject() || !n.path("width").canConvertToInt() || !n.path("height").canConvertToInt()
-                || !n.path("width").isIntegralNumber() || !n.path("height").isIntegralNumber()) {
+                || !n.path("width").isIntegralNumber() || !n.path("height").isIntegralNumber()
+                || !(n.path("grayscale").isMissingNode() || n.path("grayscale").isBoolean())
+                || !(n.path("mean").isMissingNode() || n.path("mean").isNumber())
+                || !(n.path("std").isMissingNode() || n.path("std").isNumber())) {
             throw ClientErrorException.invalid("'preprocessing' must be an object with integer 'width' and 'height', "
                     + "and optional 'grayscale' (bool), 'mean' and 'std' (numbers)");
         }

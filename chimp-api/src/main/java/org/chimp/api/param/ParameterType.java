@@ -1,5 +1,6 @@
 package org.chimp.api.param;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -17,7 +18,8 @@ public enum ParameterType {
     /** Any JSON value (list or object), given as JSON text in a form field. */
     JSON("json");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Trailing text must fail: "[1] abc" is not JSON, though a plain ObjectMapper would read it as [1].
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final String wireName;
 
     ParameterType(String wireName) {
@@ -70,7 +72,8 @@ public enum ParameterType {
                 }
             default:
                 try {
-                    return MAPPER.readTree(t);
+                    JsonNode n = MAPPER.readTree(t);
+                    return n.isMissingNode() ? null : n;
                 } catch (Exception e) {
                     return null;
                 }
@@ -95,7 +98,7 @@ public enum ParameterType {
                 return value.isTextual() ? parseText(value.asText()) : null;
             case NUMBER:
                 if (value.isNumber()) {
-                    return value;
+                    return Double.isFinite(value.asDouble()) ? value : null;
                 }
                 return value.isTextual() ? parseText(value.asText()) : null;
             case BOOLEAN:

@@ -23,7 +23,7 @@ public final class Parameters {
     public static ObjectNode fromText(Collection<ParameterSpec> specs, Map<String, String> given, String what) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         given.forEach(json::put);
-        return validate(specs, json, what);
+        return validate(specs, json, what, true);
     }
 
     /**
@@ -31,6 +31,11 @@ public final class Parameters {
      * bounds are errors; {@code what} names the owner in messages ("plugin 'image-classifier'").
      */
     public static ObjectNode validate(Collection<ParameterSpec> specs, JsonNode given, String what) {
+        return validate(specs, given, what, false);
+    }
+
+    /** {@code fromText}: every value is form text, so a json parameter's text is parsed rather than kept as a string. */
+    private static ObjectNode validate(Collection<ParameterSpec> specs, JsonNode given, String what, boolean fromText) {
         List<String> problems = new ArrayList<>();
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         Set<String> known = new TreeSet<>();
@@ -41,11 +46,11 @@ public final class Parameters {
                 if (!spec.optional()) {
                     problems.add("'" + spec.name() + "' is required (" + spec.type().wireName() + ": " + spec.description() + ")");
                 } else if (spec.defaultValue() != null && !spec.defaultValue().isNull()) {
-                    out.set(spec.name(), spec.defaultValue());
+                    out.set(spec.name(), spec.defaultValue().deepCopy());
                 }
                 continue;
             }
-            JsonNode value = spec.type().coerce(raw);
+            JsonNode value = fromText ? spec.type().parseText(raw.asText()) : spec.type().coerce(raw);
             if (value == null) {
                 problems.add("'" + spec.name() + "' must be of type " + spec.type().wireName() + ", got " + raw);
                 continue;
@@ -58,7 +63,8 @@ public final class Parameters {
                 problems.add("'" + spec.name() + "' must be at most " + format(spec.max()) + ", got " + value);
                 continue;
             }
-            out.set(spec.name(), value);
+            // A copy, so callers changing the result cannot change the declared default or their own input.
+            out.set(spec.name(), value.deepCopy());
         }
         if (given != null) {
             given.fieldNames().forEachRemaining(name -> {

@@ -1,14 +1,9 @@
 package org.chimp.jobs.embedded;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +17,7 @@ import javax.sql.DataSource;
 import org.chimp.db.DataAccessException;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
+import org.chimp.db.Sql;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
 
@@ -68,17 +64,9 @@ public final class EmbeddedBroker implements Broker {
     public void publish(String queue, String jobId, int priority) {
         ensureOpen();
         try {
-            Jdbc.withConnection(ds, c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs_broker_messages "
-                        + "(id, queue, job_id, priority, visible_at, delivery_count, receipt) VALUES (?, ?, ?, ?, ?, 0, NULL)")) {
-                    ps.setString(1, UUID.randomUUID().toString());
-                    ps.setString(2, queue);
-                    ps.setString(3, jobId);
-                    ps.setInt(4, priority);
-                    setTime(ps, 5, now());
-                    return ps.executeUpdate();
-                }
-            });
+            Jdbc.withConnection(ds, c -> Sql.update(c, "INSERT INTO jobs_broker_messages "
+                            + "(id, queue, job_id, priority, visible_at, delivery_count, receipt) VALUES (?, ?, ?, ?, ?, 0, NULL)",
+                    UUID.randomUUID().toString(), queue, jobId, priority, now()));
         } catch (DataAccessException e) {
             if (!e.isUniqueViolation()) {
                 throw e;
@@ -144,13 +132,8 @@ public final class EmbeddedBroker implements Broker {
     @Override
     public boolean remove(String queue, String jobId) {
         ensureOpen();
-        return Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM jobs_broker_messages WHERE job_id = ? AND queue = ?")) {
-                ps.setString(1, jobId);
-                ps.setString(2, queue);
-                return ps.executeUpdate() > 0;
-            }
-        });
+        return Jdbc.withConnection(ds, c -> Sql.update(c, "DELETE FROM jobs_broker_messages WHERE job_id = ? AND queue = ?",
+                jobId, queue)) > 0;
     }
 
     @Override
@@ -161,20 +144,8 @@ public final class EmbeddedBroker implements Broker {
         if (ids.isEmpty()) {
             return Optional.of(missing);
         }
-        Jdbc.withConnection(ds, c -> {
-            String sql = "SELECT job_id FROM jobs_broker_messages WHERE job_id IN (" + placeholders(ids.size()) + ")";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < ids.size(); i++) {
-                    ps.setString(i + 1, ids.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        missing.remove(rs.getString(1));
-                    }
-                }
-            }
-            return null;
-        });
+        String sql = "SELECT job_id FROM jobs_broker_messages WHERE job_id IN (" + placeholders(ids.size()) + ")";
+        missing.removeAll(Jdbc.withConnection(ds, c -> Sql.list(c, sql, rs -> rs.getString(1), ids.toArray())));
         return Optional.of(missing);
     }
 
@@ -208,20 +179,10 @@ public final class EmbeddedBroker implements Broker {
     private static List<Candidate> candidates(Connection c, List<String> queues, Instant now) throws SQLException {
         String sql = "SELECT id, queue, job_id, delivery_count, receipt FROM jobs_broker_messages WHERE queue IN ("
                 + placeholders(queues.size()) + ") AND visible_at <= ? ORDER BY priority DESC, visible_at, id LIMIT " + CANDIDATES;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (String q : queues) {
-                ps.setString(i++, q);
-            }
-            setTime(ps, i, now);
-            List<Candidate> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)));
-                }
-            }
-            return out;
-        }
+        List<Object> args = new ArrayList<>(queues);
+        args.add(now);
+        return Sql.list(c, sql, rs -> new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                rs.getString(5)), args.toArray());
     }
 
     /**
@@ -230,40 +191,22 @@ public final class EmbeddedBroker implements Broker {
      * exactly one receiver wins.
      */
     private boolean take(Connection c, Candidate m, String receipt, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs_broker_messages SET receipt = ?, visible_at = ?, "
-                + "delivery_count = delivery_count + 1 WHERE id = ? AND receipt IS NOT DISTINCT FROM ? AND visible_at <= ?")) {
-            ps.setString(1, receipt);
-            setTime(ps, 2, now.plus(visibilityTimeout));
-            ps.setString(3, m.id);
-            ps.setString(4, m.receipt);
-            setTime(ps, 5, now);
-            return ps.executeUpdate() == 1;
-        }
+        return Sql.update(c, "UPDATE jobs_broker_messages SET receipt = ?, visible_at = ?, delivery_count = delivery_count + 1 "
+                        + "WHERE id = ? AND receipt IS NOT DISTINCT FROM ? AND visible_at <= ?",
+                receipt, now.plus(visibilityTimeout), m.id, m.receipt, now) == 1;
     }
 
     /** Moves a held message's visibility; a release also lets go of the receipt so the next receive can take it. */
     private void setVisibility(Delivery delivery, Duration fromNow, boolean letGo) {
         ensureOpen();
-        Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs_broker_messages SET visible_at = ?"
-                    + (letGo ? ", receipt = NULL" : "") + " WHERE job_id = ? AND receipt = ?")) {
-                setTime(ps, 1, now().plus(fromNow.isNegative() ? Duration.ZERO : fromNow));
-                ps.setString(2, delivery.jobId());
-                ps.setString(3, delivery.receipt());
-                return ps.executeUpdate();
-            }
-        });
+        Jdbc.withConnection(ds, c -> Sql.update(c, "UPDATE jobs_broker_messages SET visible_at = ?"
+                        + (letGo ? ", receipt = NULL" : "") + " WHERE job_id = ? AND receipt = ?",
+                now().plus(fromNow.isNegative() ? Duration.ZERO : fromNow), delivery.jobId(), delivery.receipt()));
     }
 
     private void update(String sql, Delivery delivery) {
         ensureOpen();
-        Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, delivery.jobId());
-                ps.setString(2, delivery.receipt());
-                return ps.executeUpdate();
-            }
-        });
+        Jdbc.withConnection(ds, c -> Sql.update(c, sql, delivery.jobId(), delivery.receipt()));
     }
 
     private void wake() {
@@ -285,10 +228,6 @@ public final class EmbeddedBroker implements Broker {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static void setTime(PreparedStatement ps, int index, Instant t) throws SQLException {
-        ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC), Types.TIMESTAMP);
     }
 
     private record Candidate(String id, String queue, String jobId, int deliveryCount, String receipt) {

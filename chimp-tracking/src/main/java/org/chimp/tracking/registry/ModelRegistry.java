@@ -24,9 +24,9 @@ import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.DataAccessException;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
+import org.chimp.db.Sql;
 import org.chimp.store.ArtifactStore;
 import org.chimp.tracking.ActiveRun;
-import org.chimp.tracking.Sql;
 
 /** Registered models and their versions, stages and aliases; every change is published to the listeners. */
 public final class ModelRegistry {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageClassifierTrainerTest {
-    private static final Path FER_SAMPLE = Path.of("/work/shared/data/fer2013-sample");
+    private static final Path FER_SAMPLE = Path.of(System.getProperty("chimp.fer2013", "../../shared/data/fer2013-sample"));
 
     @TempDir
     Path tmp;

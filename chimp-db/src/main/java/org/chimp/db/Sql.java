@@ -1,14 +1,28 @@
-package org.chimp.tracking;
+package org.chimp.db;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Small JDBC helpers shared by the tracking store and the registry (not an API for other modules). */
+/**
+ * Statements with positional arguments, on a connection from {@link Jdbc}. Arguments are bound with
+ * {@code setObject}, except:
+ * <ul>
+ * <li>an {@link Instant} is stored as a UTC {@link LocalDateTime} in a {@code TIMESTAMP} column (read it back with
+ * {@link #instant}): a plain TIMESTAMP means the same on H2 and PostgreSQL whatever the server's or JVM's time
+ * zone, which {@code TIMESTAMP WITH TIME ZONE} and {@code java.sql.Timestamp} do not guarantee;</li>
+ * <li>{@code null} is bound untyped, so PostgreSQL takes its type from the context (a column, or the other
+ * argument of {@code COALESCE(?, col)}) instead of rejecting a mismatch.</li>
+ * </ul>
+ */
 public final class Sql {
     private Sql() {
     }
@@ -19,7 +33,7 @@ public final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
-    /** All rows of a query, mapped. */
+    /** All rows of a query, mapped, in the order the query returns them. */
     public static <T> List<T> list(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
@@ -30,7 +44,7 @@ public final class Sql {
         }
     }
 
-    /** The first row of a query, if any. */
+    /** The first row of a query, mapped, if there is one. */
     public static <T> Optional<T> first(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
@@ -44,7 +58,13 @@ public final class Sql {
         }
     }
 
-    /** A BIGINT column that may be NULL. */
+    /** A TIMESTAMP column written from an {@link Instant} (a UTC wall-clock time), or null if it is NULL. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+
+    /** A BIGINT column that may be NULL ({@code getLong} reads NULL as 0). */
     public static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
@@ -54,12 +74,22 @@ public final class Sql {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+                bind(ps, i + 1, args[i]);
             }
             return ps;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             ps.close();
             throw e;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, int index, Object arg) throws SQLException {
+        if (arg instanceof Instant t) {
+            ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC), Types.TIMESTAMP);
+        } else if (arg == null) {
+            ps.setNull(index, Types.NULL);
+        } else {
+            ps.setObject(index, arg);
         }
     }
 }
