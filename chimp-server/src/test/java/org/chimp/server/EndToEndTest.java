@@ -20,6 +20,8 @@ import java.util.zip.ZipOutputStream;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.server.node.ChimpNode;
 import org.chimp.server.node.NodeSettings;
+import org.chimp.server.node.Role;
+import org.chimp.server.node.WorkerSettings;
 import org.chimp.training.sample.SyntheticFaces;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,8 +44,9 @@ class EndToEndTest {
 
     @BeforeEach
     void start() throws IOException {
-        node = ChimpNode.start(new NodeSettings(0, dir.resolve("data"), null, "embedded", null, TOKEN, true, 1));
-        api = new ApiClient(node.port(), TOKEN);
+        node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, TOKEN), 0,
+                new WorkerSettings(List.of("training"), 1));
+        api = new ApiClient(node.port(Role.TRAINING), TOKEN);
     }
 
     @AfterEach

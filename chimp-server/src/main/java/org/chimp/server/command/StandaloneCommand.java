@@ -1,28 +1,34 @@
 package org.chimp.server.command;
 
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.chimp.server.config.AdminToken;
 import org.chimp.server.config.ConfigSource;
 import org.chimp.server.config.NodeOptions;
 import org.chimp.server.node.ChimpNode;
 import org.chimp.server.node.NodeSettings;
+import org.chimp.server.node.Role;
+import org.chimp.server.node.WorkerSettings;
+import org.chimp.training.runner.TrainingService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code chimp standalone}: every role in one process with embedded defaults. */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
-        description = {"Runs every role of CHIMP in one process: web API, training API, serving, tracking and a worker,",
-                "with an embedded database, store and broker under --data-dir."})
+        description = {"Runs every role of CHIMP in one process on one port: datasets and training, serving,",
+                "tracking and registry, and a worker, with an embedded database, store and broker under --data-dir."})
 public final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     NodeOptions options;
 
+    @Option(names = "--port", defaultValue = "5252",
+            description = "HTTP port (env CHIMP_PORT; default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
     @Option(names = "--worker", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run jobs in this process (default). --no-worker leaves them to separate workers.")
+            description = "Run jobs in this process (default). --no-worker leaves them to separate 'chimp worker' processes.")
     boolean worker;
 
     @Option(names = "--worker-concurrency", defaultValue = "1",
@@ -34,20 +40,12 @@ public final class StandaloneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigSource config = (ConfigSource) spec.commandLine().getDefaultValueProvider();
-        String token = AdminToken.resolve(config.setting("admin-token"), options.dataDir);
-        NodeSettings settings = new NodeSettings(options.port, options.dataDir, options.db, options.broker,
-                options.store, token, worker, Math.max(1, workerConcurrency));
-        ChimpNode node = ChimpNode.start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "chimp-shutdown"));
-        System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port());
-        System.out.printf("Admin token (send as 'Authorization: Bearer <token>'): %s%n", token);
+        NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), true);
+        WorkerSettings w = worker ? new WorkerSettings(List.of(TrainingService.QUEUE), Math.max(1, workerConcurrency)) : null;
+        ChimpNode node = ChimpNode.standalone(settings, port, w);
+        System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port(Role.TRAINING));
+        System.out.printf("Admin token (send as 'Authorization: Bearer <token>'): %s%n", settings.adminToken());
         System.out.printf("Data directory: %s%n%n", options.dataDir.toAbsolutePath());
-        stopped.await();
-        return 0;
+        return NodeRunner.runUntilStopped(node);
     }
 }

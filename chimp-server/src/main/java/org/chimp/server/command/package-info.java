@@ -1,2 +1,2 @@
-/** The subcommands of {@code chimp}: standalone, sample-data. */
+/** The subcommands of {@code chimp}: standalone, server, worker, sample-data. */
 package org.chimp.server.command;

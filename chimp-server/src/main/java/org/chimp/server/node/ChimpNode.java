@@ -1,6 +1,5 @@
 package org.chimp.server.node;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.json.JavalinJackson;
@@ -9,136 +8,128 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.chimp.api.Architectures;
-import org.chimp.db.Database;
+import java.util.Set;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
-import org.chimp.http.Routes;
-import org.chimp.jobs.JobService;
 import org.chimp.jobs.Worker;
-import org.chimp.jobs.broker.Broker;
-import org.chimp.jobs.embedded.EmbeddedBroker;
-import org.chimp.jobs.http.JobRoutes;
-import org.chimp.serving.Deployments;
-import org.chimp.serving.http.ServingRoutes;
-import org.chimp.store.ArtifactStore;
-import org.chimp.store.BlobStore;
-import org.chimp.store.DatasetStore;
-import org.chimp.store.FileBlobStore;
 import org.chimp.store.UploadLimits;
-import org.chimp.store.DatasetRoutes;
-import org.chimp.tracking.TrackingStore;
-import org.chimp.tracking.mlflow.MlflowRoutes;
-import org.chimp.tracking.registry.ModelRegistry;
-import org.chimp.training.http.TrainingRoutes;
-import org.chimp.training.runner.PluginRegistry;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running CHIMP process: the database, stores, registry, broker, in-process worker and one HTTP app that
- * carries every endpoint. Built from {@link NodeSettings}; closing it stops the worker gracefully, then the rest.
+ * One running CHIMP process: its services, an HTTP app per port carrying the roles assigned to that port, and
+ * optionally a worker. {@code standalone} is every role on one port plus a worker; {@code server} is roles on
+ * their own ports; {@code worker} is a worker alone. Closing stops the HTTP apps, then the worker gracefully
+ * (running jobs get a grace period, then go back to the broker), then the services.
  */
 public final class ChimpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChimpNode.class);
     /** How long a running job may take to finish on shutdown before it is handed back to the broker. */
     private static final Duration GRACE = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final Javalin app;
-    private final String token;
+    private final ChimpServices services;
+    private final List<Javalin> apps = new ArrayList<>();
+    private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
+    private Worker worker;
 
-    private ChimpNode(NodeSettings s) throws IOException {
-        Path dataDir = s.dataDir().toAbsolutePath();
-        Files.createDirectories(dataDir);
-        token = s.adminToken();
+    private ChimpNode(ChimpServices services) {
+        this.services = services;
+    }
 
-        HikariDataSource ds = Database.open(s.db() == null ? Database.h2FileUrl(dataDir) : s.db());
-        resources.add(ds);
-        BlobStore blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
-        ArtifactStore artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
-        Path work = dataDir.resolve("tmp");
-        Files.createDirectories(work);
-        DatasetStore datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), work);
-        TrackingStore tracking = new TrackingStore(ds, blobs);
-        ModelRegistry registry = new ModelRegistry(ds, artifacts);
-        Architectures architectures = Architectures.load();
-
-        Broker broker = brokerFor(s.broker(), ds);
-        resources.add(broker);
-        JobService jobs = new JobService(ds, broker);
-        PluginRegistry plugins = PluginRegistry.load(getClass().getClassLoader());
-        TrainingService training = new TrainingService(plugins, datasets, jobs);
-        Deployments deployments = new Deployments(registry, artifacts, architectures);
-        resources.add(deployments);
-
-        if (s.worker()) {
-            Worker worker = new Worker(jobs, broker,
-                    Map.of("training", new TrainingJobHandler(plugins, datasets, tracking, registry, work)),
-                    List.of("training"), s.workerConcurrency(), GRACE);
-            worker.start();
-            resources.add(worker);
+    /**
+     * Starts a node.
+     *
+     * @param listeners for each port, the roles served on it (port 0 picks a free port)
+     * @param worker    the in-process worker, or null for none
+     */
+    public static ChimpNode start(NodeSettings settings, Map<Integer, Set<Role>> listeners, WorkerSettings worker)
+            throws IOException {
+        ChimpNode node = new ChimpNode(ChimpServices.open(settings));
+        try {
+            if (worker != null) {
+                node.startWorker(worker);
+            }
+            for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
+                node.listen(e.getKey(), e.getValue(), settings.adminToken());
+            }
+            return node;
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
         }
+    }
 
-        Path uploads = Files.createDirectories(work.resolve("uploads"));
+    /** Every role on one port, and a worker on the training queue: what {@code standalone} runs. */
+    public static ChimpNode standalone(NodeSettings settings, int port, WorkerSettings worker) throws IOException {
+        return start(settings, Map.of(port, Set.of(Role.values())), worker);
+    }
+
+    private void startWorker(WorkerSettings w) throws IOException {
+        Path work = Files.createDirectories(services.workDir().resolve("training"));
+        TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
+                services.tracking(), services.registry(), work);
+        worker = new Worker(services.jobs(), services.broker(), Map.of(TrainingService.JOB_TYPE, training),
+                w.queues(), w.concurrency(), GRACE);
+        worker.start();
+    }
+
+    private void listen(int port, Set<Role> roles, String token) throws IOException {
+        Path uploads = Files.createDirectories(services.workDir().resolve("uploads"));
         long maxUpload = UploadLimits.defaults().maxCompressedBytes();
-        app = Javalin.create(cfg -> {
+        Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = 16L << 20;
-            cfg.jetty.multipartConfig.cacheDirectory(uploads.toString());
             // Jetty refuses larger uploads before they are read; the dataset store checks the unpacked size.
+            cfg.jetty.multipartConfig.cacheDirectory(uploads.toString());
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + (1 << 20), SizeUnit.BYTES);
         });
         HttpErrors.install(app);
         new BearerAuth(token, BearerAuth.defaultPublicPaths()).install(app);
-        List<Routes> routes = List.of(new HealthRoutes(ds), new ServingRoutes(deployments),
-                new DatasetRoutes(datasets), new TrainingRoutes(training), new JobRoutes(jobs),
-                new MlflowRoutes(tracking, registry));
-        routes.forEach(r -> r.addTo(app));
-        app.start(s.port());
-    }
-
-    /** Builds and starts a node; on failure everything already opened is closed again. */
-    public static ChimpNode start(NodeSettings settings) throws IOException {
-        return new ChimpNode(settings);
-    }
-
-    /** The port the HTTP app listens on (useful with port 0). */
-    public int port() {
-        return app.port();
-    }
-
-    /** The admin token callers must send. */
-    public String token() {
-        return token;
-    }
-
-    private static Broker brokerFor(String url, javax.sql.DataSource ds) {
-        if (url == null || url.equals("embedded")) {
-            return new EmbeddedBroker(ds, Duration.ofSeconds(30));
+        new HealthRoutes(services.dataSource()).addTo(app);
+        for (Role role : Role.values()) {
+            if (roles.contains(role)) {
+                role.routes(services).forEach(r -> r.addTo(app));
+            }
         }
-        throw new IllegalArgumentException("Broker '" + url + "' is not supported by this build; use 'embedded' "
-                + "(Redis Streams and RabbitMQ brokers are being added)");
+        apps.add(app);
+        app.start(port);
+        roles.forEach(r -> ports.put(r, app.port()));
+        LOG.info("Serving {} on port {}", roles, app.port());
+    }
+
+    /** The port a role listens on. */
+    public int port(Role role) {
+        Integer p = ports.get(role);
+        if (p == null) {
+            throw new IllegalArgumentException("This node does not serve the " + role + " role");
+        }
+        return p;
+    }
+
+    /** The services of this node, for tests and tools. */
+    public ChimpServices services() {
+        return services;
     }
 
     @Override
     public void close() {
-        app.stop();
-        // Worker first (it may still store results), the database last.
-        for (int i = resources.size() - 1; i >= 0; i--) {
+        apps.forEach(Javalin::stop);
+        if (worker != null) {
             try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("Closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+                worker.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping the worker failed: {}", e.toString());
             }
         }
+        services.close();
     }
 }

@@ -24,38 +24,42 @@ class ConfigSourceTest {
         @Mixin
         NodeOptions options;
 
+        @picocli.CommandLine.Option(names = "--port", defaultValue = "5252")
+        int port;
+
         @Override
         public void run() {
         }
     }
 
-    private NodeOptions parse(Map<String, String> env, String... args) {
+    private Probe parse(Map<String, String> env, String... args) {
         Probe probe = new Probe();
         CommandLine cl = new CommandLine(probe);
         cl.setDefaultValueProvider(ConfigSource.load(args, env));
         cl.parseArgs(args);
-        return probe.options;
+        return probe;
     }
 
     @Test
     void commandLineBeatsEnvironmentBeatsYamlBeatsDefault() throws Exception {
         Path yaml = dir.resolve("c.yaml");
         Files.writeString(yaml, "port: 7000\ndata-dir: /from/yaml\nbroker: embedded\ndb: jdbc:h2:mem:yaml\n");
-        NodeOptions o = parse(Map.of("CHIMP_DATA_DIR", "/from/env", "CHIMP_DB_URL", "jdbc:h2:mem:env"),
+        Probe p = parse(Map.of("CHIMP_DATA_DIR", "/from/env", "CHIMP_DB_URL", "jdbc:h2:mem:env"),
                 "--config", yaml.toString(), "--port", "8000");
-        assertThat(o.port).isEqualTo(8000);
+        NodeOptions o = p.options;
+        assertThat(p.port).isEqualTo(8000);
         assertThat(o.dataDir).isEqualTo(Path.of("/from/env"));
         assertThat(o.db).isEqualTo("jdbc:h2:mem:env");
         assertThat(o.broker).isEqualTo("embedded");
 
-        NodeOptions fromYaml = parse(Map.of(), "--config=" + yaml);
+        Probe fromYaml = parse(Map.of(), "--config=" + yaml);
         assertThat(fromYaml.port).isEqualTo(7000);
-        assertThat(fromYaml.dataDir).isEqualTo(Path.of("/from/yaml"));
+        assertThat(fromYaml.options.dataDir).isEqualTo(Path.of("/from/yaml"));
 
-        NodeOptions defaults = parse(Map.of());
+        Probe defaults = parse(Map.of());
         assertThat(defaults.port).isEqualTo(5252);
-        assertThat(defaults.dataDir).isEqualTo(Path.of("chimp-data"));
-        assertThat(defaults.db).isNull();
+        assertThat(defaults.options.dataDir).isEqualTo(Path.of("chimp-data"));
+        assertThat(defaults.options.db).isNull();
     }
 
     @Test
@@ -90,7 +94,9 @@ class ConfigSourceTest {
         for (CommandLine sub : cl.getSubcommands().values()) {
             assertThat(sub.getUsageMessage()).as(sub.getCommandName()).isNotBlank();
         }
-        assertThat(cl.getSubcommands()).containsKeys("standalone", "sample-data");
+        assertThat(cl.getSubcommands()).containsKeys("standalone", "server", "worker", "sample-data");
+        assertThat(cl.getSubcommands().get("worker").getUsageMessage()).contains("--queues", "--concurrency", "--broker", "--db");
+        assertThat(cl.getSubcommands().get("server").getUsageMessage()).contains("--roles", "--broker", "--db");
         assertThat(cl.getSubcommands().get("standalone").getUsageMessage()).contains("--data-dir", "--db", "--port", "--no-worker");
     }
 }

@@ -1,0 +1,43 @@
+package org.chimp.server.command;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.chimp.server.config.ConfigSource;
+import org.chimp.server.config.NodeOptions;
+import org.chimp.server.node.ChimpNode;
+import org.chimp.server.node.NodeSettings;
+import org.chimp.server.node.WorkerSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code chimp worker}: runs jobs from the broker, nothing else. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Runs jobs from the broker's queues. Start as many as you like on any machine that reaches",
+                "the same database, broker and store; SIGTERM lets running jobs finish (20 s), then hands them back."})
+public final class WorkerCommand implements Callable<Integer> {
+    @Mixin
+    NodeOptions options;
+
+    @Option(names = "--queues", split = ",", defaultValue = "training",
+            description = "Queues to take jobs from (env CHIMP_QUEUES; default ${DEFAULT-VALUE}).")
+    List<String> queues;
+
+    @Option(names = "--concurrency", defaultValue = "1",
+            description = "Jobs run at once (env CHIMP_CONCURRENCY; default ${DEFAULT-VALUE}: one per accelerator for GPU queues).")
+    int concurrency;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), false);
+        ChimpNode node = ChimpNode.start(settings, Map.of(), new WorkerSettings(queues, concurrency));
+        System.out.printf("Worker running on queues %s with concurrency %d%n", queues, concurrency);
+        return NodeRunner.runUntilStopped(node);
+    }
+}

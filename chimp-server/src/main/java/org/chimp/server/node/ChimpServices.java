@@ -1,0 +1,138 @@
+package org.chimp.server.node;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.chimp.api.Architectures;
+import org.chimp.db.Database;
+import org.chimp.jobs.Brokers;
+import org.chimp.jobs.JobService;
+import org.chimp.jobs.broker.Broker;
+import org.chimp.serving.Deployments;
+import org.chimp.store.ArtifactStore;
+import org.chimp.store.BlobStore;
+import org.chimp.store.DatasetStore;
+import org.chimp.store.FileBlobStore;
+import org.chimp.store.UploadLimits;
+import org.chimp.tracking.TrackingStore;
+import org.chimp.tracking.registry.ModelRegistry;
+import org.chimp.training.runner.PluginRegistry;
+import org.chimp.training.runner.TrainingService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared state of one CHIMP process: database, stores, registry, broker, job service and training service,
+ * opened from {@link NodeSettings}. Serving deployments are created on first use, so a process without the
+ * serving role never loads models. Closing releases everything in reverse order of opening.
+ */
+public final class ChimpServices implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChimpServices.class);
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Path dataDir;
+    private final HikariDataSource ds;
+    private final DatasetStore datasets;
+    private final ArtifactStore artifacts;
+    private final TrackingStore tracking;
+    private final ModelRegistry registry;
+    private final Broker broker;
+    private final JobService jobs;
+    private final PluginRegistry plugins;
+    private final TrainingService training;
+    private Deployments deployments;
+
+    private ChimpServices(NodeSettings s) throws IOException {
+        dataDir = s.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(workDir());
+            ds = track(Database.open(s.db() == null ? Database.h2FileUrl(dataDir) : s.db()));
+            BlobStore blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
+            artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
+            datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir());
+            tracking = new TrackingStore(ds, blobs);
+            registry = new ModelRegistry(ds, artifacts);
+            broker = track(Brokers.open(s.broker(), ds));
+            jobs = new JobService(ds, broker);
+            plugins = PluginRegistry.load(ChimpServices.class.getClassLoader());
+            training = new TrainingService(plugins, datasets, jobs);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Opens every backend; on failure, what was already opened is closed again. */
+    public static ChimpServices open(NodeSettings settings) throws IOException {
+        return new ChimpServices(settings);
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    /** Scratch space under the data directory (uploads, unpacked datasets, training runs). */
+    public Path workDir() {
+        return dataDir.resolve("tmp");
+    }
+
+    public DataSource dataSource() {
+        return ds;
+    }
+
+    public DatasetStore datasets() {
+        return datasets;
+    }
+
+    public ArtifactStore artifacts() {
+        return artifacts;
+    }
+
+    public TrackingStore tracking() {
+        return tracking;
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public JobService jobs() {
+        return jobs;
+    }
+
+    public PluginRegistry plugins() {
+        return plugins;
+    }
+
+    public TrainingService training() {
+        return training;
+    }
+
+    /** The serving deployments, created on first use. */
+    public synchronized Deployments deployments() {
+        if (deployments == null) {
+            deployments = track(new Deployments(registry, artifacts, Architectures.load()));
+        }
+        return deployments;
+    }
+
+    @Override
+    public void close() {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", opened.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.chimp.server.node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.chimp.http.Routes;
+import org.chimp.jobs.http.JobRoutes;
+import org.chimp.serving.http.ServingRoutes;
+import org.chimp.store.DatasetRoutes;
+import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.training.http.TrainingRoutes;
+
+/**
+ * The HTTP roles a CHIMP process can serve, each with the port CHIMP's originals used. {@code standalone} puts
+ * every role on one port; {@code server --roles} gives each its own.
+ */
+public enum Role {
+    /** Datasets, training plugins and tasks, jobs. */
+    TRAINING(5253),
+    /** Inference on the promoted models. */
+    SERVING(5254),
+    /** MLflow-compatible tracking and model registry. */
+    TRACKING(8999);
+
+    private final int defaultPort;
+
+    Role(int defaultPort) {
+        this.defaultPort = defaultPort;
+    }
+
+    /** The port this role listens on unless told otherwise. */
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    /** Parses a role name case-insensitively. */
+    public static Role parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Unknown role '" + name + "'; roles are training, serving, tracking");
+        }
+    }
+
+    /** The endpoint groups of this role over the given services. */
+    List<Routes> routes(ChimpServices s) {
+        List<Routes> out = new ArrayList<>();
+        switch (this) {
+            case TRAINING -> {
+                out.add(new DatasetRoutes(s.datasets()));
+                out.add(new TrainingRoutes(s.training()));
+                out.add(new JobRoutes(s.jobs()));
+            }
+            case SERVING -> out.add(new ServingRoutes(s.deployments()));
+            case TRACKING -> out.add(new MlflowRoutes(s.tracking(), s.registry()));
+            default -> throw new IllegalStateException(name());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,72 @@
+package org.chimp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A {@code chimp} command running in its own JVM (the test class path), so tests can SIGKILL it. */
+final class ChimpProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private ChimpProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code chimp <args>} with extra environment variables, its output going to {@code log}. */
+    static ChimpProcess start(Path log, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "org.chimp.server.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new ChimpProcess(pb.start(), log);
+    }
+
+    /** Waits until {@code GET /ping} answers on the port. */
+    ChimpProcess awaitHttp(int port) throws Exception {
+        ApiClient api = new ApiClient(port, "unused-token-0123456789");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(process.isAlive()).as("process alive; see " + log).isTrue();
+            try {
+                if (api.getWithoutToken("/ping").status() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("no HTTP on port " + port + " within 90 s; see " + log);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is handed back. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    /** A free TCP port on loopback. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
