@@ -130,8 +130,11 @@ public final class Deployments implements AutoCloseable {
         return CompletableFuture.runAsync(() -> { }, reloader);
     }
 
-    /** Reacts to a registry change by queueing reloads of the model's deployments. */
-    void onEvent(RegistryEvent event) {
+    /**
+     * Reacts to a registry change by queueing reloads of the model's deployments. Called by this process's
+     * registry, and by the event bus for changes made in other processes; duplicates are merged.
+     */
+    public void onEvent(RegistryEvent event) {
         if (closed || event.type() == RegistryEvent.Type.VERSION_CREATED) {
             return; // a new version starts in stage None, which nothing serves
         }
@@ -176,6 +179,13 @@ public final class Deployments implements AutoCloseable {
     }
 
     private Loaded build(ModelVersion v) {
+        if (v.config() == null) {
+            // Versions registered through MLflow's API without a CHIMP model config have nothing to build from.
+            throw ClientErrorException.conflict("model '" + v.name() + "' version " + v.version() + " ("
+                    + v.stage().mlflowName() + ") cannot be loaded: it has no CHIMP model config (chimp-model.json "
+                    + "next to the model in the run's artifacts); register models through a training plugin or "
+                    + "log that file with the model");
+        }
         Model<Image, Classification> model;
         try {
             model = architectures.build(Tasks.IMAGE_CLASSIFICATION, v.config(), artifacts);

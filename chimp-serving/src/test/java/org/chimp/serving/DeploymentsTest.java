@@ -62,6 +62,17 @@ class DeploymentsTest {
                         + "/api/2.0/mlflow/model-versions/transition-stage");
     }
 
+    @Test
+    void aVersionWithoutChimpConfigIsAConflictNotACrash() {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registry.createModel("external", "", java.util.Map.of());
+        f.registry.createVersion("external", null, "s3://bucket/model", null, "made outside CHIMP");
+        f.registry.transitionStage("external", 1, Stage.PRODUCTION, false);
+        assertThatThrownBy(() -> f.deployments.get("external", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("no CHIMP model config");
+    }
+
     @ParameterizedTest
     @MethodSource("org.chimp.db.TestDatabases#both")
     void promotionSwapsInTheNewVersionAndClosesTheOldOneAfterItsLastLease(TestDatabases.Kind kind) {

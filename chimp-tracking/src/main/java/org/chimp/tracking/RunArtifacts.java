@@ -3,6 +3,7 @@ package org.chimp.tracking;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -62,6 +63,15 @@ final class RunArtifacts {
             return blobs.list(prefix).stream().map(k -> k.substring(prefix.length())).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Listing artifacts of run " + run.runId() + " failed", e);
+        }
+    }
+
+    /** The size of an artifact, read through (the blob store keeps no sizes). */
+    long size(RunInfo run, String path) {
+        try (InputStream in = open(run, path)) {
+            return in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading artifact " + path + " of run " + run.runId() + " failed", e);
         }
     }
 

@@ -3,13 +3,12 @@ package org.chimp.tracking;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -19,6 +18,7 @@ import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
 import org.chimp.store.BlobStore;
+import org.chimp.tracking.search.SqlFragment;
 
 /** Experiments and runs in the database (module migrations under {@code db/migration/tracking}). */
 public final class TrackingStore {
@@ -27,14 +27,16 @@ public final class TrackingStore {
     /** The experiment MLflow creates with every store. */
     public static final String DEFAULT_EXPERIMENT_ID = "0";
     static final String ACTIVE = "active";
-
-    private static final String RUN_COLUMNS = "run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage";
+    static final String DELETED = "deleted";
+    private static final String RUN_COLUMNS = RunRows.COLUMNS;
 
     private final DataSource ds;
     private final RunArtifacts artifacts;
+    private final Experiments experiments;
 
     public TrackingStore(DataSource ds, BlobStore blobs) {
         this.ds = ds;
+        this.experiments = new Experiments(ds);
         this.artifacts = new RunArtifacts(blobs);
         Database.migrate(ds, "tracking");
     }
@@ -43,7 +45,7 @@ public final class TrackingStore {
 
     /** The experiment with this name, created if absent. Returns its id. */
     public String getOrCreateExperiment(String name) {
-        Optional<Experiment> existing = findExperimentByName(name);
+        Optional<Experiment> existing = experiments.findByName(name);
         if (existing.isPresent()) {
             return existing.get().id();
         }
@@ -51,74 +53,61 @@ public final class TrackingStore {
             return createExperiment(name, null, Map.of());
         } catch (ClientErrorException e) {
             // Somebody created it between our read and our insert: theirs is as good as ours.
-            return findExperimentByName(name).orElseThrow(() -> e).id();
+            return experiments.findByName(name).orElseThrow(() -> e).id();
         }
     }
 
     /**
-     * Creates an experiment; 409 if the name is taken.
+     * Creates an experiment; 409 if the name is taken (also by a deleted experiment).
      *
      * @param artifactLocation null for the default, {@code mlflow-artifacts:/<id>}
      */
     public String createExperiment(String name, String artifactLocation, Map<String, String> tags) {
-        if (name == null || name.isBlank()) {
-            throw ClientErrorException.invalid("An experiment needs a non-empty name");
-        }
-        tags.forEach((k, v) -> Checks.value("tag", Checks.key("tag", k), v, Checks.MAX_TAG_VALUE_LENGTH));
-        long now = System.currentTimeMillis();
-        try {
-            return Jdbc.inTransaction(ds, c -> {
-                long id = Sql.first(c, "SELECT nextval('tracking_experiment_ids')", rs -> rs.getLong(1)).orElseThrow();
-                String location = artifactLocation == null || artifactLocation.isBlank() ? "mlflow-artifacts:/" + id : artifactLocation;
-                Sql.update(c, "INSERT INTO tracking_experiments (experiment_id, name, artifact_location, lifecycle_stage, "
-                        + "creation_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?)", id, name, location, ACTIVE, now, now);
-                for (Map.Entry<String, String> t : tags.entrySet()) {
-                    Sql.update(c, "INSERT INTO tracking_experiment_tags (experiment_id, name, val) VALUES (?, ?, ?)",
-                            id, t.getKey(), t.getValue());
-                }
-                return Long.toString(id);
-            });
-        } catch (DataAccessException e) {
-            if (e.isUniqueViolation()) {
-                throw ClientErrorException.conflict("Experiment '" + name + "' already exists; pick another name or use it");
-            }
-            throw e;
-        }
+        return experiments.create(name, artifactLocation, tags);
     }
 
     /** One experiment; 404 if there is none with that id. */
     public Experiment getExperiment(String experimentId) {
-        long id = experimentId(experimentId);
-        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT * FROM tracking_experiments WHERE experiment_id = ?",
-                        rs -> experiment(c, rs), id))
-                .orElseThrow(() -> noExperiment(experimentId));
+        return experiments.get(experimentId);
     }
 
     /** The experiment with that name; 404 if there is none. */
     public Experiment getExperimentByName(String name) {
-        return findExperimentByName(name).orElseThrow(() ->
+        return experiments.findByName(name).orElseThrow(() ->
                 ClientErrorException.notFound("No experiment named '" + name + "'; create it first"));
     }
 
     /** Active experiments, newest first, {@code maxResults} of them after skipping {@code offset}. */
     public List<Experiment> searchExperiments(int maxResults, int offset) {
-        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT * FROM tracking_experiments WHERE lifecycle_stage = ? "
-                        + "ORDER BY creation_time DESC, experiment_id DESC LIMIT ? OFFSET ?",
-                rs -> experiment(c, rs), ACTIVE, maxResults, offset));
+        return searchExperiments(null, List.of(), ViewType.ACTIVE_ONLY, maxResults, offset);
     }
 
-    private Optional<Experiment> findExperimentByName(String name) {
-        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT * FROM tracking_experiments WHERE name = ?",
-                rs -> experiment(c, rs), name));
+    /**
+     * Experiments matching an MLflow filter ({@code name LIKE 'a%' AND tags.team = 'x'}; attributes name,
+     * creation_time, last_update_time), in order_by's order, then newest first; a 400 for a malformed filter.
+     */
+    public List<Experiment> searchExperiments(String filter, List<String> orderBy, ViewType view, int maxResults, int offset) {
+        return experiments.search(filter, orderBy, view, maxResults, offset);
     }
 
-    private static Experiment experiment(Connection c, ResultSet rs) throws SQLException {
-        long id = rs.getLong("experiment_id");
-        Map<String, String> tags = new TreeMap<>();
-        Sql.list(c, "SELECT name, val FROM tracking_experiment_tags WHERE experiment_id = ?",
-                t -> tags.put(t.getString(1), t.getString(2)), id);
-        return new Experiment(Long.toString(id), rs.getString("name"), rs.getString("artifact_location"),
-                rs.getString("lifecycle_stage"), rs.getLong("creation_time"), rs.getLong("last_update_time"), tags);
+    /** Renames an active experiment; 409 if the name is taken. */
+    public void renameExperiment(String experimentId, String newName) {
+        experiments.rename(experimentId, newName);
+    }
+
+    /** Sets (or replaces) a tag of an active experiment. */
+    public void setExperimentTag(String experimentId, String key, String value) {
+        experiments.setTag(experimentId, key, value);
+    }
+
+    /** Soft-deletes an experiment and its runs (MLflow's lifecycle_stage deleted); the Default one cannot be. */
+    public void deleteExperiment(String experimentId) {
+        experiments.setLifecycle(experimentId, DELETED);
+    }
+
+    /** Restores a deleted experiment and its runs. */
+    public void restoreExperiment(String experimentId) {
+        experiments.setLifecycle(experimentId, ACTIVE);
     }
 
     // ---- runs
@@ -168,27 +157,39 @@ public final class TrackingStore {
         });
     }
 
-    /** Runs of the given experiments, newest first. */
+    /** Active runs of the given experiments, newest first. */
     public List<Run> searchRuns(List<String> experimentIds, int maxResults, int offset) {
-        if (experimentIds.isEmpty()) {
+        return searchRuns(experimentIds, null, List.of(), ViewType.ACTIVE_ONLY, maxResults, offset);
+    }
+
+    /**
+     * Runs of the given experiments matching an MLflow filter ({@code metrics.acc > 0.9 AND params.lr = '0.1'}),
+     * in order_by's order ({@code metrics.acc DESC}), then newest first; a 400 for a malformed filter or order.
+     */
+    public List<Run> searchRuns(List<String> experimentIds, String filter, List<String> orderBy, ViewType view,
+                                int maxResults, int offset) {
+        List<Long> ids = experimentIds.stream().map(Experiments::id).toList();
+        SqlFragment query = RunSearch.query(ids, filter, orderBy, view, maxResults, offset);
+        if (ids.isEmpty()) {
             return List.of();
         }
-        Object[] args = new Object[experimentIds.size() + 3];
-        for (int i = 0; i < experimentIds.size(); i++) {
-            args[i] = experimentId(experimentIds.get(i));
-        }
-        args[experimentIds.size()] = ACTIVE;
-        args[experimentIds.size() + 1] = maxResults;
-        args[experimentIds.size() + 2] = offset;
-        String in = String.join(", ", Collections.nCopies(experimentIds.size(), "?"));
-        return Jdbc.withConnection(ds, c -> {
-            List<RunInfo> infos = Sql.list(c, "SELECT " + RUN_COLUMNS + " FROM tracking_runs WHERE experiment_id IN (" + in
-                    + ") AND lifecycle_stage = ? ORDER BY start_time DESC, run_id LIMIT ? OFFSET ?", TrackingStore::runInfo, args);
-            List<Run> runs = new ArrayList<>(infos.size());
-            for (RunInfo info : infos) {
-                runs.add(runData(c, info));
-            }
-            return runs;
+        return Jdbc.withConnection(ds, c -> RunRows.withData(c, Sql.list(c, query.sql(), RunRows::info, query.args().toArray())));
+    }
+
+    /** Soft-deletes a run (lifecycle_stage deleted): searches skip it and logging to it is refused until restored. */
+    public void deleteRun(String runId) {
+        setRunLifecycle(runId, DELETED);
+    }
+
+    /** Restores a deleted run. */
+    public void restoreRun(String runId) {
+        setRunLifecycle(runId, ACTIVE);
+    }
+
+    private void setRunLifecycle(String runId, String stage) {
+        Jdbc.inTransaction(ds, c -> {
+            RunRows.find(c, runId).orElseThrow(() -> noRun(runId));
+            return Sql.update(c, "UPDATE tracking_runs SET lifecycle_stage = ? WHERE run_id = ?", stage, runId);
         });
     }
 
@@ -223,6 +224,17 @@ public final class TrackingStore {
         logBatch(runId, List.of(), Map.of(), Map.of(key, value));
     }
 
+    /** Removes a run tag; 404 if the run has no such tag. */
+    public void deleteTag(String runId, String key) {
+        Jdbc.inTransaction(ds, c -> {
+            activeRun(c, runId);
+            if (Sql.update(c, "DELETE FROM tracking_run_tags WHERE run_id = ? AND name = ?", runId, key) == 0) {
+                throw ClientErrorException.notFound("No tag with name: " + key + " in run with id " + runId);
+            }
+            return null;
+        });
+    }
+
     /**
      * Logs metrics, params and tags in one transaction: either all are stored or, if any is invalid (a 400) or
      * the run does not exist (a 404), none.
@@ -231,10 +243,7 @@ public final class TrackingStore {
         Checks.batch(metrics, params, tags);
         try {
             Jdbc.inTransaction(ds, c -> {
-                RunInfo info = findRunInfo(c, runId).orElseThrow(() -> noRun(runId));
-                if (!ACTIVE.equals(info.lifecycleStage())) {
-                    throw ClientErrorException.invalid("Run " + runId + " is deleted; restore it before logging to it");
-                }
+                activeRun(c, runId);
                 BatchWriter.write(c, runId, metrics, params, tags);
                 return null;
             });
@@ -250,10 +259,15 @@ public final class TrackingStore {
 
     /** Every value logged for a metric, by step, then timestamp, then logging order; 404 if the run is unknown. */
     public List<Metric> metricHistory(String runId, String key) {
+        return metricHistory(runId, key, Integer.MAX_VALUE, 0);
+    }
+
+    /** {@code maxResults} values of a metric's history after skipping {@code offset}, in the same order. */
+    public List<Metric> metricHistory(String runId, String key, int maxResults, int offset) {
         return Jdbc.withConnection(ds, c -> {
-            findRunInfo(c, runId).orElseThrow(() -> noRun(runId));
+            RunRows.find(c, runId).orElseThrow(() -> noRun(runId));
             return Sql.list(c, "SELECT name, val, ts, step FROM tracking_metrics WHERE run_id = ? AND name = ? "
-                    + "ORDER BY step, ts, seq", TrackingStore::metric, runId, key);
+                    + "ORDER BY step, ts, seq LIMIT ? OFFSET ?", RunRows::metric, runId, key, maxResults, offset);
         });
     }
 
@@ -279,45 +293,46 @@ public final class TrackingStore {
         return artifacts.list(getRun(runId).info());
     }
 
-    // ---- rows
-
-    private static Optional<RunInfo> findRunInfo(Connection c, String runId) throws SQLException {
-        return Sql.first(c, "SELECT " + RUN_COLUMNS + " FROM tracking_runs WHERE run_id = ?", TrackingStore::runInfo, runId);
-    }
-
-    private static Run runData(Connection c, RunInfo info) throws SQLException {
-        List<Metric> metrics = Sql.list(c, "SELECT name, val, ts, step FROM tracking_latest_metrics WHERE run_id = ? ORDER BY name",
-                TrackingStore::metric, info.runId());
-        return new Run(info, metrics, keyValues(c, "tracking_params", info.runId()), keyValues(c, "tracking_run_tags", info.runId()));
-    }
-
-    private static Map<String, String> keyValues(Connection c, String table, String runId) throws SQLException {
-        Map<String, String> out = new TreeMap<>();
-        Sql.list(c, "SELECT name, val FROM " + table + " WHERE run_id = ?", rs -> out.put(rs.getString(1), rs.getString(2)), runId);
+    /**
+     * The files and directories directly under {@code path} (the root for null or empty), sorted by path, as
+     * MLflow's artifacts/list answers; empty if there is nothing under it.
+     */
+    public List<ArtifactFile> listArtifacts(String runId, String path) {
+        RunInfo run = getRun(runId).info();
+        String prefix = path == null || path.isEmpty() || path.equals("/") ? "" : Checks.artifactPath(strip(path)) + "/";
+        SortedMap<String, Boolean> children = new TreeMap<>();
+        for (String p : artifacts.list(run)) {
+            if (p.startsWith(prefix)) {
+                int slash = p.indexOf('/', prefix.length());
+                children.merge(slash < 0 ? p : p.substring(0, slash), slash >= 0, Boolean::logicalOr);
+            }
+        }
+        List<ArtifactFile> out = new ArrayList<>(children.size());
+        children.forEach((p, isDir) -> out.add(new ArtifactFile(p, isDir, isDir ? null : artifacts.size(run, p))));
         return out;
     }
 
-    private static RunInfo runInfo(ResultSet rs) throws SQLException {
-        return new RunInfo(rs.getString("run_id"), Long.toString(rs.getLong("experiment_id")), rs.getString("run_name"),
-                rs.getString("user_id"), RunStatus.valueOf(rs.getString("status")), rs.getLong("start_time"),
-                Sql.nullableLong(rs, "end_time"), rs.getString("artifact_uri"), rs.getString("lifecycle_stage"));
+    private static String strip(String path) {
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return p.startsWith("/") ? p.substring(1) : p;
     }
 
-    private static Metric metric(ResultSet rs) throws SQLException {
-        return new Metric(rs.getString("name"), rs.getDouble("val"), rs.getLong("ts"), rs.getLong("step"));
+    // ---- rows
+
+    private static Optional<RunInfo> findRunInfo(Connection c, String runId) throws SQLException {
+        return RunRows.find(c, runId);
     }
 
-    private static long experimentId(String experimentId) {
-        try {
-            return Long.parseLong(experimentId == null ? "" : experimentId.trim());
-        } catch (NumberFormatException e) {
-            throw noExperiment(experimentId);
+    private static RunInfo activeRun(Connection c, String runId) throws SQLException {
+        RunInfo info = RunRows.find(c, runId).orElseThrow(() -> noRun(runId));
+        if (!ACTIVE.equals(info.lifecycleStage())) {
+            throw ClientErrorException.invalid("Run " + runId + " is deleted; restore it before changing it");
         }
+        return info;
     }
 
-    private static ClientErrorException noExperiment(String experimentId) {
-        return ClientErrorException.notFound("No experiment with id '" + experimentId + "'; experiment ids are numbers, "
-                + "'0' is the Default experiment");
+    private static Run runData(Connection c, RunInfo info) throws SQLException {
+        return RunRows.withData(c, List.of(info)).get(0);
     }
 
     private static ClientErrorException noRun(String runId) {

@@ -25,6 +25,21 @@ final class MlflowJson {
         return F.objectNode();
     }
 
+    /** {@code {"<field>": value}}, the envelope of MLflow's single-resource responses. */
+    static ObjectNode wrap(String field, ObjectNode value) {
+        ObjectNode o = F.objectNode();
+        o.set(field, value);
+        return o;
+    }
+
+    /** Adds {@code next_page_token} when there is a next page. */
+    static ObjectNode withToken(ObjectNode o, PageToken.Page<?> page) {
+        if (page.nextPageToken() != null) {
+            o.put("next_page_token", page.nextPageToken());
+        }
+        return o;
+    }
+
     static ObjectNode experiment(Experiment e) {
         ObjectNode o = F.objectNode();
         o.put("experiment_id", e.id());

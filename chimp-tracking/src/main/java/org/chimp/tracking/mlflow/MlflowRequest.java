@@ -19,32 +19,41 @@ import org.chimp.http.Requests;
  */
 final class MlflowRequest {
     private final ObjectNode fields;
+    private final int bodySize;
 
     MlflowRequest(ObjectNode fields) {
-        this.fields = fields;
+        this(fields, 0);
     }
 
+    private MlflowRequest(ObjectNode fields, int bodySize) {
+        this.fields = fields;
+        this.bodySize = bodySize;
+    }
+
+    /** Query parameters for GET, and for other methods sent without a body (MLflow clients send DELETE both ways). */
     static MlflowRequest of(Context ctx) {
-        if (ctx.method() != HandlerType.GET) {
-            if (ctx.body().isBlank()) {
-                return new MlflowRequest(JsonNodeFactory.instance.objectNode());
-            }
-            JsonNode body = Requests.jsonBody(ctx);
-            if (!body.isObject()) {
-                throw ClientErrorException.invalid("The request body must be a JSON object");
-            }
-            return new MlflowRequest((ObjectNode) body);
+        if (ctx.method() == HandlerType.GET || ctx.body().isBlank()) {
+            ObjectNode fields = JsonNodeFactory.instance.objectNode();
+            ctx.queryParamMap().forEach((name, values) -> {
+                if (values.size() == 1) {
+                    fields.put(name, values.get(0));
+                } else {
+                    ArrayNode a = fields.putArray(name);
+                    values.forEach(a::add);
+                }
+            });
+            return new MlflowRequest(fields);
         }
-        ObjectNode fields = JsonNodeFactory.instance.objectNode();
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (values.size() == 1) {
-                fields.put(name, values.get(0));
-            } else {
-                ArrayNode a = fields.putArray(name);
-                values.forEach(a::add);
-            }
-        });
-        return new MlflowRequest(fields);
+        JsonNode body = Requests.jsonBody(ctx);
+        if (!body.isObject()) {
+            throw ClientErrorException.invalid("The request body must be a JSON object");
+        }
+        return new MlflowRequest((ObjectNode) body, ctx.bodyAsBytes().length);
+    }
+
+    /** The size in bytes of the JSON body the fields came from (0 for query parameters). */
+    int bodySize() {
+        return bodySize;
     }
 
     /** A field that must be present and non-empty. */
@@ -96,6 +105,15 @@ final class MlflowRequest {
         long v = optionalLong("max_results", dflt);
         if (v < 1 || v > max) {
             throw ClientErrorException.invalid("Invalid value " + v + " for parameter 'max_results': use 1 to " + max);
+        }
+        return (int) v;
+    }
+
+    /** A model version number: a positive integer, sent as a string by MLflow clients. */
+    int version() {
+        long v = requiredLong("version");
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw ClientErrorException.invalid("Parameter 'version' must be a version number (1, 2, ...), got " + v);
         }
         return (int) v;
     }

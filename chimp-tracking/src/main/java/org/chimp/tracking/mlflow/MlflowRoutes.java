@@ -28,8 +28,11 @@ public final class MlflowRoutes implements Routes {
     }
 
     public MlflowRoutes(TrackingStore tracking, ModelRegistry registry) {
-        new TrackingEndpoints(tracking).addTo(this);
-        new RegistryEndpoints(registry).addTo(this);
+        new ExperimentEndpoints(tracking).addTo(this);
+        new RunEndpoints(tracking).addTo(this);
+        new ArtifactListing(tracking).addTo(this);
+        new RegisteredModelEndpoints(registry).addTo(this);
+        new ModelVersionEndpoints(registry, tracking).addTo(this);
     }
 
     void get(String path, Endpoint endpoint) {
@@ -44,6 +47,22 @@ public final class MlflowRoutes implements Routes {
     void getAndPost(String path, Endpoint endpoint) {
         get(path, endpoint);
         post(path, endpoint);
+    }
+
+    /** An update MLflow serves with PATCH; POST too, for clients that only post (the Java client's sendPost). */
+    void patchOrPost(String path, Endpoint endpoint) {
+        routes.add(new Route(HandlerType.PATCH, path, endpoint));
+        post(path, endpoint);
+    }
+
+    /** A removal MLflow serves with DELETE; POST too, for clients that cannot send DELETE. */
+    void deleteOrPost(String path, Endpoint endpoint) {
+        delete(path, endpoint);
+        post(path, endpoint);
+    }
+
+    void delete(String path, Endpoint endpoint) {
+        routes.add(new Route(HandlerType.DELETE, path, endpoint));
     }
 
     @Override

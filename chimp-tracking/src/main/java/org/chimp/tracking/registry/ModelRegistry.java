@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
@@ -27,13 +26,13 @@ import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
 import org.chimp.store.ArtifactStore;
 import org.chimp.tracking.ActiveRun;
+import org.chimp.tracking.search.SqlFragment;
 
 /** Registered models and their versions, stages and aliases; every change is published to the listeners. */
 public final class ModelRegistry {
     /** The run artifact that holds a registered version's model config. */
     public static final String CONFIG_ARTIFACT = "chimp-model.json";
-    private static final String VERSION_COLUMNS =
-            "model_name, version, stage, run_id, source, config, description, creation_time, last_updated_time";
+    private static final String VERSION_COLUMNS = RegistryRows.VERSION_COLUMNS;
 
     private final DataSource ds;
     private final ArtifactStore artifacts;
@@ -80,7 +79,20 @@ public final class ModelRegistry {
      * if needed. Versions are numbered 1, 2, ... per model, also under concurrent registrations.
      */
     public ModelVersion createVersion(String name, String runId, String source, ModelConfig config, String description) {
+        return createVersion(name, runId, source, config, description, Map.of());
+    }
+
+    /**
+     * Creates the next version of a model, with tags. {@code config} may be null for a version registered
+     * through MLflow's API from outside CHIMP: it is listed and staged like any other, but cannot be served.
+     */
+    public ModelVersion createVersion(String name, String runId, String source, ModelConfig config, String description,
+                                      Map<String, String> tags) {
         checkName(name);
+        if (source == null || source.isBlank()) {
+            throw ClientErrorException.invalid("A model version needs a non-empty 'source', the URI of the model's artifacts");
+        }
+        tags.forEach(RegistryTags::check);
         long now = System.currentTimeMillis();
         ModelVersion created = Jdbc.inTransaction(ds, c -> {
             insertModelIfAbsent(c, name, now);
@@ -91,8 +103,11 @@ public final class ModelRegistry {
                     rs -> rs.getInt(1), name).orElseThrow();
             Sql.update(c, "INSERT INTO tracking_model_versions (" + VERSION_COLUMNS + ", status) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'READY')", name, version, Stage.NONE.mlflowName(), runId,
-                    source, config.toJson().toString(), description, now, now);
-            return findVersion(c, name, version).orElseThrow();
+                    source, config == null ? null : config.toJson().toString(), description, now, now);
+            for (Map.Entry<String, String> t : tags.entrySet()) {
+                RegistryTags.VERSION.set(c, List.of(name, version), t.getKey(), t.getValue());
+            }
+            return RegistryRows.findVersion(c, name, version).orElseThrow();
         });
         listeners.fire(List.of(new RegistryEvent(RegistryEvent.Type.VERSION_CREATED, name, created.version(), created.stage(), null)));
         return created;
@@ -101,6 +116,7 @@ public final class ModelRegistry {
     /** Creates a registered model without versions; 409 if the name is taken. */
     public RegisteredModel createModel(String name, String description, Map<String, String> tags) {
         checkName(name);
+        tags.forEach(RegistryTags::check);
         long now = System.currentTimeMillis();
         try {
             return Jdbc.inTransaction(ds, c -> {
@@ -110,7 +126,7 @@ public final class ModelRegistry {
                     Sql.update(c, "INSERT INTO tracking_registered_model_tags (model_name, name, val) VALUES (?, ?, ?)",
                             name, t.getKey(), t.getValue());
                 }
-                return findModel(c, name).orElseThrow();
+                return RegistryRows.findModel(c, name).orElseThrow();
             });
         } catch (DataAccessException e) {
             if (e.isUniqueViolation()) {
@@ -122,17 +138,25 @@ public final class ModelRegistry {
 
     /** One registered model; 404 if there is none of that name. */
     public RegisteredModel model(String name) {
-        return Jdbc.withConnection(ds, c -> findModel(c, name)).orElseThrow(() -> noModel(name));
+        return Jdbc.withConnection(ds, c -> RegistryRows.findModel(c, name)).orElseThrow(() -> RegistryRows.noModel(name));
     }
 
     /** Registered models by name, {@code maxResults} of them after skipping {@code offset}. */
     public List<RegisteredModel> models(int maxResults, int offset) {
+        return searchModels(null, List.of(), maxResults, offset);
+    }
+
+    /**
+     * Registered models matching an MLflow filter ({@code name LIKE 'face%' AND tags.team = 'vision'}), in order_by's
+     * order ({@code last_updated_timestamp DESC}), then by name; a 400 for a malformed filter or order.
+     */
+    public List<RegisteredModel> searchModels(String filter, List<String> orderBy, int maxResults, int offset) {
+        SqlFragment query = RegistrySearch.models(filter, orderBy, maxResults, offset);
         return Jdbc.withConnection(ds, c -> {
-            List<String> names = Sql.list(c, "SELECT name FROM tracking_registered_models ORDER BY name LIMIT ? OFFSET ?",
-                    rs -> rs.getString(1), maxResults, offset);
+            List<String> names = Sql.list(c, query.sql(), rs -> rs.getString(1), query.args().toArray());
             List<RegisteredModel> out = new ArrayList<>(names.size());
             for (String n : names) {
-                out.add(findModel(c, n).orElseThrow());
+                out.add(RegistryRows.findModel(c, n).orElseThrow());
             }
             return out;
         });
@@ -150,7 +174,7 @@ public final class ModelRegistry {
         long now = System.currentTimeMillis();
         List<RegistryEvent> events = new ArrayList<>();
         ModelVersion moved = Jdbc.inTransaction(ds, c -> {
-            lockVersion(c, name, version);
+            RegistryRows.lockVersion(c, name, version);
             Sql.update(c, "UPDATE tracking_model_versions SET stage = ?, last_updated_time = ? WHERE model_name = ? AND version = ?",
                     stage.mlflowName(), now, name, version);
             events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, name, version, stage, null));
@@ -163,8 +187,8 @@ public final class ModelRegistry {
                     events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, name, other, Stage.ARCHIVED, null));
                 }
             }
-            touchModel(c, name, now);
-            return findVersion(c, name, version).orElseThrow();
+            RegistryRows.touchModel(c, name, now);
+            return RegistryRows.findVersion(c, name, version).orElseThrow();
         });
         listeners.fire(events);
         return moved;
@@ -173,20 +197,28 @@ public final class ModelRegistry {
     /** The newest version in a stage, if any (also empty if the model does not exist). */
     public Optional<ModelVersion> latest(String name, Stage stage) {
         return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions "
-                + "WHERE model_name = ? AND stage = ? ORDER BY version DESC LIMIT 1", rs -> version(c, rs), name, stage.mlflowName()));
+                + "WHERE model_name = ? AND stage = ? ORDER BY version DESC LIMIT 1", rs -> RegistryRows.version(c, rs), name, stage.mlflowName()));
     }
 
     /** One version; 404 if the model or the version does not exist. */
     public ModelVersion version(String name, int version) {
-        return Jdbc.withConnection(ds, c -> findVersion(c, name, version)).orElseThrow(() -> noVersion(name, version));
+        return Jdbc.withConnection(ds, c -> RegistryRows.findVersion(c, name, version)).orElseThrow(() -> RegistryRows.noVersion(name, version));
     }
 
     /** The versions of one model (all models if {@code name} is null), newest first, paged. */
     public List<ModelVersion> versions(String name, int maxResults, int offset) {
-        String where = name == null ? "" : "WHERE model_name = ? ";
-        Object[] args = name == null ? new Object[] {maxResults, offset} : new Object[] {name, maxResults, offset};
-        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions " + where
-                + "ORDER BY model_name, version DESC LIMIT ? OFFSET ?", rs -> version(c, rs), args));
+        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions "
+                + "WHERE (CAST(? AS VARCHAR) IS NULL OR model_name = ?) ORDER BY model_name, version DESC LIMIT ? OFFSET ?",
+                rs -> RegistryRows.version(c, rs), name, name, maxResults, offset));
+    }
+
+    /**
+     * Versions matching an MLflow filter ({@code name = 'faces' AND run_id IN ('a', 'b')}; attributes name, run_id,
+     * source_path, version_number, current_stage; tags), in order_by's order, then by name and newest first.
+     */
+    public List<ModelVersion> searchVersions(String filter, List<String> orderBy, int maxResults, int offset) {
+        SqlFragment query = RegistrySearch.versions(filter, orderBy, maxResults, offset);
+        return Jdbc.withConnection(ds, c -> Sql.list(c, query.sql(), rs -> RegistryRows.version(c, rs), query.args().toArray()));
     }
 
     /** Points an alias ("champion") at a version, moving it if it pointed elsewhere; 404 if the version does not exist. */
@@ -195,10 +227,10 @@ public final class ModelRegistry {
             throw ClientErrorException.invalid("Invalid alias '" + alias + "': give a non-empty name other than 'latest' and v<number>");
         }
         Jdbc.inTransaction(ds, c -> {
-            lockVersion(c, name, version);
+            RegistryRows.lockVersion(c, name, version);
             Sql.update(c, "DELETE FROM tracking_model_aliases WHERE model_name = ? AND alias = ?", name, alias);
             Sql.update(c, "INSERT INTO tracking_model_aliases (model_name, alias, version) VALUES (?, ?, ?)", name, alias, version);
-            touchModel(c, name, System.currentTimeMillis());
+            RegistryRows.touchModel(c, name, System.currentTimeMillis());
             return null;
         });
         listeners.fire(List.of(new RegistryEvent(RegistryEvent.Type.ALIAS_SET, name, version, null, alias)));
@@ -215,13 +247,140 @@ public final class ModelRegistry {
     public ModelVersion byAlias(String name, String alias) {
         return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT v.* FROM tracking_model_versions v JOIN tracking_model_aliases a "
                         + "ON a.model_name = v.model_name AND a.version = v.version WHERE a.model_name = ? AND a.alias = ?",
-                rs -> version(c, rs), name, alias))
+                rs -> RegistryRows.version(c, rs), name, alias))
                 .orElseThrow(() -> ClientErrorException.notFound("Registered model '" + name + "' has no alias '" + alias + "'"));
+    }
+
+    /**
+     * Renames a model with all its versions, tags and aliases; 404 if it does not exist, 409 if the new name is
+     * taken. Serving sees the old name disappear and the new one appear.
+     */
+    public RegisteredModel renameModel(String name, String newName) {
+        checkName(newName);
+        List<RegistryEvent> events = new ArrayList<>();
+        try {
+            RegisteredModel renamed = Jdbc.inTransaction(ds, c -> {
+                RegistryRows.lockModel(c, name);
+                ModelRenamer.rename(c, name, newName, System.currentTimeMillis());
+                for (ModelVersion v : Sql.list(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions WHERE model_name = ? "
+                        + "AND stage <> ?", rs -> RegistryRows.version(c, rs), newName, Stage.NONE.mlflowName())) {
+                    events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, newName, v.version(), v.stage(), null));
+                }
+                RegisteredModel m = RegistryRows.model(c, newName);
+                m.aliases().forEach((alias, v) -> events.add(new RegistryEvent(RegistryEvent.Type.ALIAS_SET, newName, v, null, alias)));
+                return m;
+            });
+            events.add(0, new RegistryEvent(RegistryEvent.Type.MODEL_DELETED, name, 0, null, null));
+            listeners.fire(events);
+            return renamed;
+        } catch (DataAccessException e) {
+            if (e.isUniqueViolation()) {
+                throw ClientErrorException.conflict("Registered Model (name=" + newName + ") already exists; pick another name");
+            }
+            throw e;
+        }
+    }
+
+    /** Sets a model's description (null or empty clears it); 404 if it does not exist. */
+    public RegisteredModel updateModel(String name, String description) {
+        return Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockModel(c, name);
+            Sql.update(c, "UPDATE tracking_registered_models SET description = ?, last_updated_time = ? WHERE name = ?",
+                    description, System.currentTimeMillis(), name);
+            return RegistryRows.model(c, name);
+        });
+    }
+
+    /** Deletes a model with all its versions, tags and aliases (MLflow deletes for good); 404 if it does not exist. */
+    public void deleteModel(String name) {
+        Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockModel(c, name);
+            ModelRenamer.deleteAll(c, name);
+            return null;
+        });
+        listeners.fire(List.of(new RegistryEvent(RegistryEvent.Type.MODEL_DELETED, name, 0, null, null)));
+    }
+
+    /** Sets (or replaces) a tag of a model. */
+    public void setModelTag(String name, String key, String value) {
+        RegistryTags.check(key, value);
+        Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockModel(c, name);
+            RegistryTags.MODEL.set(c, List.of(name), key, value);
+            RegistryRows.touchModel(c, name, System.currentTimeMillis());
+            return null;
+        });
+    }
+
+    /** Removes a tag of a model; 404 if the model or the tag does not exist. */
+    public void deleteModelTag(String name, String key) {
+        Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockModel(c, name);
+            if (!RegistryTags.MODEL.delete(c, List.of(name), key)) {
+                throw ClientErrorException.notFound("Registered model '" + name + "' has no tag '" + key + "'");
+            }
+            return null;
+        });
+    }
+
+    /** Sets a version's description; 404 if it does not exist. */
+    public ModelVersion updateVersion(String name, int version, String description) {
+        return Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockVersion(c, name, version);
+            long now = System.currentTimeMillis();
+            Sql.update(c, "UPDATE tracking_model_versions SET description = ?, last_updated_time = ? WHERE model_name = ? AND version = ?",
+                    description, now, name, version);
+            RegistryRows.touchModel(c, name, now);
+            return RegistryRows.findVersion(c, name, version).orElseThrow();
+        });
+    }
+
+    /**
+     * Deletes a version for good, with its tags and the aliases pointing at it; its number is never reused. 404
+     * if it does not exist.
+     */
+    public void deleteVersion(String name, int version) {
+        List<RegistryEvent> events = new ArrayList<>();
+        Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockVersion(c, name, version);
+            ModelVersion v = RegistryRows.findVersion(c, name, version).orElseThrow();
+            Sql.list(c, "SELECT alias FROM tracking_model_aliases WHERE model_name = ? AND version = ? ORDER BY alias",
+                    rs -> events.add(new RegistryEvent(RegistryEvent.Type.ALIAS_DELETED, name, version, null, rs.getString(1))),
+                    name, version);
+            for (String table : List.of("tracking_model_version_tags", "tracking_model_aliases", "tracking_model_versions")) {
+                Sql.update(c, "DELETE FROM " + table + " WHERE model_name = ? AND version = ?", name, version);
+            }
+            RegistryRows.touchModel(c, name, System.currentTimeMillis());
+            events.add(new RegistryEvent(RegistryEvent.Type.VERSION_DELETED, name, version, v.stage(), null));
+            return null;
+        });
+        listeners.fire(events);
+    }
+
+    /** Sets (or replaces) a tag of a version. */
+    public void setVersionTag(String name, int version, String key, String value) {
+        RegistryTags.check(key, value);
+        Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockVersion(c, name, version);
+            RegistryTags.VERSION.set(c, List.of(name, version), key, value);
+            return null;
+        });
+    }
+
+    /** Removes a tag of a version; 404 if the version or the tag does not exist. */
+    public void deleteVersionTag(String name, int version, String key) {
+        Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockVersion(c, name, version);
+            if (!RegistryTags.VERSION.delete(c, List.of(name, version), key)) {
+                throw ClientErrorException.notFound("Model version " + name + "/" + version + " has no tag '" + key + "'");
+            }
+            return null;
+        });
     }
 
     /** True if a registered model of that name exists. */
     public boolean exists(String name) {
-        return Jdbc.withConnection(ds, c -> findModel(c, name)).isPresent();
+        return Jdbc.withConnection(ds, c -> RegistryRows.findModel(c, name)).isPresent();
     }
 
     /** Names of all registered models. */
@@ -244,48 +403,6 @@ public final class ModelRegistry {
             }
             c.rollback(sp);
         }
-    }
-
-    private static void lockVersion(Connection c, String name, int version) throws SQLException {
-        Sql.first(c, "SELECT version FROM tracking_model_versions WHERE model_name = ? AND version = ? FOR UPDATE",
-                rs -> rs.getInt(1), name, version).orElseThrow(() -> noVersion(name, version));
-    }
-
-    private static void touchModel(Connection c, String name, long now) throws SQLException {
-        Sql.update(c, "UPDATE tracking_registered_models SET last_updated_time = ? WHERE name = ?", now, name);
-    }
-
-    private static Optional<RegisteredModel> findModel(Connection c, String name) throws SQLException {
-        Optional<RegisteredModel> bare = Sql.first(c, "SELECT name, description, creation_time, last_updated_time "
-                        + "FROM tracking_registered_models WHERE name = ?",
-                rs -> new RegisteredModel(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), Map.of(), Map.of()), name);
-        if (bare.isEmpty()) {
-            return bare;
-        }
-        Map<String, String> tags = new TreeMap<>();
-        Sql.list(c, "SELECT name, val FROM tracking_registered_model_tags WHERE model_name = ?",
-                rs -> tags.put(rs.getString(1), rs.getString(2)), name);
-        Map<String, Integer> aliases = new TreeMap<>();
-        Sql.list(c, "SELECT alias, version FROM tracking_model_aliases WHERE model_name = ?",
-                rs -> aliases.put(rs.getString(1), rs.getInt(2)), name);
-        RegisteredModel m = bare.get();
-        return Optional.of(new RegisteredModel(m.name(), m.description(), m.creationTimestamp(), m.lastUpdatedTimestamp(), tags, aliases));
-    }
-
-    private static Optional<ModelVersion> findVersion(Connection c, String name, int version) throws SQLException {
-        return Sql.first(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions WHERE model_name = ? AND version = ?",
-                rs -> version(c, rs), name, version);
-    }
-
-    private static ModelVersion version(Connection c, ResultSet rs) throws SQLException {
-        String name = rs.getString("model_name");
-        int version = rs.getInt("version");
-        Map<String, String> tags = new TreeMap<>();
-        Sql.list(c, "SELECT name, val FROM tracking_model_version_tags WHERE model_name = ? AND version = ?",
-                t -> tags.put(t.getString(1), t.getString(2)), name, version);
-        return new ModelVersion(name, version, Stage.parse(rs.getString("stage")), rs.getString("run_id"),
-                rs.getString("source"), ModelConfig.parse(rs.getString("config")), rs.getString("description"),
-                rs.getLong("creation_time"), rs.getLong("last_updated_time"), Map.copyOf(tags));
     }
 
     private static void checkName(String name) {
@@ -313,13 +430,5 @@ public final class ModelRegistry {
             }
             firstUse.put(fileName, e.getKey());
         }
-    }
-
-    private static ClientErrorException noModel(String name) {
-        return ClientErrorException.notFound("Registered Model with name=" + name + " not found");
-    }
-
-    private static ClientErrorException noVersion(String name, int version) {
-        return ClientErrorException.notFound("Model Version (name=" + name + ", version=" + version + ") not found");
     }
 }

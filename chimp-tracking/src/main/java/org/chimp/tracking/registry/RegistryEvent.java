@@ -3,7 +3,8 @@ package org.chimp.tracking.registry;
 /**
  * A change in the registry that serving instances react to.
  *
- * @param stage the version's stage after the change (for STAGE_CHANGED)
+ * @param version the version concerned; 0 for MODEL_DELETED, which concerns all of them
+ * @param stage the version's stage after the change (for STAGE_CHANGED), before it (for VERSION_DELETED)
  * @param alias the alias set or removed (for ALIAS_SET / ALIAS_DELETED), else null
  */
 public record RegistryEvent(Type type, String name, int version, Stage stage, String alias) {

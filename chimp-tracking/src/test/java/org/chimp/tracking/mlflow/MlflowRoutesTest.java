@@ -44,6 +44,10 @@ class MlflowRoutesTest {
             return send(HttpRequest.newBuilder(uri("/api/2.0/mlflow/" + path + q)).GET().build());
         }
 
+        Response delete(String path, String query) throws Exception {
+            return send(HttpRequest.newBuilder(uri("/api/2.0/mlflow/" + path + "?" + query)).DELETE().build());
+        }
+
         Response post(String path, String json) throws Exception {
             return postTo("/api/2.0/mlflow/" + path, json);
         }
@@ -85,7 +89,8 @@ class MlflowRoutesTest {
         MemoryBlobStore blobs = new MemoryBlobStore();
         TrackingStore tracking = new TrackingStore(ds, blobs);
         ModelRegistry registry = new ModelRegistry(ds, new ArtifactStore(blobs, tmp.resolve("cache")));
-        Javalin app = Javalin.create();
+        // Larger than log-batch's 1 MB, as the server's (dataset uploads), so that the MLflow limit is what answers.
+        Javalin app = Javalin.create(cfg -> cfg.http.maxRequestSize = 10_000_000L);
         HttpErrors.install(app);
         new MlflowRoutes(tracking, registry).addTo(app);
         app.start("127.0.0.1", 0);
@@ -227,7 +232,8 @@ class MlflowRoutesTest {
             JsonNode versions = s.get("model-versions/search", "filter", "name='emotions'").ok().body().get("model_versions");
             assertThat(versions).extracting(n -> n.get("version").asText()).containsExactly("3", "2", "1");
             assertThat(s.get("model-versions/search", "filter", "name=\"empty\"").ok().body().get("model_versions")).isEmpty();
-            s.get("model-versions/search", "filter", "run_id='x'").isError(400, MlflowError.INVALID_PARAMETER_VALUE);
+            assertThat(s.get("model-versions/search", "filter", "run_id='x'").ok().body().get("model_versions")).isEmpty();
+            s.get("model-versions/search", "filter", "color='x'").isError(400, MlflowError.INVALID_PARAMETER_VALUE);
 
             s.get("model-versions/get", "name", "emotions", "version", "9").isError(404, MlflowError.RESOURCE_DOES_NOT_EXIST);
             s.get("model-versions/get", "name", "emotions", "version", "x").isError(400, MlflowError.INVALID_PARAMETER_VALUE);
@@ -235,6 +241,69 @@ class MlflowRoutesTest {
             s.post("model-versions/transition-stage", "{\"name\": \"emotions\", \"version\": \"2\", \"stage\": \"Live\"}")
                     .isError(400, MlflowError.INVALID_PARAMETER_VALUE);
             s.post("registered-models/get-latest-versions", "{\"name\": \"nope\"}").isError(404, MlflowError.RESOURCE_DOES_NOT_EXIST);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void searchPagingLimitsArtifactsAndAliases(TestDatabases.Kind kind) throws Exception {
+        try (HikariDataSource ds = kind.open(); Server s = start(ds)) {
+            String exp = s.post("experiments/create", "{\"name\": \"e\"}").ok().body().get("experiment_id").asText();
+            for (int i = 0; i < 3; i++) {
+                String id = s.post("runs/create", "{\"experiment_id\": \"%s\", \"run_name\": \"r%d\"}".formatted(exp, i))
+                        .ok().body().at("/run/info/run_id").asText();
+                s.post("runs/log-metric", "{\"run_id\": \"%s\", \"key\": \"acc\", \"value\": %d, \"timestamp\": 1}"
+                        .formatted(id, i)).ok();
+            }
+            String search = "{\"experiment_ids\": [\"%s\"], \"filter\": \"metrics.acc >= 1\", \"order_by\": [\"metrics.acc DESC\"], "
+                    + "\"max_results\": 1%s}";
+            JsonNode first = s.post("runs/search", search.formatted(exp, "")).ok().body();
+            assertThat(first.at("/runs/0/info/run_name").asText()).isEqualTo("r2");
+            String token = first.get("next_page_token").asText();
+            JsonNode second = s.post("runs/search", search.formatted(exp, ", \"page_token\": \"" + token + "\"")).ok().body();
+            assertThat(second.at("/runs/0/info/run_name").asText()).isEqualTo("r1");
+            assertThat(second.has("next_page_token")).isFalse();
+            s.post("runs/search", "{\"experiment_ids\": [\"%s\"], \"page_token\": \"%s\"}".formatted(exp, token))
+                    .isError(400, MlflowError.INVALID_PARAMETER_VALUE);
+            s.post("runs/search", "{\"experiment_ids\": [\"%s\"], \"filter\": \"metrics.acc ~ 1\"}".formatted(exp))
+                    .isError(400, MlflowError.INVALID_PARAMETER_VALUE);
+            s.post("runs/search", "{\"experiment_ids\": [\"%s\"], \"max_results\": 50001}".formatted(exp))
+                    .isError(400, MlflowError.INVALID_PARAMETER_VALUE);
+            assertThat(s.get("experiments/search", "filter", "name = 'e'", "view_type", "ALL").ok().body().get("experiments"))
+                    .hasSize(1);
+
+            String runId = s.post("runs/create", "{}").ok().body().at("/run/info/run_id").asText();
+            StringBuilder metrics = new StringBuilder();
+            for (int i = 0; i <= 1000; i++) {
+                metrics.append(i == 0 ? "" : ", ").append("{\"key\": \"m\", \"value\": 1, \"timestamp\": ").append(i).append('}');
+            }
+            s.post("runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": [%s]}".formatted(runId, metrics))
+                    .isError(400, MlflowError.INVALID_PARAMETER_VALUE);
+            s.post("runs/log-batch", "{\"run_id\": \"%s\", \"tags\": [{\"key\": \"big\", \"value\": \"%s\"}]}"
+                    .formatted(runId, "x".repeat(1_000_001))).isError(400, MlflowError.INVALID_PARAMETER_VALUE);
+            assertThat(s.get("metrics/get-history", "run_id", runId, "metric_key", "m").ok().body().path("metrics")).isEmpty();
+
+            s.tracking().logArtifact(runId, "model/model.onnx", new byte[] {1, 2});
+            JsonNode root = s.get("artifacts/list", "run_id", runId).ok().body();
+            assertThat(root.get("root_uri").asText()).endsWith(runId + "/artifacts");
+            assertThat(root.at("/files/0/path").asText()).isEqualTo("model");
+            assertThat(root.at("/files/0/is_dir").asBoolean()).isTrue();
+            JsonNode model = s.get("artifacts/list", "run_id", runId, "path", "model").ok().body();
+            assertThat(model.at("/files/0/path").asText()).isEqualTo("model/model.onnx");
+            assertThat(model.at("/files/0/file_size").asLong()).isEqualTo(2);
+
+            s.post("registered-models/create", "{\"name\": \"m\"}").ok();
+            s.post("model-versions/create", "{\"name\": \"m\", \"source\": \"s3://x\"}").ok();
+            s.post("registered-models/alias", "{\"name\": \"m\", \"alias\": \"champion\", \"version\": \"1\"}").ok();
+            assertThat(s.get("registered-models/alias", "name", "m", "alias", "champion").ok().body().at("/model_version/version")
+                    .asText()).isEqualTo("1");
+            s.delete("registered-models/alias", "name=m&alias=champion").ok();
+            s.get("registered-models/alias", "name", "m", "alias", "champion").isError(404, MlflowError.RESOURCE_DOES_NOT_EXIST);
+            s.delete("model-versions/delete", "name=m&version=1").ok();
+            s.get("model-versions/get", "name", "m", "version", "1").isError(404, MlflowError.RESOURCE_DOES_NOT_EXIST);
+            s.post("registered-models/search", "{\"filter\": \"name LIKE 'm%'\", \"order_by\": [\"last_updated_timestamp DESC\"]}")
+                    .ok();
+            s.get("registered-models/search", "filter", "owner = 'me'").isError(400, MlflowError.INVALID_PARAMETER_VALUE);
         }
     }
 
