@@ -1,7 +1,9 @@
 package org.chimp.jobs;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -12,7 +14,7 @@ import org.chimp.jobs.broker.Broker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Submits jobs (record first, then publish) and reads and changes their records. */
+/** Submits jobs (record first, then publish), reads and changes their records, and lists the workers. */
 public final class JobService {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -24,11 +26,15 @@ public final class JobService {
     private final JobStore store;
     private final Broker broker;
     private final JobRecovery recovery;
+    private final WorkerRegistry workers;
+    private final Callbacks callbacks;
 
     public JobService(DataSource ds, Broker broker) {
         this.store = new JobStore(ds);
         this.broker = broker;
-        this.recovery = new JobRecovery(store, broker);
+        this.workers = new WorkerRegistry(ds);
+        this.callbacks = new Callbacks(this, store);
+        this.recovery = new JobRecovery(store, broker, callbacks);
     }
 
     /**
@@ -38,32 +44,55 @@ public final class JobService {
      */
     public Job submit(JobRequest request) {
         validate(request);
+        Recorded r = record(request);
+        if (r.created()) {
+            try {
+                broker.publish(r.job().queue(), r.job().id(), r.job().priority());
+            } catch (RuntimeException e) {
+                LOG.warn("Job {} is recorded but could not be published ({}); the recovery sweep will publish it",
+                        r.job().id(), e.toString());
+            }
+        }
+        return r.job();
+    }
+
+    /**
+     * Records a job (or finds the one with its idempotency key) and publishes it while it is queued, even if it
+     * already existed: for callers that retry until this succeeds, so a failed publish must throw, and a job
+     * recorded by an attempt that failed to publish must be published by the next. A duplicate message is
+     * harmless (a delivery of a job that is not queued is skipped).
+     */
+    Job submitAndPublish(JobRequest request) {
+        validate(request);
+        Job job = record(request).job();
+        if (job.state() == JobState.QUEUED) {
+            broker.publish(job.queue(), job.id(), job.priority());
+        }
+        return job;
+    }
+
+    private Recorded record(JobRequest request) {
         if (request.idempotencyKey() != null) {
             Optional<Job> existing = store.findByIdempotencyKey(request.idempotencyKey());
             if (existing.isPresent()) {
-                return existing.get();
+                return new Recorded(existing.get(), false);
             }
         }
         Job job = new Job(UUID.randomUUID().toString(), request.queue(), request.type(),
                 request.payload() == null ? NullNode.getInstance() : request.payload(), JobState.QUEUED, 0,
                 request.maxAttempts(), request.priority(), request.idempotencyKey(), null, null, null, JobStore.now(),
-                null, null);
+                null, null, false, false, null, null,
+                new JobCallbacks(request.onSuccess(), request.onFailure(), false, null));
         try {
             store.insert(job);
         } catch (DataAccessException e) {
             if (e.isUniqueViolation() && request.idempotencyKey() != null) {
                 // A concurrent submit with the same key won: its job is the one.
-                return store.findByIdempotencyKey(request.idempotencyKey()).orElseThrow(() -> e);
+                return new Recorded(store.findByIdempotencyKey(request.idempotencyKey()).orElseThrow(() -> e), false);
             }
             throw e;
         }
-        try {
-            broker.publish(job.queue(), job.id(), job.priority());
-        } catch (RuntimeException e) {
-            LOG.warn("Job {} is recorded but could not be published ({}); the recovery sweep will publish it",
-                    job.id(), e.toString());
-        }
-        return job;
+        return new Recorded(job, true);
     }
 
     /** The job, or a 404. */
@@ -78,13 +107,60 @@ public final class JobService {
 
     /** Jobs filtered by state and queue (either may be null), newest first. */
     public List<Job> list(JobState state, String queue, int offset, int limit) {
+        return list(new JobFilter(state, queue, null), offset, limit);
+    }
+
+    /** Jobs matching the filter, newest first. */
+    public List<Job> list(JobFilter filter, int offset, int limit) {
         checkPage(offset, limit);
-        return store.list(state, queue, offset, limit);
+        return store.list(filter, offset, limit);
     }
 
     /** How many jobs {@link #list} pages through. */
     public long count(JobState state, String queue) {
-        return store.count(state, queue);
+        return count(new JobFilter(state, queue, null));
+    }
+
+    /** How many jobs match the filter. */
+    public long count(JobFilter filter) {
+        return store.count(filter);
+    }
+
+    /**
+     * Runs a dead-lettered job again from scratch: attempts back to 0, queued, its last error moved to its error
+     * history. A 409 for any other job, saying why.
+     */
+    public Job retry(String id) {
+        for (int i = 0; i < RACE_RETRIES; i++) {
+            Job job = get(id);
+            if (!job.deadLettered()) {
+                throw ClientErrorException.conflict("Job " + id + " is " + job.state().name().toLowerCase(Locale.ROOT)
+                        + " and not dead-lettered; only jobs that failed for good can be retried");
+            }
+            if (job.callbacks().pending()) {
+                throw ClientErrorException.conflict("Job " + id + "'s failure callback is still being submitted; "
+                        + "try again in a few seconds");
+            }
+            ArrayNode history = job.errorHistory().deepCopy();
+            history.addObject().put("error", job.error()).put("attempts", job.attempts())
+                    .put("failed_at", String.valueOf(job.finishedAt()));
+            if (store.requeueDeadLettered(job, history)) {
+                Job requeued = get(id); // read before publishing, so the caller sees it queued, not already running
+                try {
+                    broker.publish(job.queue(), job.id(), job.priority());
+                } catch (RuntimeException e) {
+                    LOG.warn("Retried job {} could not be published ({}); the recovery sweep will publish it",
+                            id, e.toString());
+                }
+                return requeued;
+            }
+        }
+        throw ClientErrorException.conflict("Job " + id + " kept changing state while being retried; try again");
+    }
+
+    /** The registered workers, oldest first; stale ones (killed without closing) show as not alive. */
+    public List<WorkerInfo> workers() {
+        return workers.list();
     }
 
     /** Cancels a queued job at once, or flags a running one; a 409 for a finished job. */
@@ -129,6 +205,14 @@ public final class JobService {
         return store;
     }
 
+    WorkerRegistry registry() {
+        return workers;
+    }
+
+    Callbacks callbacks() {
+        return callbacks;
+    }
+
     private void removeMessage(Job job) {
         try {
             broker.remove(job.queue(), job.id());
@@ -142,13 +226,7 @@ public final class JobService {
         if (r == null) {
             throw ClientErrorException.invalid("A job request is required");
         }
-        if (r.queue() == null || !QUEUE.matcher(r.queue()).matches()) {
-            throw ClientErrorException.invalid("The queue must be 1-100 letters, digits, '.', '_' or '-' starting with "
-                    + "a letter or digit, got '" + r.queue() + "'");
-        }
-        if (r.type() == null || r.type().isBlank() || r.type().length() > MAX_TEXT) {
-            throw ClientErrorException.invalid("The job type must be 1-" + MAX_TEXT + " characters, got '" + r.type() + "'");
-        }
+        validateTarget(r.queue(), r.type(), "The ");
         if (r.priority() < 0 || r.priority() > 9) {
             throw ClientErrorException.invalid("The priority must be between 0 and 9 (most urgent), got " + r.priority());
         }
@@ -159,6 +237,33 @@ public final class JobService {
         if (key != null && (key.isBlank() || key.length() > MAX_TEXT)) {
             throw ClientErrorException.invalid("An idempotency key must be 1-" + MAX_TEXT + " characters, or null for none");
         }
+        validate(r.onSuccess(), "onSuccess");
+        validate(r.onFailure(), "onFailure");
+    }
+
+    private static void validate(Callback cb, String which) {
+        if (cb == null) {
+            return;
+        }
+        validateTarget(cb.queue(), cb.type(), "The " + which + " callback's ");
+        if (cb.payload() != null && !cb.payload().isNull() && !cb.payload().isObject()) {
+            throw ClientErrorException.invalid("The " + which + " callback's payload must be a JSON object (or null), "
+                    + "since the parent job's outcome is added to it as '" + Callback.PARENT_FIELD + "'");
+        }
+        if (cb.payload() != null && cb.payload().has(Callback.PARENT_FIELD)) {
+            throw ClientErrorException.invalid("The " + which + " callback's payload must not have a '"
+                    + Callback.PARENT_FIELD + "' field: it is filled in with the parent job's outcome");
+        }
+    }
+
+    private static void validateTarget(String queue, String type, String prefix) {
+        if (queue == null || !QUEUE.matcher(queue).matches()) {
+            throw ClientErrorException.invalid(prefix + "queue must be 1-100 letters, digits, '.', '_' or '-' starting "
+                    + "with a letter or digit, got '" + queue + "'");
+        }
+        if (type == null || type.isBlank() || type.length() > MAX_TEXT) {
+            throw ClientErrorException.invalid(prefix + "job type must be 1-" + MAX_TEXT + " characters, got '" + type + "'");
+        }
     }
 
     private static void checkPage(int offset, int limit) {
@@ -168,5 +273,9 @@ public final class JobService {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ClientErrorException.invalid("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
+    }
+
+    /** A job and whether this submit created it (false: its idempotency key was used before). */
+    private record Recorded(Job job, boolean created) {
     }
 }

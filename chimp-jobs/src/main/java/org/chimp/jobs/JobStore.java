@@ -2,6 +2,7 @@ package org.chimp.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,7 +23,9 @@ import org.chimp.http.Json;
  */
 final class JobStore {
     private static final String COLUMNS = "id, queue, type, payload, state, attempts, max_attempts, priority, "
-            + "idempotency_key, progress_fraction, progress_message, result, error, created_at, started_at, finished_at";
+            + "idempotency_key, progress_fraction, progress_message, result, error, created_at, started_at, finished_at, "
+            + "cancel_requested, dead_lettered, error_history, worker_id, on_success, on_failure, callback_pending, "
+            + "callback_job_id";
 
     private final DataSource ds;
 
@@ -32,10 +35,13 @@ final class JobStore {
     }
 
     void insert(Job job) {
+        JobCallbacks cb = job.callbacks();
         update("INSERT INTO jobs_jobs (id, queue, type, payload, state, attempts, max_attempts, priority, idempotency_key, "
-                        + "cancel_requested, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?)",
+                        + "cancel_requested, created_at, updated_at, on_success, on_failure) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?)",
                 job.id(), job.queue(), job.type(), json(job.payload()), job.state().name(), job.attempts(),
-                job.maxAttempts(), job.priority(), job.idempotencyKey(), job.createdAt(), job.createdAt());
+                job.maxAttempts(), job.priority(), job.idempotencyKey(), job.createdAt(), job.createdAt(),
+                callbackJson(cb.onSuccess()), callbackJson(cb.onFailure()));
     }
 
     Optional<Job> find(String id) {
@@ -47,21 +53,27 @@ final class JobStore {
     }
 
     /** Newest first. */
-    List<Job> list(JobState state, String queue, int offset, int limit) {
-        Filter f = Filter.of(state, queue);
-        return query("SELECT " + COLUMNS + " FROM jobs_jobs" + f.where + " ORDER BY created_at DESC, id DESC LIMIT "
-                + limit + " OFFSET " + offset, f.params.toArray());
+    List<Job> list(JobFilter filter, int offset, int limit) {
+        Where w = Where.of(filter);
+        return query("SELECT " + COLUMNS + " FROM jobs_jobs" + w.sql + " ORDER BY created_at DESC, id DESC LIMIT "
+                + limit + " OFFSET " + offset, w.params.toArray());
     }
 
-    long count(JobState state, String queue) {
-        Filter f = Filter.of(state, queue);
-        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT COUNT(*) FROM jobs_jobs" + f.where, rs -> rs.getLong(1),
-                f.params.toArray())).orElseThrow();
+    long count(JobFilter filter) {
+        Where w = Where.of(filter);
+        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT COUNT(*) FROM jobs_jobs" + w.sql, rs -> rs.getLong(1),
+                w.params.toArray())).orElseThrow();
     }
 
     /** Jobs queued and unchanged since before {@code before}, in id order after {@code afterId}, for the recovery sweep. */
     List<Job> queuedAfter(String afterId, Instant before, int limit) {
         return query("SELECT " + COLUMNS + " FROM jobs_jobs WHERE state = 'QUEUED' AND updated_at < ? AND id > ? "
+                + "ORDER BY id LIMIT " + limit, before, afterId);
+    }
+
+    /** Final jobs whose callback was not submitted yet, unchanged since before {@code before}, in id order. */
+    List<Job> callbacksPendingAfter(String afterId, Instant before, int limit) {
+        return query("SELECT " + COLUMNS + " FROM jobs_jobs WHERE callback_pending = TRUE AND updated_at < ? AND id > ? "
                 + "ORDER BY id LIMIT " + limit, before, afterId);
     }
 
@@ -93,31 +105,88 @@ final class JobStore {
 
     /** Queued or running (a dead worker's attempt) → running as the next attempt. */
     boolean start(String id, JobState from, int attempts) {
-        Instant now = now();
-        return update("UPDATE jobs_jobs SET state = 'RUNNING', attempts = attempts + 1, started_at = ?, updated_at = ?, "
-                        + "next_attempt_at = NULL, progress_fraction = NULL, progress_message = NULL "
-                        + "WHERE id = ? AND state = ? AND attempts = ? AND cancel_requested = FALSE",
-                now, now, id, from.name(), attempts) == 1;
+        return start(id, from, attempts, null, now());
     }
 
-    /** Ends the job in a final state with its result and error. */
-    boolean finish(String id, JobState from, int attempts, JobState to, JsonNode result, String error) {
+    /**
+     * Starts the job as it was read as its next attempt on a worker; returns the running job without reading it
+     * back, or empty if it changed since it was read (or a cancel was requested).
+     */
+    Optional<Job> start(Job job, String workerId) {
         Instant now = now();
+        if (!start(job.id(), job.state(), job.attempts(), workerId, now)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Job(job.id(), job.queue(), job.type(), job.payload(), JobState.RUNNING, job.attempts() + 1,
+                job.maxAttempts(), job.priority(), job.idempotencyKey(), null, job.result(), job.error(), job.createdAt(),
+                now, job.finishedAt(), false, job.deadLettered(), job.errorHistory(), workerId, job.callbacks()));
+    }
+
+    private boolean start(String id, JobState from, int attempts, String workerId, Instant now) {
+        return update("UPDATE jobs_jobs SET state = 'RUNNING', attempts = attempts + 1, started_at = ?, updated_at = ?, "
+                        + "next_attempt_at = NULL, progress_fraction = NULL, progress_message = NULL, worker_id = ? "
+                        + "WHERE id = ? AND state = ? AND attempts = ? AND cancel_requested = FALSE",
+                now, now, workerId, id, from.name(), attempts) == 1;
+    }
+
+    /** Ends the job in a final state with its result and error, whatever its cancel flag. */
+    boolean finish(String id, JobState from, int attempts, JobState to, JsonNode result, String error) {
+        return finish(id, from, attempts, to, result, error, null);
+    }
+
+    /**
+     * Ends the job in a final state with its result and error, only if its cancel flag is {@code cancelRequested}
+     * (null: whatever it is). A failure dead-letters the job; a final state with a callback marks it pending in
+     * the same statement, so that a crash right after cannot lose it.
+     */
+    boolean finish(String id, JobState from, int attempts, JobState to, JsonNode result, String error,
+                   Boolean cancelRequested) {
+        Instant now = now();
+        String pending = switch (to) {
+            case SUCCEEDED -> "(on_success IS NOT NULL)";
+            case FAILED -> "(on_failure IS NOT NULL)";
+            default -> "FALSE";
+        };
         return update("UPDATE jobs_jobs SET state = ?, result = ?, error = ?, finished_at = ?, updated_at = ?, "
-                        + "next_attempt_at = NULL WHERE id = ? AND state = ? AND attempts = ?",
+                        + "next_attempt_at = NULL, dead_lettered = " + (to == JobState.FAILED) + ", callback_pending = "
+                        + pending + " WHERE id = ? AND state = ? AND attempts = ?" + cancelCondition(cancelRequested),
                 to.name(), result == null ? null : json(result), error, now, now, id, from.name(), attempts) == 1;
     }
 
-    /** Running → queued for another attempt at {@code next}, keeping the error. */
+    /** Running → queued for another attempt at {@code next}, keeping the error; not once a cancel was requested. */
     boolean retryLater(String id, int attempts, String error, Instant next) {
         return update("UPDATE jobs_jobs SET state = 'QUEUED', error = ?, next_attempt_at = ?, updated_at = ? "
-                + "WHERE id = ? AND state = 'RUNNING' AND attempts = ?", error, next, now(), id, attempts) == 1;
+                        + "WHERE id = ? AND state = 'RUNNING' AND attempts = ? AND cancel_requested = FALSE",
+                error, next, now(), id, attempts) == 1;
     }
 
     /** Running → queued without counting the attempt: the worker shut down, the job did not fail. */
     boolean giveBack(String id, int attempts) {
         return update("UPDATE jobs_jobs SET state = 'QUEUED', attempts = attempts - 1, updated_at = ? "
                 + "WHERE id = ? AND state = 'RUNNING' AND attempts = ?", now(), id, attempts) == 1;
+    }
+
+    /**
+     * A dead-lettered job (as it was read: same failure time) → queued with its attempts reset, its error moved to
+     * {@code history}. Not while its failure callback is still pending, which the state change would lose.
+     */
+    boolean requeueDeadLettered(Job job, ArrayNode history) {
+        Instant now = now();
+        return update("UPDATE jobs_jobs SET state = 'QUEUED', attempts = 0, dead_lettered = FALSE, error = NULL, "
+                        + "result = NULL, error_history = ?, progress_fraction = NULL, progress_message = NULL, "
+                        + "started_at = NULL, finished_at = NULL, next_attempt_at = NULL, cancel_requested = FALSE, "
+                        + "updated_at = ? WHERE id = ? AND state = 'FAILED' AND dead_lettered = TRUE "
+                        + "AND callback_pending = FALSE AND finished_at = ?",
+                json(history), now, job.id(), job.finishedAt()) == 1;
+    }
+
+    /** The callback of a final job was submitted as {@code callbackJobId}. */
+    void callbackSubmitted(String id, String callbackJobId) {
+        update("UPDATE jobs_jobs SET callback_pending = FALSE, callback_job_id = ? WHERE id = ?", callbackJobId, id);
+    }
+
+    private static String cancelCondition(Boolean cancelRequested) {
+        return cancelRequested == null ? "" : " AND cancel_requested = " + cancelRequested;
     }
 
     private Optional<Job> one(String sql, Object... params) {
@@ -136,18 +205,34 @@ final class JobStore {
         double fraction = rs.getDouble("progress_fraction");
         Progress progress = rs.wasNull() ? null : new Progress(fraction, rs.getString("progress_message"));
         String result = rs.getString("result");
+        String history = rs.getString("error_history");
+        JobCallbacks callbacks = new JobCallbacks(callback(rs.getString("on_success")), callback(rs.getString("on_failure")),
+                rs.getBoolean("callback_pending"), rs.getString("callback_job_id"));
         return new Job(rs.getString("id"), rs.getString("queue"), rs.getString("type"), parse(rs.getString("payload")),
                 JobState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getInt("max_attempts"),
                 rs.getInt("priority"), rs.getString("idempotency_key"), progress, result == null ? null : parse(result),
                 rs.getString("error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
-                Sql.instant(rs, "finished_at"));
+                Sql.instant(rs, "finished_at"), rs.getBoolean("cancel_requested"), rs.getBoolean("dead_lettered"),
+                history == null ? null : (ArrayNode) parse(history), rs.getString("worker_id"), callbacks);
     }
 
     static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static String json(JsonNode node) {
+    private static String callbackJson(Callback cb) {
+        return cb == null ? null : json(Json.MAPPER.valueToTree(cb));
+    }
+
+    private static Callback callback(String text) {
+        try {
+            return text == null ? null : Json.MAPPER.readValue(text, Callback.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The jobs table holds an invalid callback", e);
+        }
+    }
+
+    static String json(JsonNode node) {
         try {
             return Json.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -155,7 +240,7 @@ final class JobStore {
         }
     }
 
-    private static JsonNode parse(String text) {
+    static JsonNode parse(String text) {
         try {
             return Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
@@ -164,19 +249,23 @@ final class JobStore {
     }
 
     /** The WHERE clause for the optional list filters. */
-    private record Filter(String where, List<Object> params) {
-        static Filter of(JobState state, String queue) {
+    private record Where(String sql, List<Object> params) {
+        static Where of(JobFilter f) {
             List<String> conditions = new ArrayList<>();
             List<Object> params = new ArrayList<>();
-            if (state != null) {
+            if (f.state() != null) {
                 conditions.add("state = ?");
-                params.add(state.name());
+                params.add(f.state().name());
             }
-            if (queue != null) {
+            if (f.queue() != null) {
                 conditions.add("queue = ?");
-                params.add(queue);
+                params.add(f.queue());
             }
-            return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
+            if (f.deadLettered() != null) {
+                conditions.add("dead_lettered = ?");
+                params.add(f.deadLettered());
+            }
+            return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), params);
         }
     }
 }

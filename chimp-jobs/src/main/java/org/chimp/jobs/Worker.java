@@ -2,16 +2,20 @@ package org.chimp.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
@@ -19,10 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives job ids from the broker and runs them with the handler for their type, {@code concurrency} at a time.
- * A job is acknowledged only after its outcome is stored; while it runs the worker keeps extending its
- * visibility. {@link #close()} stops taking jobs and waits up to the grace period for running ones, then releases
- * them back to the broker.
+ * Receives job ids from the broker and runs them with the handler for their type. A job is acknowledged only
+ * after its outcome is stored; while it runs the worker keeps extending its visibility. {@link #close()} stops
+ * taking jobs and waits up to the grace period for running ones, then releases them back to the broker.
+ * <p>
+ * Queues share the configured number of receiving threads, except queues with a dedicated concurrency (GPU
+ * queues: one thread per accelerator; see {@link WorkerOptions}). The worker registers itself in the worker
+ * registry and refreshes its row every heartbeat, and soon after each job start and finish; a job it runs is
+ * not taken over by another worker while that row says it is alive and on it.
  * <p>
  * Works with any {@link Broker}: everything it decides comes from the job record, never from the broker.
  */
@@ -31,22 +39,41 @@ public final class Worker implements AutoCloseable {
     /** How long one receive waits; also the longest a receiving thread takes to notice {@link #close()}. */
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RECOVERY_INTERVAL = Duration.ofSeconds(30);
+    /** Rows of workers silent for this long are deleted (their process was killed). */
+    private static final Duration STALE_WORKER = Duration.ofHours(1);
+    /**
+     * Job starts and finishes within this time share one registry update (at most a quarter heartbeat): the row
+     * may lag a job start by that much, which {@link WorkerRegistry#stillRunning} allows for.
+     */
+    private static final long MAX_TOUCH_DELAY_MILLIS = 200;
+    /** Stale rows are looked for at most this often. */
+    private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
     /** Pause after the broker failed, so a broken connection does not spin. */
     private static final long BROKER_ERROR_PAUSE_MILLIS = 1000;
     private static final int RACE_RETRIES = 3;
+    private static final String RUNNING = "running";
+    private static final String STOPPING = "stopping";
 
     private final JobService jobs;
     private final JobStore store;
+    private final WorkerRegistry registry;
     private final Broker broker;
     private final Map<String, JobHandler> handlers;
     private final List<String> queues;
-    private final int concurrency;
-    private final Duration gracePeriod;
-    private final Backoff backoff;
+    private final WorkerOptions options;
+    private final Map<List<String>, Integer> threadGroups;
+    private final WorkerIdentity identity = WorkerIdentity.create();
     private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> currentJobs = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicBoolean touchScheduled = new AtomicBoolean();
+    private final Object registryLock = new Object();
     private ScheduledExecutorService timer;
+    private Instant startedAt;
+    private Instant prunedAt = Instant.MIN; // guarded by registryLock
     private volatile boolean receiving;
+    private volatile String state = RUNNING;
+    private boolean deregistered; // guarded by registryLock
 
     public Worker(JobService jobs, Broker broker, Map<String, JobHandler> handlers, List<String> queues,
                   int concurrency, Duration gracePeriod) {
@@ -56,40 +83,59 @@ public final class Worker implements AutoCloseable {
     /** A worker with its own retry backoff (tests use a short one). */
     public Worker(JobService jobs, Broker broker, Map<String, JobHandler> handlers, List<String> queues,
                   int concurrency, Duration gracePeriod, Backoff backoff) {
-        if (queues.isEmpty() || concurrency < 1 || gracePeriod.isNegative()) {
-            throw new IllegalArgumentException("A worker needs at least one queue, a concurrency of 1 or more and a "
-                    + "grace period of 0 or more");
+        this(jobs, broker, handlers, queues, checked(concurrency, gracePeriod).withConcurrency(concurrency)
+                .withGracePeriod(gracePeriod).withBackoff(backoff));
+    }
+
+    /** A worker on these queues, run as the options say. */
+    public Worker(JobService jobs, Broker broker, Map<String, JobHandler> handlers, List<String> queues,
+                  WorkerOptions options) {
+        if (queues.isEmpty()) {
+            throw new IllegalArgumentException("A worker needs at least one queue");
         }
         this.jobs = jobs;
         this.store = jobs.store();
+        this.registry = jobs.registry();
         this.broker = broker;
         this.handlers = Map.copyOf(handlers);
         this.queues = List.copyOf(queues);
-        this.concurrency = concurrency;
-        this.gracePeriod = gracePeriod;
-        this.backoff = backoff;
+        this.options = options;
+        this.threadGroups = threadGroups(this.queues, options);
     }
 
-    /** Starts the receiving threads, and the recovery sweep (now and every 30 s). */
+    /** This worker's id in the registry and on the jobs it runs: {@code host-pid-random}. */
+    public String id() {
+        return identity.id();
+    }
+
+    /** Registers the worker, starts the receiving threads, the heartbeat and the recovery sweep (now and every 30 s). */
     public synchronized void start() {
         if (timer != null) {
             throw new IllegalStateException("This worker was already started");
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chimp-worker-timer"));
+        startedAt = JobStore.now();
+        beat();
+        // Two threads, so that a slow registry write or recovery sweep never delays extending a running job.
+        timer = Executors.newScheduledThreadPool(2, r -> daemon(r, "chimp-worker-timer"));
+        long heartbeat = options.heartbeat().toMillis();
+        timer.scheduleWithFixedDelay(this::beat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::recover, 0, RECOVERY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         receiving = true;
-        for (int i = 0; i < concurrency; i++) {
-            Thread t = daemon(this::receiveLoop, "chimp-worker-" + i);
-            threads.add(t);
-            t.start();
-        }
-        LOG.info("Worker started on {} with {} thread(s), handling {}", queues, concurrency, handlers.keySet());
+        threadGroups.forEach((group, n) -> {
+            for (int i = 0; i < n; i++) {
+                Thread t = daemon(() -> receiveLoop(group), "chimp-worker-" + String.join("+", group) + "-" + i);
+                threads.add(t);
+                t.start();
+            }
+        });
+        LOG.info("Worker {} started: {} (queues: threads), handling {}", id(), threadGroups, handlers.keySet());
     }
 
     /**
-     * Stops receiving, waits up to the grace period for running jobs, then gives the others back: their job is
-     * queued again without counting the attempt, the message released at once, and the handler told to stop
-     * ({@link JobContext#cancelled()} turns true and its thread is interrupted).
+     * Stops receiving, waits up to the grace period for running jobs (the registry shows the worker as
+     * {@code stopping} meanwhile), then gives the others back: their job is queued again without counting the
+     * attempt, the message released at once, and the handler told to stop ({@link JobContext#cancelled()} turns
+     * true and its thread is interrupted). Finally removes the worker from the registry.
      */
     @Override
     public synchronized void close() {
@@ -97,7 +143,9 @@ public final class Worker implements AutoCloseable {
             return;
         }
         receiving = false;
-        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        state = STOPPING;
+        beat();
+        long deadline = System.nanoTime() + options.gracePeriod().toNanos();
         joinAll(deadline);
         for (Attempt a : running) {
             if (a.settle()) {
@@ -113,13 +161,14 @@ public final class Worker implements AutoCloseable {
         }
         // Not shutdownNow(): interrupting a heartbeat mid-query would break an embedded H2 file database.
         timer.shutdown();
+        deregister();
     }
 
-    private void receiveLoop() {
+    private void receiveLoop(List<String> group) {
         while (receiving) {
             Optional<Delivery> d;
             try {
-                d = broker.receive(queues, POLL);
+                d = broker.receive(group, POLL);
             } catch (RuntimeException e) {
                 if (receiving) {
                     LOG.warn("Receiving from the broker failed; retrying: {}", e.toString());
@@ -163,10 +212,17 @@ public final class Worker implements AutoCloseable {
         }
         Job job = found.get();
         if (job.state().isFinal()) {
-            broker.ack(d); // a duplicate delivery
+            // A duplicate delivery; if it comes from a crash after storing the outcome, finish what was left.
+            dispatchCallback(job);
+            broker.ack(d);
             return true;
         }
-        if (store.cancelRequested(job.id())) {
+        if (job.state() == JobState.RUNNING && registry.stillRunning(job)) {
+            // Its worker is alive and on it: the message came back only because a heartbeat came too late.
+            broker.release(d, broker.visibilityTimeout());
+            return true;
+        }
+        if (job.cancelRequested()) {
             return endUnrun(d, job, JobState.CANCELLED, null);
         }
         if (job.attempts() >= job.maxAttempts()) {
@@ -179,10 +235,20 @@ public final class Worker implements AutoCloseable {
             return endUnrun(d, job, JobState.FAILED, "No handler for job type '" + job.type() + "' on queue '"
                     + job.queue() + "'; the workers on this queue handle " + handlers.keySet());
         }
-        if (!store.start(job.id(), job.state(), job.attempts())) {
+        // Listed before it is marked running, so that the registry never shows it running on us but not listed.
+        currentJobs.add(job.id());
+        Optional<Job> started = store.start(job, id());
+        if (started.isEmpty()) {
+            currentJobs.remove(job.id());
             return false;
         }
-        run(d, store.find(job.id()).orElseThrow(), handler);
+        touch();
+        try {
+            run(d, started.get(), handler);
+        } finally {
+            currentJobs.remove(job.id());
+            touch();
+        }
         return true;
     }
 
@@ -190,7 +256,7 @@ public final class Worker implements AutoCloseable {
         if (!store.finish(job.id(), job.state(), job.attempts(), state, null, error)) {
             return false;
         }
-        broker.ack(d);
+        finished(d, job, state, null, error);
         return true;
     }
 
@@ -233,35 +299,56 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Stores the outcome, then acks (or releases for a retry). A false update means a newer attempt took over. */
+    /**
+     * Stores the outcome, then acks (or releases for a retry). The updates are conditional on no cancel having
+     * been requested, so the common case needs no extra read; a false update means a cancel came in meanwhile,
+     * or a newer attempt took the job over.
+     */
     private void settle(Attempt attempt, JsonNode result, Throwable failure) {
         Job job = attempt.job();
         Delivery d = attempt.delivery();
         int n = job.attempts();
-        boolean stored;
-        if (store.cancelRequested(job.id())) {
-            // However the handler ended, the caller asked to stop: a returned result is kept as partial output.
-            stored = store.finish(job.id(), JobState.RUNNING, n, JobState.CANCELLED, result, null);
-        } else if (failure == null) {
-            stored = store.finish(job.id(), JobState.RUNNING, n, JobState.SUCCEEDED, result, null);
-        } else if (failure instanceof ClientErrorException) {
-            stored = store.finish(job.id(), JobState.RUNNING, n, JobState.FAILED, null, failure.getMessage());
-        } else if (n < job.maxAttempts()) {
-            Duration delay = backoff.delay(n);
-            LOG.info("Job {} attempt {} failed, retrying in {} ms: {}", job.id(), n, delay.toMillis(), failure.toString());
+        boolean clientError = failure instanceof ClientErrorException;
+        if (failure != null && !clientError && n < job.maxAttempts()) {
+            Duration delay = options.backoff().delay(n);
             if (store.retryLater(job.id(), n, message(failure), JobStore.now().plus(delay))) {
+                LOG.info("Job {} attempt {} failed, retrying in {} ms: {}", job.id(), n, delay.toMillis(), failure.toString());
                 broker.release(d, delay);
+                return;
             }
-            return;
         } else {
-            LOG.warn("Job {} failed after {} attempts", job.id(), n, failure);
-            stored = store.finish(job.id(), JobState.RUNNING, n, JobState.FAILED, null,
-                    "failed after " + n + " attempts: " + message(failure));
+            JobState to = failure == null ? JobState.SUCCEEDED : JobState.FAILED;
+            String error = failure == null ? null
+                    : clientError ? failure.getMessage() : "failed after " + n + " attempts: " + message(failure);
+            JsonNode stored = failure == null ? result : null;
+            if (store.finish(job.id(), JobState.RUNNING, n, to, stored, error, false)) {
+                if (failure != null && !clientError) {
+                    LOG.warn("Job {} failed after {} attempts; it is dead-lettered", job.id(), n, failure);
+                }
+                finished(d, job, to, stored, error);
+                return;
+            }
         }
-        if (stored) {
-            broker.ack(d);
-        } else {
-            LOG.info("Job {} attempt {} finished after another worker took the job over; its outcome is dropped", job.id(), n);
+        // However the handler ended, the caller asked to stop: a returned result is kept as partial output.
+        if (store.finish(job.id(), JobState.RUNNING, n, JobState.CANCELLED, result, null, true)) {
+            finished(d, job, JobState.CANCELLED, result, null);
+            return;
+        }
+        LOG.info("Job {} attempt {} finished after another worker took the job over; its outcome is dropped", job.id(), n);
+    }
+
+    /** The outcome is stored: submits its callback, then acks. A failed callback submit is left to the sweep. */
+    private void finished(Delivery d, Job job, JobState to, JsonNode result, String error) {
+        dispatchCallback(job.finishedAs(to, result, error, JobStore.now()));
+        broker.ack(d);
+    }
+
+    private void dispatchCallback(Job job) {
+        try {
+            jobs.callbacks().dispatch(job);
+        } catch (RuntimeException e) {
+            LOG.warn("The callback of job {} could not be submitted; the recovery sweep will retry: {}", job.id(),
+                    e.toString());
         }
     }
 
@@ -281,6 +368,52 @@ public final class Worker implements AutoCloseable {
             broker.extend(d, broker.visibilityTimeout());
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat for job {} failed: {}", d.jobId(), e.toString());
+        }
+    }
+
+    /** Writes this worker's registry row now, and prunes the rows of workers long dead. */
+    private void beat() {
+        synchronized (registryLock) {
+            if (deregistered) {
+                return;
+            }
+            try {
+                Instant now = JobStore.now();
+                int concurrency = threadGroups.values().stream().mapToInt(Integer::intValue).sum();
+                registry.save(new WorkerInfo(id(), identity.host(), identity.pid(), queues, concurrency,
+                        options.heartbeat(), state, List.copyOf(currentJobs), startedAt, now, true));
+                if (prunedAt.plus(PRUNE_INTERVAL).isBefore(now)) {
+                    registry.prune(now.minus(STALE_WORKER));
+                    prunedAt = now;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Worker {} could not refresh its registry row: {}", id(), e.toString());
+            }
+        }
+    }
+
+    /** A registry update soon, off the job's thread; starts and finishes close together share one. */
+    private void touch() {
+        if (touchScheduled.compareAndSet(false, true)) {
+            try {
+                timer.schedule(() -> {
+                    touchScheduled.set(false);
+                    beat();
+                }, Math.min(MAX_TOUCH_DELAY_MILLIS, options.heartbeat().toMillis() / 4), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                touchScheduled.set(false); // closing: the registry row is about to go
+            }
+        }
+    }
+
+    private void deregister() {
+        synchronized (registryLock) {
+            deregistered = true;
+            try {
+                registry.remove(id());
+            } catch (RuntimeException e) {
+                LOG.warn("Worker {} could not remove its registry row; it is pruned once stale: {}", id(), e.toString());
+            }
         }
     }
 
@@ -313,6 +446,31 @@ public final class Worker implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Queues with a dedicated concurrency get their own threads; the others share the configured number. */
+    static Map<List<String>, Integer> threadGroups(List<String> queues, WorkerOptions options) {
+        Map<List<String>, Integer> groups = new LinkedHashMap<>();
+        List<String> shared = new ArrayList<>();
+        for (String q : queues) {
+            OptionalInt dedicated = options.dedicatedConcurrency(q);
+            if (dedicated.isPresent()) {
+                groups.put(List.of(q), dedicated.getAsInt());
+            } else {
+                shared.add(q);
+            }
+        }
+        if (!shared.isEmpty()) {
+            groups.put(List.copyOf(shared), options.concurrency());
+        }
+        return groups;
+    }
+
+    private static WorkerOptions checked(int concurrency, Duration gracePeriod) {
+        if (concurrency < 1 || gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("A worker needs a concurrency of 1 or more and a grace period of 0 or more");
+        }
+        return WorkerOptions.defaults();
     }
 
     private static void pause() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.chimp.db.Jdbc;
+import org.chimp.db.Sql;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.embedded.EmbeddedBroker;
 
@@ -14,6 +15,9 @@ import org.chimp.jobs.embedded.EmbeddedBroker;
 final class Fixture implements AutoCloseable {
     static final Duration VISIBILITY = Duration.ofMillis(300);
     static final Backoff FAST = new Backoff(Duration.ofMillis(10), Duration.ofMillis(50));
+    /** Concurrency 2, fast retries, a heartbeat every 500 ms. */
+    static final WorkerOptions OPTIONS = WorkerOptions.defaults().withConcurrency(2).withBackoff(FAST)
+            .withHeartbeat(Duration.ofMillis(500));
 
     final HikariDataSource ds;
     EmbeddedBroker broker;
@@ -33,10 +37,23 @@ final class Fixture implements AutoCloseable {
     }
 
     Worker worker(Map<String, JobHandler> handlers, Duration grace) {
-        Worker w = new Worker(jobs, broker, handlers, List.of("q"), 2, grace, FAST);
+        return start(new Worker(jobs, broker, handlers, List.of("q"), 2, grace, FAST));
+    }
+
+    /** A started worker on these queues, closed with the fixture. */
+    Worker worker(Map<String, JobHandler> handlers, List<String> queues, WorkerOptions options) {
+        return start(new Worker(jobs, broker, handlers, queues, options));
+    }
+
+    Worker start(Worker w) {
         closeables.add(0, w);
         w.start();
         return w;
+    }
+
+    /** Runs a statement, for tests that stage states no API call produces. */
+    void sql(String statement, Object... args) {
+        Jdbc.withConnection(ds, c -> Sql.update(c, statement, args));
     }
 
     /** Makes a job look untouched for long, so that the recovery sweep considers it. */

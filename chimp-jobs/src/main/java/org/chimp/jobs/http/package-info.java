@@ -1,2 +1,2 @@
-/** The job endpoints: list, inspect and cancel jobs. */
+/** The job and worker endpoints: list, inspect, cancel and retry jobs; list workers. */
 package org.chimp.jobs.http;

@@ -12,12 +12,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
 import org.chimp.jobs.Job;
 import org.chimp.jobs.JobRequest;
+import org.chimp.jobs.Callback;
 import org.chimp.jobs.JobService;
+import org.chimp.jobs.JobState;
+import org.chimp.jobs.Worker;
+import org.chimp.jobs.WorkerOptions;
 import org.chimp.jobs.embedded.EmbeddedBroker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -102,6 +109,84 @@ class JobRoutesTest {
             } finally {
                 app.stop();
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void showsWorkersTimingsCallbacksDeadLettersAndRetries(TestDatabases.Kind kind) throws Exception {
+        try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, Duration.ofSeconds(30))) {
+            JobService jobs = new JobService(ds, broker);
+            Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
+            HttpErrors.install(app);
+            new JobRoutes(jobs).addTo(app);
+            app.start(0);
+            WorkerOptions options = WorkerOptions.defaults().withGracePeriod(Duration.ofSeconds(5));
+            try (Worker worker = new Worker(jobs, broker, Map.of("ok", ctx -> JsonNodeFactory.instance.objectNode(),
+                    "bad", ctx -> {
+                        throw ClientErrorException.invalid("bad input");
+                    }), List.of("work"), options)) {
+                worker.start();
+                Reply workers = call(app, "GET", "/workers");
+                assertThat(workers.status()).isEqualTo(200);
+                JsonNode w = workers.body().get("workers").get(0);
+                assertThat(w.get("id").asText()).isEqualTo(worker.id());
+                assertThat(w.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(w.get("queues").get(0).asText()).isEqualTo("work");
+                assertThat(w.get("concurrency").asInt()).isEqualTo(1);
+                assertThat(w.get("alive").asBoolean()).isTrue();
+                assertThat(w.get("current_jobs").isArray()).isTrue();
+                assertThat(Instant.parse(w.get("last_heartbeat").asText())).isNotNull();
+
+                Callback cb = new Callback("later", "notify", JsonNodeFactory.instance.objectNode().put("to", "me"));
+                Job ok = jobs.submit(JobRequest.of("work", "ok", null).withOnSuccess(cb));
+                Job bad = jobs.submit(JobRequest.of("work", "bad", null));
+                await(() -> jobs.get(ok.id()).state() == JobState.SUCCEEDED && jobs.get(bad.id()).state() == JobState.FAILED);
+                JsonNode j = call(app, "GET", "/jobs/" + ok.id()).body();
+                assertThat(j.get("worker_id").asText()).isEqualTo(worker.id());
+                assertThat(j.get("queued_ms").asLong()).isNotNegative();
+                assertThat(j.get("run_ms").asLong()).isNotNegative();
+                assertThat(j.get("dead_lettered").asBoolean()).isFalse();
+                assertThat(j.at("/callbacks/on_success/queue").asText()).isEqualTo("later");
+                assertThat(j.at("/callbacks/on_success/payload/to").asText()).isEqualTo("me");
+                assertThat(j.at("/callbacks/on_failure").isNull()).isTrue();
+                await(() -> jobs.get(ok.id()).callbacks().jobId() != null);
+                assertThat(call(app, "GET", "/jobs/" + ok.id()).body().at("/callbacks/job_id").asText())
+                        .isEqualTo(jobs.get(ok.id()).callbacks().jobId());
+
+                Reply dead = call(app, "GET", "/jobs?state=failed&dead_lettered=true");
+                assertThat(dead.body().get("total").asLong()).isEqualTo(1);
+                assertThat(dead.body().get("jobs").get(0).get("id").asText()).isEqualTo(bad.id());
+                assertThat(dead.body().get("jobs").get(0).get("error").asText()).isEqualTo("bad input");
+                assertThat(call(app, "GET", "/jobs?dead_lettered=maybe").status()).isEqualTo(400);
+
+                Reply refused = call(app, "POST", "/jobs/" + ok.id() + "/retry");
+                assertThat(refused.status()).isEqualTo(409);
+                assertThat(refused.body().get("message").asText()).contains("succeeded", "not dead-lettered");
+                await(() -> broker.missing(List.of(bad.id())).orElseThrow().contains(bad.id()));
+                Reply retried = call(app, "POST", "/jobs/" + bad.id() + "/retry");
+                assertThat(retried.status()).isEqualTo(200);
+                assertThat(retried.body().get("dead_lettered").asBoolean()).isFalse();
+                assertThat(retried.body().get("state").asText()).isEqualTo("queued");
+                assertThat(retried.body().get("attempts").asInt()).isZero();
+                assertThat(retried.body().get("error_history").get(0).get("error").asText()).isEqualTo("bad input");
+                await(() -> jobs.get(bad.id()).state() == JobState.FAILED);
+
+                Reply first = call(app, "GET", "/jobs?limit=2");
+                assertThat(first.body().get("total").asLong()).isEqualTo(3); // ok, bad and the callback job
+                assertThat(first.body().get("next_offset").asInt()).isEqualTo(2);
+                assertThat(call(app, "GET", "/jobs?offset=2&limit=2").body().get("next_offset").isNull()).isTrue();
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting").isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 }

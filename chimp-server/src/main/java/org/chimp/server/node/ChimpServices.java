@@ -12,6 +12,9 @@ import org.chimp.db.Database;
 import org.chimp.jobs.Brokers;
 import org.chimp.jobs.JobService;
 import org.chimp.jobs.broker.Broker;
+import org.chimp.jobs.events.EventBus;
+import org.chimp.jobs.events.EventBuses;
+import org.chimp.jobs.events.InProcessEventBus;
 import org.chimp.serving.Deployments;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.BlobStore;
@@ -36,6 +39,7 @@ public final class ChimpServices implements AutoCloseable {
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final Path dataDir;
     private final HikariDataSource ds;
+    private final BlobStore blobs;
     private final DatasetStore datasets;
     private final ArtifactStore artifacts;
     private final TrackingStore tracking;
@@ -44,6 +48,7 @@ public final class ChimpServices implements AutoCloseable {
     private final JobService jobs;
     private final PluginRegistry plugins;
     private final TrainingService training;
+    private final EventBus events;
     private Deployments deployments;
 
     private ChimpServices(NodeSettings s) throws IOException {
@@ -51,7 +56,7 @@ public final class ChimpServices implements AutoCloseable {
         try {
             Files.createDirectories(workDir());
             ds = track(Database.open(s.db() == null ? Database.h2FileUrl(dataDir) : s.db()));
-            BlobStore blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
+            blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
             artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
             datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir());
             tracking = new TrackingStore(ds, blobs);
@@ -60,6 +65,10 @@ public final class ChimpServices implements AutoCloseable {
             jobs = new JobService(ds, broker);
             plugins = PluginRegistry.load(ChimpServices.class.getClassLoader());
             training = new TrainingService(plugins, datasets, jobs);
+            events = track(EventBuses.open(s.broker()));
+            if (crossProcessEvents()) {
+                RegistryEventRelay.publishChanges(registry, events);
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -83,6 +92,10 @@ public final class ChimpServices implements AutoCloseable {
 
     public DataSource dataSource() {
         return ds;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
     }
 
     public DatasetStore datasets() {
@@ -117,10 +130,18 @@ public final class ChimpServices implements AutoCloseable {
         return training;
     }
 
+    /** The embedded broker serves one process: its registry listeners already reach every deployment. */
+    private boolean crossProcessEvents() {
+        return !(events instanceof InProcessEventBus);
+    }
+
     /** The serving deployments, created on first use. */
     public synchronized Deployments deployments() {
         if (deployments == null) {
             deployments = track(new Deployments(registry, artifacts, Architectures.load()));
+            if (crossProcessEvents()) {
+                track(RegistryEventRelay.deliverChanges(events, deployments));
+            }
         }
         return deployments;
     }

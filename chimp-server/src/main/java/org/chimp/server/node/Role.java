@@ -7,6 +7,8 @@ import org.chimp.http.Routes;
 import org.chimp.jobs.http.JobRoutes;
 import org.chimp.serving.http.ServingRoutes;
 import org.chimp.store.DatasetRoutes;
+import org.chimp.tracking.client.RegisterModelRoutes;
+import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.training.http.TrainingRoutes;
 
@@ -15,11 +17,11 @@ import org.chimp.training.http.TrainingRoutes;
  * every role on one port; {@code server --roles} gives each its own.
  */
 public enum Role {
-    /** Datasets, training plugins and tasks, jobs. */
+    /** Datasets, training plugins and tasks, jobs and workers. */
     TRAINING(5253),
     /** Inference on the promoted models. */
     SERVING(5254),
-    /** MLflow-compatible tracking and model registry. */
+    /** MLflow-compatible tracking, artifacts and model registry. */
     TRACKING(8999);
 
     private final int defaultPort;
@@ -52,7 +54,11 @@ public enum Role {
                 out.add(new JobRoutes(s.jobs()));
             }
             case SERVING -> out.add(new ServingRoutes(s.deployments()));
-            case TRACKING -> out.add(new MlflowRoutes(s.tracking(), s.registry()));
+            case TRACKING -> {
+                out.add(new MlflowRoutes(s.tracking(), s.registry()));
+                out.add(new ArtifactRoutes(s.tracking(), s.blobs()));
+                out.add(new RegisterModelRoutes(s.tracking(), s.registry()));
+            }
             default -> throw new IllegalStateException(name());
         }
         return out;

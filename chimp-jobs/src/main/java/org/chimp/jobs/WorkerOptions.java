@@ -1,0 +1,88 @@
+package org.chimp.jobs;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * How a {@link Worker} runs: its shared concurrency, per-queue concurrency, shutdown grace period, retry backoff
+ * and heartbeat interval.
+ * <p>
+ * Queues share {@code concurrency} receiving threads, except queues with a dedicated concurrency: those named in
+ * {@code queueConcurrency}, and GPU queues (names starting with {@code gpu}, or listed in {@code gpuQueues}),
+ * which get one thread per accelerator, so that each job has a device to itself.
+ *
+ * @param heartbeat how often the worker refreshes its registry row (it is presumed dead after
+ *                  {@value WorkerInfo#ALIVE_INTERVALS} missed ones)
+ */
+public record WorkerOptions(int concurrency, Duration gracePeriod, Backoff backoff, Duration heartbeat,
+                            Map<String, Integer> queueConcurrency, Set<String> gpuQueues, int accelerators) {
+    /** The prefix that makes a queue a GPU queue by default. */
+    public static final String GPU_PREFIX = "gpu";
+
+    public WorkerOptions {
+        queueConcurrency = Map.copyOf(queueConcurrency);
+        gpuQueues = Set.copyOf(gpuQueues);
+        if (concurrency < 1 || accelerators < 1 || queueConcurrency.values().stream().anyMatch(n -> n < 1)) {
+            throw new IllegalArgumentException("Concurrency and accelerators must be 1 or more, got concurrency "
+                    + concurrency + ", accelerators " + accelerators + ", per queue " + queueConcurrency);
+        }
+        if (gracePeriod.isNegative() || heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("The grace period must be 0 or more and the heartbeat positive, got "
+                    + gracePeriod + " and " + heartbeat);
+        }
+    }
+
+    /** Concurrency 1, 30 s grace, default backoff, a heartbeat every 5 s, one accelerator. */
+    public static WorkerOptions defaults() {
+        return new WorkerOptions(1, Duration.ofSeconds(30), Backoff.DEFAULT, Duration.ofSeconds(5), Map.of(), Set.of(), 1);
+    }
+
+    public WorkerOptions withConcurrency(int n) {
+        return new WorkerOptions(n, gracePeriod, backoff, heartbeat, queueConcurrency, gpuQueues, accelerators);
+    }
+
+    public WorkerOptions withGracePeriod(Duration d) {
+        return new WorkerOptions(concurrency, d, backoff, heartbeat, queueConcurrency, gpuQueues, accelerators);
+    }
+
+    public WorkerOptions withBackoff(Backoff b) {
+        return new WorkerOptions(concurrency, gracePeriod, b, heartbeat, queueConcurrency, gpuQueues, accelerators);
+    }
+
+    public WorkerOptions withHeartbeat(Duration d) {
+        return new WorkerOptions(concurrency, gracePeriod, backoff, d, queueConcurrency, gpuQueues, accelerators);
+    }
+
+    /** Gives a queue its own {@code n} threads. */
+    public WorkerOptions withQueueConcurrency(String queue, int n) {
+        Map<String, Integer> m = new HashMap<>(queueConcurrency);
+        m.put(queue, n);
+        return new WorkerOptions(concurrency, gracePeriod, backoff, heartbeat, m, gpuQueues, accelerators);
+    }
+
+    /** Queues that are GPU queues whatever their name. */
+    public WorkerOptions withGpuQueues(Set<String> queues) {
+        return new WorkerOptions(concurrency, gracePeriod, backoff, heartbeat, queueConcurrency, queues, accelerators);
+    }
+
+    /** How many accelerators (GPUs) this machine has for the GPU queues. */
+    public WorkerOptions withAccelerators(int n) {
+        return new WorkerOptions(concurrency, gracePeriod, backoff, heartbeat, queueConcurrency, gpuQueues, n);
+    }
+
+    /** The threads a queue has to itself, or empty if it shares the {@code concurrency} threads. */
+    public OptionalInt dedicatedConcurrency(String queue) {
+        Integer n = queueConcurrency.get(queue);
+        if (n != null) {
+            return OptionalInt.of(n);
+        }
+        return isGpu(queue) ? OptionalInt.of(accelerators) : OptionalInt.empty();
+    }
+
+    private boolean isGpu(String queue) {
+        return gpuQueues.contains(queue) || queue.startsWith(GPU_PREFIX);
+    }
+}

@@ -1,0 +1,2 @@
+/** Fan-out notifications between CHIMP processes (every subscriber hears every event), not persisted. */
+package org.chimp.jobs.events;

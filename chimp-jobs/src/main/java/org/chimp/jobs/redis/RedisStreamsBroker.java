@@ -1,0 +1,386 @@
+package org.chimp.jobs.redis;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Supplier;
+import org.chimp.jobs.broker.Broker;
+import org.chimp.jobs.broker.BrokerOptions;
+import org.chimp.jobs.broker.Delivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A broker on Redis Streams. Each queue has one stream per priority level 0-9 ({@code <prefix><queue>:<level>}),
+ * read by the consumer group {@code chimp-workers}, and a sorted set {@code <prefix><queue>:delayed} of released
+ * messages waiting for their delay. Every broker instance is its own consumer.
+ * <p>
+ * A receive first reclaims (XAUTOCLAIM) entries pending longer than the visibility timeout, which is how a dead
+ * receiver's messages come back, then reads new ones, most urgent level first. Both, and the move of due delayed
+ * messages, happen in one Lua script, so receivers never see a half-done step. When nothing is ready it blocks in
+ * XREADGROUP on a pooled connection of its own (so it does not hold up other commands) for at most a second at a
+ * time, then looks again for reclaimable and due messages.
+ * <p>
+ * Receipts name the consumer and the entry's delivery count, and every ack, release or extend checks them in the
+ * same script that acts: a receipt whose entry was reclaimed since is stale and changes nothing.
+ * <p>
+ * Durability is Redis's own: without AOF ({@code appendonly yes}) a Redis restart loses queued messages. See
+ * BROKERS.md.
+ */
+public final class RedisStreamsBroker implements Broker {
+    /** The consumer group every CHIMP worker reads with. */
+    public static final String GROUP = "chimp-workers";
+    /** Priority levels: each has its own stream, so priorities are exact (0-9, as jobs allow). */
+    static final int LEVELS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStreamsBroker.class);
+    private static final long MAX_BLOCK_MILLIS = 1000;
+    /** Entries {@link #remove} looks at per stream; removal is a courtesy, not worth blocking Redis for long. */
+    private static final int REMOVE_SCAN = 10_000;
+    private static final LuaScript RECEIVE = LuaScript.load("receive.lua");
+    private static final LuaScript ACK = LuaScript.load("ack.lua");
+    private static final LuaScript RELEASE = LuaScript.load("release.lua");
+    private static final LuaScript EXTEND = LuaScript.load("extend.lua");
+    private static final LuaScript REMOVE = LuaScript.load("remove.lua");
+    private static final LuaScript ENSURE = LuaScript.load("ensure.lua");
+    private static final LuaScript FORGET = LuaScript.load("forget.lua");
+
+    private final String prefix;
+    private final Duration visibilityTimeout;
+    private final String consumer = "chimp-" + UUID.randomUUID();
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> shared;
+    /** Connections for blocking reads, one per concurrently receiving thread, reused. */
+    private final ConcurrentLinkedDeque<StatefulRedisConnection<String, String>> idle = new ConcurrentLinkedDeque<>();
+    private final Set<StatefulRedisConnection<String, String>> blocking = ConcurrentHashMap.newKeySet();
+    private final Set<String> ensured = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> cursors = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** Connects to {@code redis://host:port[/db]}; fails at once if Redis is not reachable. */
+    public RedisStreamsBroker(String url, BrokerOptions options) {
+        this.prefix = options.redisKeyPrefix();
+        this.visibilityTimeout = options.visibilityTimeout();
+        this.client = RedisClients.create(url, consumer);
+        try {
+            this.shared = client.connect();
+        } catch (RedisException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw new IllegalStateException("Cannot connect to Redis at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** This instance's consumer name in the group (also its Redis client name). */
+    public String consumerName() {
+        return consumer;
+    }
+
+    @Override
+    public void publish(String queue, String jobId, int priority) {
+        ensureOpen();
+        int level = level(priority);
+        withGroups(List.of(queue), () -> shared.sync().xadd(stream(queue, level),
+                Map.of("job", jobId, "priority", Integer.toString(level), "n", "0")));
+    }
+
+    @Override
+    public Optional<Delivery> receive(List<String> queues, Duration wait) {
+        if (queues.isEmpty()) {
+            throw new IllegalArgumentException("Receive needs at least one queue");
+        }
+        List<Target> targets = targets(queues);
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (!closed) {
+                Attempt a = withGroups(queues, () -> attempt(queues, targets));
+                if (a.delivery != null) {
+                    return Optional.of(a.delivery);
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                long block = Math.min(left, MAX_BLOCK_MILLIS);
+                if (a.nextDueMillis >= 0) {
+                    block = Math.min(block, Math.max(1, a.nextDueMillis));
+                }
+                long b = block;
+                Optional<Delivery> d = withGroups(queues, () -> blockingRead(targets, b));
+                if (d.isPresent()) {
+                    return d;
+                }
+            }
+        } catch (RedisException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void ack(Delivery delivery) {
+        Receipt r = Receipt.parse(delivery.receipt());
+        run(ACK, new String[] {stream(delivery.queue(), r.level)}, r.entryId, r.consumer, Long.toString(r.count));
+    }
+
+    @Override
+    public void release(Delivery delivery, Duration delay) {
+        Receipt r = Receipt.parse(delivery.receipt());
+        run(RELEASE, new String[] {stream(delivery.queue(), r.level), delayed(delivery.queue())}, r.entryId,
+                r.consumer, Long.toString(r.count), Long.toString(Math.max(0, delay.toMillis())),
+                Integer.toString(r.level));
+    }
+
+    /**
+     * Resets the entry's idle time: it stays with this receiver for a full visibility timeout more. Redis cannot
+     * set an idle time in the future, so {@code visibility} beyond the broker's timeout counts as the timeout;
+     * workers extend with {@link #visibilityTimeout()} anyway.
+     */
+    @Override
+    public void extend(Delivery delivery, Duration visibility) {
+        Receipt r = Receipt.parse(delivery.receipt());
+        run(EXTEND, new String[] {stream(delivery.queue(), r.level)}, r.entryId, r.consumer, Long.toString(r.count));
+    }
+
+    @Override
+    public Duration visibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    /** Looks through the queue's streams (up to 10,000 entries each) and its delayed set for the job's messages. */
+    @Override
+    public boolean remove(String queue, String jobId) {
+        ensureOpen();
+        List<String> keys = new ArrayList<>();
+        for (int level = 0; level < LEVELS; level++) {
+            keys.add(stream(queue, level));
+        }
+        keys.add(delayed(queue));
+        Long removed = withGroups(List.of(queue), () -> REMOVE.run(shared.sync(), ScriptOutputType.INTEGER,
+                keys.toArray(String[]::new), GROUP, jobId, Integer.toString(REMOVE_SCAN)));
+        return removed != null && removed > 0;
+    }
+
+    /**
+     * Always empty: a stream cannot be searched by job id cheaply, so the recovery sweep does not run on Redis
+     * (the default of the SPI, restated here because it is a decision).
+     */
+    @Override
+    public Optional<Set<String>> missing(Collection<String> jobIds) {
+        return Optional.empty();
+    }
+
+    /**
+     * Closes the connections. Entries this instance still holds stay pending under its consumer name and are
+     * reclaimed by other receivers after the visibility timeout; if it holds none, its consumer is deleted.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            List<String> keys = new ArrayList<>();
+            for (String q : ensured) {
+                for (int level = 0; level < LEVELS; level++) {
+                    keys.add(stream(q, level));
+                }
+            }
+            if (!keys.isEmpty() && shared.isOpen()) {
+                FORGET.run(shared.sync(), ScriptOutputType.INTEGER, keys.toArray(String[]::new), GROUP, consumer);
+            }
+        } catch (RedisException e) {
+            LOG.debug("Could not delete consumer {} on close", consumer, e);
+        }
+        blocking.forEach(StatefulRedisConnection::close);
+        shared.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private Attempt attempt(List<String> queues, List<Target> targets) {
+        List<String> args = new ArrayList<>(List.of(GROUP, consumer, Long.toString(visibilityTimeout.toMillis())));
+        for (Target t : targets) {
+            args.add(cursors.getOrDefault(t.key, "0-0"));
+        }
+        args.add(Integer.toString(queues.size()));
+        for (String q : queues) {
+            args.add(prefix + q);
+        }
+        List<Object> r = RECEIVE.run(shared.sync(), ScriptOutputType.MULTI,
+                targets.stream().map(Target::key).toArray(String[]::new), args.toArray(String[]::new));
+        @SuppressWarnings("unchecked")
+        List<Object> newCursors = (List<Object>) r.get(r.size() - 1);
+        for (int i = 0; i < targets.size(); i++) {
+            cursors.put(targets.get(i).key, String.valueOf(newCursors.get(i)));
+        }
+        if (number(r.get(0)) == 0) {
+            return new Attempt(null, number(r.get(1)));
+        }
+        Target t = targets.get((int) number(r.get(1)) - 1);
+        long count = number(r.get(5));
+        Receipt receipt = new Receipt(t.level, (String) r.get(2), consumer, count);
+        return new Attempt(new Delivery(t.queue, (String) r.get(3), receipt.toString(),
+                (int) (number(r.get(4)) + count)), -1);
+    }
+
+    /** Waits for a new entry on any of the streams, on a connection no other command waits behind. */
+    private Optional<Delivery> blockingRead(List<Target> targets, long millis) {
+        StatefulRedisConnection<String, String> c = borrow();
+        List<StreamMessage<String, String>> read;
+        try {
+            @SuppressWarnings("unchecked")
+            StreamOffset<String>[] offsets = targets.stream().map(t -> StreamOffset.lastConsumed(t.key))
+                    .toArray(StreamOffset[]::new);
+            read = c.sync().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.block(millis).count(1), offsets);
+        } finally {
+            idle.push(c);
+        }
+        if (read == null || read.isEmpty()) {
+            return Optional.empty();
+        }
+        // One entry per stream at most; keep the most urgent, give the rest back to the group.
+        Map<String, Target> byKey = new HashMap<>();
+        targets.forEach(t -> byKey.put(t.key, t));
+        List<Delivery> got = read.stream()
+                .sorted(Comparator.comparingInt(m -> targets.indexOf(byKey.get(m.getStream()))))
+                .map(m -> {
+                    Target t = byKey.get(m.getStream());
+                    Receipt receipt = new Receipt(t.level, m.getId(), consumer, 1);
+                    return new Delivery(t.queue, m.getBody().get("job"), receipt.toString(),
+                            Integer.parseInt(m.getBody().getOrDefault("n", "0")) + 1);
+                })
+                .toList();
+        got.subList(1, got.size()).forEach(d -> release(d, Duration.ZERO));
+        return Optional.of(got.get(0));
+    }
+
+    private StatefulRedisConnection<String, String> borrow() {
+        StatefulRedisConnection<String, String> c = idle.poll();
+        if (c == null) {
+            c = client.connect();
+            blocking.add(c);
+            if (closed) {
+                c.close();
+                throw new IllegalStateException("The Redis broker is closed");
+            }
+        }
+        return c;
+    }
+
+    private void run(LuaScript script, String[] keys, String... args) {
+        ensureOpen();
+        List<String> all = new ArrayList<>();
+        all.add(GROUP);
+        all.addAll(List.of(args));
+        script.run(shared.sync(), ScriptOutputType.INTEGER, keys, all.toArray(String[]::new));
+    }
+
+    /**
+     * Runs an action after making sure the queues' streams and group exist, once per instance; again if Redis
+     * lost them (restarted without persistence, or the keys were deleted), signalled by a NOGROUP error.
+     */
+    private <T> T withGroups(List<String> queues, Supplier<T> action) {
+        for (String q : queues) {
+            if (!ensured.contains(q)) {
+                createGroup(q);
+            }
+        }
+        try {
+            return action.get();
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) {
+                throw e;
+            }
+            LOG.warn("Redis lost the consumer group of {}; creating it again", queues);
+            queues.forEach(this::createGroup);
+            return action.get();
+        }
+    }
+
+    private void createGroup(String queue) {
+        String[] keys = new String[LEVELS];
+        for (int level = 0; level < LEVELS; level++) {
+            keys[level] = stream(queue, level);
+        }
+        long forgetAfter = Math.max(Duration.ofHours(1).toMillis(), visibilityTimeout.toMillis() * 10);
+        RedisCommands<String, String> redis = shared.sync();
+        ENSURE.run(redis, ScriptOutputType.INTEGER, keys, GROUP, Long.toString(forgetAfter));
+        ensured.add(queue);
+    }
+
+    /** Every stream of the queues, most urgent level first, then in the order the queues were given. */
+    private List<Target> targets(List<String> queues) {
+        List<Target> targets = new ArrayList<>();
+        for (int level = LEVELS - 1; level >= 0; level--) {
+            for (String q : queues) {
+                targets.add(new Target(q, level, stream(q, level)));
+            }
+        }
+        return targets;
+    }
+
+    private String stream(String queue, int level) {
+        return prefix + queue + ":" + level;
+    }
+
+    private String delayed(String queue) {
+        return prefix + queue + ":delayed";
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The Redis broker is closed");
+        }
+    }
+
+    /** Priorities outside 0-9 count as the nearest level. */
+    private static int level(int priority) {
+        return Math.max(0, Math.min(LEVELS - 1, priority));
+    }
+
+    private static long number(Object o) {
+        return o instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(o));
+    }
+
+    private record Target(String queue, int level, String key) {
+    }
+
+    private record Attempt(Delivery delivery, long nextDueMillis) {
+    }
+
+    /** Which entry, at which level, delivered to which consumer how many times: enough to tell a stale receipt. */
+    private record Receipt(int level, String entryId, String consumer, long count) {
+        static Receipt parse(String s) {
+            String[] p = s.split(" ");
+            if (p.length != 4) {
+                throw new IllegalArgumentException("Not a Redis broker receipt: '" + s + "'");
+            }
+            return new Receipt(Integer.parseInt(p[0]), p[1], p[2], Long.parseLong(p[3]));
+        }
+
+        @Override
+        public String toString() {
+            return level + " " + entryId + " " + consumer + " " + count;
+        }
+    }
+}

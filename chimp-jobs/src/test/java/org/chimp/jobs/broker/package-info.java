@@ -1,0 +1,2 @@
+/** The contract every broker passes, and the test services it runs against. */
+package org.chimp.jobs.broker;

@@ -1,0 +1,44 @@
+package org.chimp.tracking.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.chimp.http.Json;
+import org.junit.jupiter.api.Test;
+
+class RemoteTrackingClientTest extends TrackingClientContract {
+    @Override
+    TrackingClient client(TrackingServer server) {
+        return new RemoteTrackingClient(server.uri(), TrackingServer.TOKEN);
+    }
+
+    @Test
+    void aWrongTokenIsUnauthenticated() {
+        TrackingClient intruder = new RemoteTrackingClient(server.uri(), "not-the-token-at-all");
+        assertThatThrownBy(() -> intruder.getOrCreateExperiment("faces")).isInstanceOfSatisfying(TrackingClientException.class, e -> {
+            assertThat(e.status()).isEqualTo(401);
+            assertThat(e.errorCode()).isEqualTo(TrackingClientException.UNAUTHENTICATED);
+        });
+    }
+
+    @Test
+    void registeringAMissingArtifactIs404AndCreatesNoVersion() throws Exception {
+        RunHandle run = client.startRun("faces", null, Map.of());
+        String body = """
+                {"name": "faces", "run_id": "%s", "task": "t", "architecture": "a", "artifacts": {"weights": "model/absent.onnx"}}"""
+                .formatted(run.id());
+        HttpResponse<byte[]> r = server.send(RegisterModelRoutes.PATH, HttpRequest.newBuilder()
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(404);
+        assertThat(Json.MAPPER.readTree(r.body()).get("message").asText()).contains("model/absent.onnx");
+        assertThat(server.registry.names()).isEmpty();
+
+        HttpResponse<byte[]> noTask = server.send(RegisterModelRoutes.PATH, HttpRequest.newBuilder()
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"faces\"}")));
+        assertThat(noTask.statusCode()).isEqualTo(400);
+    }
+}
