@@ -1,0 +1,115 @@
+package org.chimp.server.command;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.chimp.db.Database;
+import org.chimp.jobs.Brokers;
+import org.chimp.jobs.bench.JobBench;
+import org.chimp.jobs.bench.RawBrokerBench;
+import org.chimp.jobs.broker.Broker;
+import org.chimp.jobs.broker.BrokerOptions;
+import org.chimp.tracking.bench.TrackingBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code chimp bench}: re-runnable benchmarks that print tables, for the figures in docs/benchmarks.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measures CHIMP on this machine and prints a table. Use a scratch database: benches leave rows behind.",
+        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class})
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Machine facts printed above every table, so figures can be compared. */
+    static String machine() {
+        Runtime rt = Runtime.getRuntime();
+        return String.format("machine: %d cores, %d MiB max heap, Java %s, %s %s", rt.availableProcessors(),
+                rt.maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("os.name"),
+                System.getProperty("os.arch"));
+    }
+
+    /** {@code chimp bench jobs}: end-to-end no-op jobs per broker next to the raw broker ceiling. */
+    @Command(name = "jobs", mixinStandardHelpOptions = true,
+            description = {"No-op jobs end to end (submit, run, state stored, ack) per broker with 1 and 4 worker threads,",
+                    "latency p50/p99 one job at a time, and the raw broker ceiling measured in the same run."})
+    static final class Jobs implements Callable<Integer> {
+        @Option(names = "--jobs", defaultValue = "5000", description = "Jobs per measurement (default ${DEFAULT-VALUE}).")
+        int jobs;
+
+        @Option(names = "--brokers", split = ",", defaultValue = "embedded,redis,amqp",
+                description = "Brokers to measure (default ${DEFAULT-VALUE}).")
+        List<String> brokers;
+
+        @Option(names = "--redis", defaultValue = "redis://127.0.0.1:6379", description = "Redis URL (default ${DEFAULT-VALUE}).")
+        String redis;
+
+        @Option(names = "--amqp", defaultValue = "amqp://guest:guest@127.0.0.1:5672/%2F", description = "RabbitMQ URL (default ${DEFAULT-VALUE}).")
+        String amqp;
+
+        @Option(names = "--db", description = "JDBC URL for job state (default: a fresh in-memory H2 per measurement).")
+        String db;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(machine());
+            System.out.printf("%-9s %-8s %9s %10s %10s %12s %14s%n", "broker", "workers", "jobs/s", "p50 ms", "p99 ms",
+                    "stmts/job", "raw ceiling/s");
+            for (String kind : brokers) {
+                String url = switch (kind) {
+                    case "embedded" -> "embedded";
+                    case "redis" -> redis;
+                    case "amqp" -> amqp;
+                    default -> throw new IllegalArgumentException("Unknown broker '" + kind + "'; use embedded, redis, amqp");
+                };
+                String ceiling = switch (kind) {
+                    case "redis" -> String.format("%.0f", RawBrokerBench.redisStreams(url, jobs).perSecond());
+                    case "amqp" -> String.format("%.0f", RawBrokerBench.rabbitMq(url, jobs).perSecond());
+                    default -> "-";
+                };
+                for (int workers : new int[] {1, 4}) {
+                    JobBench.Result r = measure(url, workers);
+                    System.out.printf("%-9s %-8d %9.0f %10.2f %10.2f %12.1f %14s%n", kind, workers, r.jobsPerSecond(),
+                            r.p50().toNanos() / 1e6, r.p99().toNanos() / 1e6, r.statementsPerJob(), ceiling);
+                }
+            }
+            return 0;
+        }
+
+        private JobBench.Result measure(String url, int workers) {
+            String jdbc = db != null ? db : "jdbc:h2:mem:bench" + UUID.randomUUID().toString().replace("-", "");
+            BrokerOptions options = BrokerOptions.DEFAULTS.withRedisKeyPrefix("chimp:bench:" + UUID.randomUUID() + ":")
+                    .withPrefetch(Math.max(1, workers));
+            try (HikariDataSource ds = Database.open(jdbc); Broker broker = Brokers.open(url, ds, options)) {
+                return JobBench.run(broker, ds, jobs, workers);
+            }
+        }
+    }
+
+    /** {@code chimp bench tracking}: MLflow-style logging, history and search on a database. */
+    @Command(name = "tracking", mixinStandardHelpOptions = true,
+            description = {"log-batch of 1000 metrics, get-history of a 100,000-point metric and a search over 10,000 runs",
+                    "with 20 metrics each, on one database (default an in-memory H2)."})
+    static final class Tracking implements Callable<Integer> {
+        @Option(names = "--db", split = ",", description = "JDBC URLs to measure, comma-separated (default: in-memory H2).")
+        List<String> dbs = new ArrayList<>(List.of("jdbc:h2:mem:tracking-bench"));
+
+        @Override
+        public Integer call() {
+            System.out.println(machine());
+            for (String url : dbs) {
+                try (HikariDataSource ds = Database.open(url)) {
+                    System.out.println(TrackingBench.run(ds).table());
+                }
+            }
+            return 0;
+        }
+    }
+}
