@@ -54,6 +54,12 @@ final class ChimpProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** SIGTERM, then waits up to a minute for the shutdown hooks to finish; true if the process exited. */
+    boolean terminate() throws InterruptedException {
+        process.destroy();
+        return process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -58,10 +58,38 @@ class WorkerKillTest {
         }
     }
 
-    private ChimpProcess worker(String jdbc, String broker, Path store, String name) throws Exception {
-        ChimpProcess p = ChimpProcess.start(dir.resolve(name + ".log"), Map.of(), "worker", "--db", jdbc,
+    @org.junit.jupiter.api.Test
+    void aStoppedWorkerHandsItsJobBackWithoutCountingTheAttempt() throws Exception {
+        String broker = BrokerUrls.forKind("embedded");
+        try (HikariDataSource db = TestDatabases.postgres()) {
+            String jdbc = db.getJdbcUrl();
+            Path store = dir.resolve("store");
+            NodeSettings settings = new NodeSettings(dir.resolve("server"), jdbc, broker, store.toString(), TOKEN);
+            try (ChimpNode server = ChimpNode.start(settings, Map.of(0, Set.of(Role.TRAINING, Role.TRACKING)), null)) {
+                ApiClient api = new ApiClient(server.port(Role.TRAINING), TOKEN);
+                String task = Tasks.submit(api, dir, 500);
+                ChimpProcess first = worker(jdbc, broker, store, "w1", "--grace-seconds", "0");
+                Tasks.await(api, task, p -> p.get("state").asText().equalsIgnoreCase("running"), Duration.ofMinutes(2));
+                assertThat(first.terminate()).as("worker exits on SIGTERM").isTrue();
+                JsonNode handedBack = Tasks.poll(api, task);
+                assertThat(handedBack.get("state").asText()).isEqualToIgnoringCase("queued");
+                assertThat(api.get("/jobs/" + task).json().get("attempts").asInt()).isZero();
+
+                try (ChimpProcess second = worker(jdbc, broker, store, "w2")) {
+                    JsonNode done = Tasks.await(api, task, p -> p.get("ready").asBoolean(), Duration.ofMinutes(3));
+                    assertThat(done.get("successful").asBoolean()).as(done.toString()).isTrue();
+                }
+                assertThat(api.get("/jobs/" + task).json().get("attempts").asInt()).isEqualTo(1);
+            }
+        }
+    }
+
+    private ChimpProcess worker(String jdbc, String broker, Path store, String name, String... extra) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("worker", "--db", jdbc,
                 "--broker", broker, "--store", store.toString(), "--data-dir", dir.resolve(name).toString(),
-                "--queues", "training");
+                "--queues", "training"));
+        args.addAll(java.util.List.of(extra));
+        ChimpProcess p = ChimpProcess.start(dir.resolve(name + ".log"), Map.of(), args.toArray(String[]::new));
         assertThat(p.isAlive()).isTrue();
         return p;
     }

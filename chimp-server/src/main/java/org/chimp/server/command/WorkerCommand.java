@@ -1,5 +1,6 @@
 package org.chimp.server.command;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code chimp worker}: runs jobs from the broker, nothing else. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Runs jobs from the broker's queues. Start as many as you like on any machine that reaches",
-                "the same database, broker and store; SIGTERM lets running jobs finish (20 s), then hands them back."})
+                "the same database, broker and store; SIGTERM lets running jobs finish (--grace-seconds), then hands them back."})
 public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     NodeOptions options;
@@ -30,13 +31,18 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Jobs run at once (env CHIMP_CONCURRENCY; default ${DEFAULT-VALUE}: one per accelerator for GPU queues).")
     int concurrency;
 
+    @Option(names = "--grace-seconds", defaultValue = "20",
+            description = "On SIGTERM, how long running jobs may take to finish before they are handed back to the "
+                    + "broker (not counted as an attempt) (env CHIMP_GRACE_SECONDS; default ${DEFAULT-VALUE}).")
+    int graceSeconds;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), false);
-        ChimpNode node = ChimpNode.start(settings, Map.of(), new WorkerSettings(queues, concurrency));
+        ChimpNode node = ChimpNode.start(settings, Map.of(), new WorkerSettings(queues, concurrency, Duration.ofSeconds(Math.max(0, graceSeconds))));
         System.out.printf("Worker running on queues %s with concurrency %d%n", queues, concurrency);
         return NodeRunner.runUntilStopped(node);
     }

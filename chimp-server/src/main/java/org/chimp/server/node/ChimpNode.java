@@ -6,7 +6,6 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChimpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChimpNode.class);
-    /** How long a running job may take to finish on shutdown before it is handed back to the broker. */
-    private static final Duration GRACE = Duration.ofSeconds(20);
 
     private final ChimpServices services;
     private final List<Javalin> apps = new ArrayList<>();
@@ -75,7 +72,7 @@ public final class ChimpNode implements AutoCloseable {
         TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
                 services.tracking(), services.registry(), work);
         worker = new Worker(services.jobs(), services.broker(), Map.of(TrainingService.JOB_TYPE, training),
-                w.queues(), w.concurrency(), GRACE);
+                w.queues(), w.concurrency(), w.gracePeriod());
         worker.start();
     }
 
