@@ -266,8 +266,10 @@ public final class TrackingStore {
     public List<Metric> metricHistory(String runId, String key, int maxResults, int offset) {
         return Jdbc.withConnection(ds, c -> {
             RunRows.find(c, runId).orElseThrow(() -> noRun(runId));
-            return Sql.list(c, "SELECT name, val, ts, step FROM tracking_metrics WHERE run_id = ? AND name = ? "
-                    + "ORDER BY step, ts, seq LIMIT ? OFFSET ?", RunRows::metric, runId, key, maxResults, offset);
+            // The key is known, so only the three varying columns travel: histories can be 100,000s of rows long.
+            return Sql.list(c, "SELECT val, ts, step FROM tracking_metrics WHERE run_id = ? AND name = ? "
+                    + "ORDER BY step, ts, seq LIMIT ? OFFSET ?",
+                    rs -> new Metric(key, rs.getDouble(1), rs.getLong(2), rs.getLong(3)), runId, key, maxResults, offset);
         });
     }
 
