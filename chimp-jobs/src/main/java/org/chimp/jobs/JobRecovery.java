@@ -3,19 +3,16 @@ package org.chimp.jobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import org.chimp.jobs.broker.Broker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Repairs what a crash (or a failing broker) left half done:
  * <ul>
- * <li>republishes queued jobs that have no message in the broker (a submit recorded the job but crashed before
- * publishing). Only brokers that can tell which jobs have no message are swept (see {@link Broker#missing}); a
- * duplicate publish racing a submit is harmless because a duplicate delivery of a job that is already running
- * or final is skipped, and the embedded broker ignores a second publish anyway;</li>
+ * <li>republishes queued jobs whose publish is still pending (see {@link Publisher}): a submit or retry recorded
+ * the job but crashed, or the broker failed, before the publish was confirmed. Works with every broker, since it
+ * needs nothing from the broker; a duplicate message (the publish went through but clearing the flag did not) is
+ * harmless because workers skip deliveries of jobs that are running or final;</li>
  * <li>submits callbacks still pending after their parent's outcome was stored (with any broker: submitting one
  * is idempotent).</li>
  * </ul>
@@ -31,43 +28,42 @@ final class JobRecovery {
     static final Duration MIN_AGE = Duration.ofSeconds(10);
 
     private final JobStore store;
-    private final Broker broker;
+    private final Publisher publisher;
     private final Callbacks callbacks;
 
-    JobRecovery(JobStore store, Broker broker, Callbacks callbacks) {
+    JobRecovery(JobStore store, Publisher publisher, Callbacks callbacks) {
         this.store = store;
-        this.broker = broker;
+        this.publisher = publisher;
         this.callbacks = callbacks;
     }
 
     /** Returns how many jobs were republished or had their callback submitted. */
     int sweep() {
         Instant before = JobStore.now().minus(MIN_AGE);
-        return republishLost(before) + submitPendingCallbacks(before);
+        return republishPending(before) + submitPendingCallbacks(before);
     }
 
-    private int republishLost(Instant before) {
+    /** A failing broker ends the sweep (the next one tries again) rather than failing every job in turn. */
+    private int republishPending(Instant before) {
         int republished = 0;
         String after = "";
-        while (true) {
-            List<Job> queued = store.queuedAfter(after, before, BATCH);
-            if (queued.isEmpty()) {
-                break;
-            }
-            Optional<Set<String>> missing = broker.missing(queued.stream().map(Job::id).toList());
-            if (missing.isEmpty()) {
-                return 0;
-            }
-            for (Job job : queued) {
-                if (missing.get().contains(job.id())) {
-                    broker.publish(job.queue(), job.id(), job.priority());
+        try {
+            while (true) {
+                List<JobStore.Unpublished> pending = store.unpublishedAfter(after, before, BATCH);
+                if (pending.isEmpty()) {
+                    break;
+                }
+                for (JobStore.Unpublished job : pending) {
+                    publisher.publish(job.id(), job.queue(), job.priority(), job.updatedAt());
                     republished++;
                 }
+                after = pending.get(pending.size() - 1).id();
             }
-            after = queued.get(queued.size() - 1).id();
+        } catch (RuntimeException e) {
+            LOG.warn("Republishing queued jobs failed after {}; the next sweep tries again: {}", republished, e.toString());
         }
         if (republished > 0) {
-            LOG.warn("Republished {} queued job(s) whose message was lost before reaching the broker", republished);
+            LOG.warn("Republished {} queued job(s) whose publish was not confirmed", republished);
         }
         return republished;
     }

@@ -2,6 +2,7 @@ package org.chimp.jobs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class JobService {
 
     private final JobStore store;
     private final Broker broker;
+    private final Publisher publisher;
     private final JobRecovery recovery;
     private final WorkerRegistry workers;
     private final Callbacks callbacks;
@@ -32,22 +34,23 @@ public final class JobService {
     public JobService(DataSource ds, Broker broker) {
         this.store = new JobStore(ds);
         this.broker = broker;
+        this.publisher = new Publisher(store, broker);
         this.workers = new WorkerRegistry(ds);
         this.callbacks = new Callbacks(this, store);
-        this.recovery = new JobRecovery(store, broker, callbacks);
+        this.recovery = new JobRecovery(store, publisher, callbacks);
     }
 
     /**
      * Records and publishes a job; with an idempotency key already used, returns the existing job. The record is
-     * written first, so once this returns the job is never lost: if publishing fails, the job stays queued and
-     * {@link #recover()} publishes it again.
+     * written first, with its publish pending, so once this returns the job is never lost: if publishing fails
+     * (or the process dies before it), the job stays queued and pending and {@link #recover()} publishes it.
      */
     public Job submit(JobRequest request) {
         validate(request);
         Recorded r = record(request);
         if (r.created()) {
             try {
-                broker.publish(r.job().queue(), r.job().id(), r.job().priority());
+                publish(r.job());
             } catch (RuntimeException e) {
                 LOG.warn("Job {} is recorded but could not be published ({}); the recovery sweep will publish it",
                         r.job().id(), e.toString());
@@ -64,11 +67,20 @@ public final class JobService {
      */
     Job submitAndPublish(JobRequest request) {
         validate(request);
-        Job job = record(request).job();
-        if (job.state() == JobState.QUEUED) {
+        Recorded r = record(request);
+        Job job = r.job();
+        if (r.created()) {
+            publish(job);
+        } else if (job.state() == JobState.QUEUED) {
+            // Its flag (if still pending) is left to the sweep: we do not know which change set it.
             broker.publish(job.queue(), job.id(), job.priority());
         }
         return job;
+    }
+
+    /** Publishes a job just recorded (its {@code updated_at} is its creation time) and clears its flag. */
+    private void publish(Job created) {
+        publisher.publish(created.id(), created.queue(), created.priority(), created.createdAt());
     }
 
     private Recorded record(JobRequest request) {
@@ -144,10 +156,11 @@ public final class JobService {
             ArrayNode history = job.errorHistory().deepCopy();
             history.addObject().put("error", job.error()).put("attempts", job.attempts())
                     .put("failed_at", String.valueOf(job.finishedAt()));
-            if (store.requeueDeadLettered(job, history)) {
+            Optional<Instant> requeuedAt = store.requeueDeadLettered(job, history);
+            if (requeuedAt.isPresent()) {
                 Job requeued = get(id); // read before publishing, so the caller sees it queued, not already running
                 try {
-                    broker.publish(job.queue(), job.id(), job.priority());
+                    publisher.publish(job.id(), job.queue(), job.priority(), requeuedAt.get());
                 } catch (RuntimeException e) {
                     LOG.warn("Retried job {} could not be published ({}); the recovery sweep will publish it",
                             id, e.toString());
@@ -194,8 +207,9 @@ public final class JobService {
     }
 
     /**
-     * Republishes queued jobs the broker has no message for (lost between record and publish); workers run this
-     * at start and periodically. Returns how many were republished; always 0 for brokers that cannot tell.
+     * Republishes queued jobs whose publish is still pending well after it was asked for (lost between record and
+     * publish, or the broker failed), with any broker, and submits callbacks left pending; workers run this at
+     * start and periodically. Returns how many jobs were republished or had their callback submitted.
      */
     public int recover() {
         return recovery.sweep();

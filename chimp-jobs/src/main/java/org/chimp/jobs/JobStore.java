@@ -34,11 +34,12 @@ final class JobStore {
         Database.migrate(ds, "jobs");
     }
 
+    /** Inserts a job with its publish pending (see {@link #published}); its {@code updated_at} is its creation time. */
     void insert(Job job) {
         JobCallbacks cb = job.callbacks();
         update("INSERT INTO jobs_jobs (id, queue, type, payload, state, attempts, max_attempts, priority, idempotency_key, "
-                        + "cancel_requested, created_at, updated_at, on_success, on_failure) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?)",
+                        + "cancel_requested, created_at, updated_at, on_success, on_failure, publish_pending) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?, TRUE)",
                 job.id(), job.queue(), job.type(), json(job.payload()), job.state().name(), job.attempts(),
                 job.maxAttempts(), job.priority(), job.idempotencyKey(), job.createdAt(), job.createdAt(),
                 callbackJson(cb.onSuccess()), callbackJson(cb.onFailure()));
@@ -65,10 +66,24 @@ final class JobStore {
                 w.params.toArray())).orElseThrow();
     }
 
-    /** Jobs queued and unchanged since before {@code before}, in id order after {@code afterId}, for the recovery sweep. */
-    List<Job> queuedAfter(String afterId, Instant before, int limit) {
-        return query("SELECT " + COLUMNS + " FROM jobs_jobs WHERE state = 'QUEUED' AND updated_at < ? AND id > ? "
-                + "ORDER BY id LIMIT " + limit, before, afterId);
+    /**
+     * Queued jobs whose publish is still pending and that are unchanged since before {@code before}, in id order
+     * after {@code afterId}, for the recovery sweep.
+     */
+    List<Unpublished> unpublishedAfter(String afterId, Instant before, int limit) {
+        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT id, queue, priority, updated_at FROM jobs_jobs "
+                        + "WHERE publish_pending = TRUE AND updated_at < ? AND id > ? AND state = 'QUEUED' ORDER BY id LIMIT "
+                        + limit, rs -> new Unpublished(rs.getString(1), rs.getString(2), rs.getInt(3),
+                        Sql.instant(rs, "updated_at")), before, afterId));
+    }
+
+    /**
+     * The broker confirmed the publish that the job's change at {@code updatedAt} asked for. Fenced by that time:
+     * a later change that asked for a publish of its own keeps its flag.
+     */
+    void published(String id, Instant updatedAt) {
+        update("UPDATE jobs_jobs SET publish_pending = FALSE WHERE id = ? AND updated_at = ? AND publish_pending = TRUE",
+                id, updatedAt);
     }
 
     /** Final jobs whose callback was not submitted yet, unchanged since before {@code before}, in id order. */
@@ -123,9 +138,10 @@ final class JobStore {
     }
 
     private boolean start(String id, JobState from, int attempts, String workerId, Instant now) {
+        // A delivery proves the job has a message: a publish still pending is no longer needed.
         return update("UPDATE jobs_jobs SET state = 'RUNNING', attempts = attempts + 1, started_at = ?, updated_at = ?, "
-                        + "next_attempt_at = NULL, progress_fraction = NULL, progress_message = NULL, worker_id = ? "
-                        + "WHERE id = ? AND state = ? AND attempts = ? AND cancel_requested = FALSE",
+                        + "next_attempt_at = NULL, progress_fraction = NULL, progress_message = NULL, worker_id = ?, "
+                        + "publish_pending = FALSE WHERE id = ? AND state = ? AND attempts = ? AND cancel_requested = FALSE",
                 now, now, workerId, id, from.name(), attempts) == 1;
     }
 
@@ -168,16 +184,18 @@ final class JobStore {
 
     /**
      * A dead-lettered job (as it was read: same failure time) → queued with its attempts reset, its error moved to
-     * {@code history}. Not while its failure callback is still pending, which the state change would lose.
+     * {@code history}, its publish pending. Not while its failure callback is still pending, which the state
+     * change would lose. Returns the time of the change (for {@link #published}), or empty if the job changed.
      */
-    boolean requeueDeadLettered(Job job, ArrayNode history) {
+    Optional<Instant> requeueDeadLettered(Job job, ArrayNode history) {
         Instant now = now();
-        return update("UPDATE jobs_jobs SET state = 'QUEUED', attempts = 0, dead_lettered = FALSE, error = NULL, "
+        boolean requeued = update("UPDATE jobs_jobs SET state = 'QUEUED', attempts = 0, dead_lettered = FALSE, error = NULL, "
                         + "result = NULL, error_history = ?, progress_fraction = NULL, progress_message = NULL, "
                         + "started_at = NULL, finished_at = NULL, next_attempt_at = NULL, cancel_requested = FALSE, "
-                        + "updated_at = ? WHERE id = ? AND state = 'FAILED' AND dead_lettered = TRUE "
+                        + "publish_pending = TRUE, updated_at = ? WHERE id = ? AND state = 'FAILED' AND dead_lettered = TRUE "
                         + "AND callback_pending = FALSE AND finished_at = ?",
                 json(history), now, job.id(), job.finishedAt()) == 1;
+        return requeued ? Optional.of(now) : Optional.empty();
     }
 
     /** The callback of a final job was submitted as {@code callbackJobId}. */
@@ -246,6 +264,10 @@ final class JobStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The jobs table holds invalid JSON", e);
         }
+    }
+
+    /** A queued job whose publish is pending, as of its last change at {@code updatedAt}. */
+    record Unpublished(String id, String queue, int priority, Instant updatedAt) {
     }
 
     /** The WHERE clause for the optional list filters. */

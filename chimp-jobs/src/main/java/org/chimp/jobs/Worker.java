@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.chimp.api.error.ClientErrorException;
@@ -116,7 +116,11 @@ public final class Worker implements AutoCloseable {
         startedAt = JobStore.now();
         beat();
         // Two threads, so that a slow registry write or recovery sweep never delays extending a running job.
-        timer = Executors.newScheduledThreadPool(2, r -> daemon(r, "chimp-worker-timer"));
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> daemon(r, "chimp-worker-timer"));
+        // Every job schedules a heartbeat and cancels it when done: drop cancelled ones at once, or thousands of
+        // short jobs a second would pile up in the queue until their first run time.
+        pool.setRemoveOnCancelPolicy(true);
+        timer = pool;
         long heartbeat = options.heartbeat().toMillis();
         timer.scheduleWithFixedDelay(this::beat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::recover, 0, RECOVERY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

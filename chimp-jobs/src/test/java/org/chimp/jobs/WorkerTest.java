@@ -246,7 +246,9 @@ class WorkerTest {
     void aStartingWorkerPublishesJobsWhosePublishWasLost(TestDatabases.Kind kind) throws Exception {
         try (Fixture f = new Fixture(kind)) {
             String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
-            f.broker.remove("q", id); // as if the process died between recording and publishing
+            // As if the process died between recording and publishing: no message, the publish still pending.
+            f.broker.remove("q", id);
+            f.sql("UPDATE jobs_jobs SET publish_pending = TRUE WHERE id = ?", id);
             f.age(id);
             f.worker(handlers(DOUBLE), GRACE);
             assertThat(f.awaitState(id, JobState.SUCCEEDED).attempts()).isEqualTo(1);

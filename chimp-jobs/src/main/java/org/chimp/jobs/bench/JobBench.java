@@ -50,6 +50,27 @@ public final class JobBench {
         }
     }
 
+    /** The usual table for {@code chimp bench jobs}: {@link #run} with 1 and with 4 worker threads. */
+    public static List<Result> table(Broker broker, DataSource ds, int jobs) {
+        return table(broker, ds, jobs, List.of(1, 4));
+    }
+
+    /** {@link #run} once per worker count, in order, on the same broker and database (each run on its own queue). */
+    public static List<Result> table(Broker broker, DataSource ds, int jobs, List<Integer> workerCounts) {
+        return workerCounts.stream().map(w -> run(broker, ds, jobs, w)).toList();
+    }
+
+    /** The results as a text table, one line per run, for printing next to the raw broker ceiling. */
+    public static String format(List<Result> results) {
+        StringBuilder sb = new StringBuilder(String.format("%8s %8s %10s %9s %9s %8s%n", "workers", "jobs", "jobs/s",
+                "p50 ms", "p99 ms", "stmts/job"));
+        for (Result r : results) {
+            sb.append(String.format("%8d %8d %10.0f %9.2f %9.2f %8.1f%n", r.workers(), r.jobs(), r.jobsPerSecond(),
+                    r.p50().toNanos() / 1e6, r.p99().toNanos() / 1e6, r.statementsPerJob()));
+        }
+        return sb.toString();
+    }
+
     /** Runs {@code jobs} no-op jobs through the broker and database with {@code workers} worker threads. */
     public static Result run(Broker broker, DataSource ds, int jobs, int workers) {
         return run(broker, ds, new StatementCounter(), jobs, workers);

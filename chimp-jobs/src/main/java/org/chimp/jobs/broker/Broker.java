@@ -46,10 +46,9 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
-     * Which of these jobs have no message at all (neither waiting nor held by a receiver), for the recovery
-     * sweep that republishes jobs whose publish was lost in a crash between recording and publishing. Empty
-     * when the broker cannot tell cheaply (streams and AMQP queues cannot be searched by job id); such brokers
-     * are not swept, and need their own guard (e.g. an outbox) if publish can fail after the record is written.
+     * Which of these jobs have no message at all (neither waiting nor held by a receiver), for diagnostics and
+     * tests. Empty when the broker cannot tell cheaply (streams and AMQP queues cannot be searched by job id).
+     * The recovery sweep does not need it: a job's record says whether its publish is still pending.
      */
     default Optional<Set<String>> missing(Collection<String> jobIds) {
         return Optional.empty();

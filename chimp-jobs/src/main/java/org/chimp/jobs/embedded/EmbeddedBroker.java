@@ -59,19 +59,33 @@ public final class EmbeddedBroker implements Broker {
         Database.migrate(ds, "jobs_broker");
     }
 
-    /** Publishing a job that already has a message is a no-op, so a republish can never duplicate it. */
+    /**
+     * A job has at most one message. Publishing a job whose message is waiting changes nothing; publishing one
+     * whose message is held (a dead-lettered job retried before its worker acked the failure) marks it for
+     * republishing, so the holder's ack makes it visible again instead of deleting it.
+     */
     @Override
     public void publish(String queue, String jobId, int priority) {
         ensureOpen();
-        try {
-            Jdbc.withConnection(ds, c -> Sql.update(c, "INSERT INTO jobs_broker_messages "
-                            + "(id, queue, job_id, priority, visible_at, delivery_count, receipt) VALUES (?, ?, ?, ?, ?, 0, NULL)",
-                    UUID.randomUUID().toString(), queue, jobId, priority, now()));
-        } catch (DataAccessException e) {
-            if (!e.isUniqueViolation()) {
-                throw e;
+        Jdbc.withConnection(ds, c -> {
+            while (true) {
+                try {
+                    Sql.update(c, "INSERT INTO jobs_broker_messages (id, queue, job_id, priority, visible_at, "
+                                    + "delivery_count, receipt, republish) VALUES (?, ?, ?, ?, ?, 0, NULL, FALSE)",
+                            UUID.randomUUID().toString(), queue, jobId, priority, now());
+                    return null;
+                } catch (SQLException e) {
+                    if (!new DataAccessException(e).isUniqueViolation()) {
+                        throw e;
+                    }
+                }
+                // The row exists: flag it if held; if it was acked meanwhile (no row), insert again.
+                if (Sql.update(c, "UPDATE jobs_broker_messages SET republish = (receipt IS NOT NULL) WHERE job_id = ?",
+                        jobId) == 1) {
+                    return null;
+                }
             }
-        }
+        });
         wake();
     }
 
@@ -106,9 +120,20 @@ public final class EmbeddedBroker implements Broker {
         return Optional.empty();
     }
 
+    /** Deletes the message, unless it was published again while held: then it is delivered again. */
     @Override
     public void ack(Delivery delivery) {
-        update("DELETE FROM jobs_broker_messages WHERE job_id = ? AND receipt = ?", delivery);
+        ensureOpen();
+        Jdbc.withConnection(ds, c -> {
+            if (Sql.update(c, "DELETE FROM jobs_broker_messages WHERE job_id = ? AND receipt = ? AND republish = FALSE",
+                    delivery.jobId(), delivery.receipt()) == 0
+                    && Sql.update(c, "UPDATE jobs_broker_messages SET receipt = NULL, republish = FALSE, visible_at = ?, "
+                            + "delivery_count = 0 WHERE job_id = ? AND receipt = ? AND republish = TRUE",
+                    now(), delivery.jobId(), delivery.receipt()) == 1) {
+                wake();
+            }
+            return null;
+        });
     }
 
     @Override
@@ -176,11 +201,24 @@ public final class EmbeddedBroker implements Broker {
         });
     }
 
+    /**
+     * The most urgent visible messages. One ordered, limited read per queue (each an index range scan on
+     * {@code (queue, priority DESC, visible_at, id)}: 8 rows read, checked with EXPLAIN on both databases),
+     * merged. With an IN list the databases would sort every visible message of the queues instead. The constant
+     * {@code queue} leads the ORDER BY because H2 only reads an index in order when the ORDER BY matches the
+     * index's columns from the first.
+     */
     private static List<Candidate> candidates(Connection c, List<String> queues, Instant now) throws SQLException {
-        String sql = "SELECT id, queue, job_id, delivery_count, receipt FROM jobs_broker_messages WHERE queue IN ("
-                + placeholders(queues.size()) + ") AND visible_at <= ? ORDER BY priority DESC, visible_at, id LIMIT " + CANDIDATES;
-        List<Object> args = new ArrayList<>(queues);
-        args.add(now);
+        String one = "SELECT id, queue, job_id, delivery_count, receipt, priority, visible_at FROM jobs_broker_messages "
+                + "WHERE queue = ? AND visible_at <= ? ORDER BY queue, priority DESC, visible_at, id LIMIT " + CANDIDATES;
+        String sql = queues.size() == 1 ? one
+                : "SELECT * FROM (" + String.join(" UNION ALL ", Collections.nCopies(queues.size(), "(" + one + ")"))
+                + ") m ORDER BY priority DESC, visible_at, id LIMIT " + CANDIDATES;
+        List<Object> args = new ArrayList<>();
+        for (String q : queues) {
+            args.add(q);
+            args.add(now);
+        }
         return Sql.list(c, sql, rs -> new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                 rs.getString(5)), args.toArray());
     }
@@ -188,10 +226,12 @@ public final class EmbeddedBroker implements Broker {
     /**
      * The compare-and-set: succeeds only if nobody changed the row since we read it (same receipt) and it is
      * still visible. Both databases re-check the WHERE clause after waiting for a concurrent writer's lock, so
-     * exactly one receiver wins.
+     * exactly one receiver wins. A pending republish is satisfied by this delivery: the receiver reads the job
+     * after the publish.
      */
     private boolean take(Connection c, Candidate m, String receipt, Instant now) throws SQLException {
-        return Sql.update(c, "UPDATE jobs_broker_messages SET receipt = ?, visible_at = ?, delivery_count = delivery_count + 1 "
+        return Sql.update(c, "UPDATE jobs_broker_messages SET receipt = ?, visible_at = ?, delivery_count = delivery_count + 1, "
+                        + "republish = FALSE "
                         + "WHERE id = ? AND receipt IS NOT DISTINCT FROM ? AND visible_at <= ?",
                 receipt, now.plus(visibilityTimeout), m.id, m.receipt, now) == 1;
     }
@@ -202,11 +242,6 @@ public final class EmbeddedBroker implements Broker {
         Jdbc.withConnection(ds, c -> Sql.update(c, "UPDATE jobs_broker_messages SET visible_at = ?"
                         + (letGo ? ", receipt = NULL" : "") + " WHERE job_id = ? AND receipt = ?",
                 now().plus(fromNow.isNegative() ? Duration.ZERO : fromNow), delivery.jobId(), delivery.receipt()));
-    }
-
-    private void update(String sql, Delivery delivery) {
-        ensureOpen();
-        Jdbc.withConnection(ds, c -> Sql.update(c, sql, delivery.jobId(), delivery.receipt()));
     }
 
     private void wake() {

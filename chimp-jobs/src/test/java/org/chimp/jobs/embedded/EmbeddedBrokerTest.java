@@ -125,6 +125,38 @@ class EmbeddedBrokerTest {
 
     @ParameterizedTest
     @MethodSource("org.chimp.db.TestDatabases#both")
+    void aPublishWhileTheMessageIsHeldDeliversItAgainAfterTheAck(TestDatabases.Kind kind) {
+        try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, LONG)) {
+            broker.publish("q", "j", 0);
+            Delivery first = broker.receive(Q, SHORT).orElseThrow();
+            broker.publish("q", "j", 0); // e.g. the job was retried before this delivery's ack
+            assertThat(broker.receive(Q, Duration.ofMillis(50))).isEmpty(); // still one message, still held
+            broker.ack(first);
+            Delivery again = broker.receive(Q, SHORT).orElseThrow();
+            assertThat(again.jobId()).isEqualTo("j");
+            assertThat(again.deliveryCount()).isEqualTo(1);
+            broker.ack(again);
+            assertThat(broker.receive(Q, Duration.ofMillis(50))).isEmpty();
+            assertThat(broker.missing(List.of("j")).orElseThrow()).containsExactly("j");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aRedeliveryAfterThePublishSatisfiesIt(TestDatabases.Kind kind) {
+        try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, Duration.ofMillis(100))) {
+            broker.publish("q", "j", 0);
+            Delivery first = broker.receive(Q, SHORT).orElseThrow();
+            broker.publish("q", "j", 0);
+            Delivery second = broker.receive(Q, SHORT).orElseThrow(); // after the visibility timeout
+            broker.ack(first); // stale: changes nothing
+            broker.ack(second);
+            assertThat(broker.missing(List.of("j")).orElseThrow()).containsExactly("j");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
     void messagesSurviveTheBrokerObject(TestDatabases.Kind kind) {
         try (HikariDataSource ds = kind.open()) {
             EmbeddedBroker first = new EmbeddedBroker(ds, SHORT);

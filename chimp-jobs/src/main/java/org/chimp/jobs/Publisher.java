@@ -1,0 +1,26 @@
+package org.chimp.jobs;
+
+import java.time.Instant;
+import org.chimp.jobs.broker.Broker;
+
+/**
+ * Publishes a job whose record asked for it (the outbox pattern): the statement that made the job queued also set
+ * its {@code publish_pending} flag, and the flag is cleared only after the broker confirmed the publish. A crash
+ * or a broker failure in between leaves the flag set, and the recovery sweep publishes the job again; a crash
+ * after publishing but before clearing makes a duplicate message, which workers tolerate.
+ */
+final class Publisher {
+    private final JobStore store;
+    private final Broker broker;
+
+    Publisher(JobStore store, Broker broker) {
+        this.store = store;
+        this.broker = broker;
+    }
+
+    /** Publishes the job as changed at {@code updatedAt}, then clears its flag; throws if the broker failed. */
+    void publish(String id, String queue, int priority, Instant updatedAt) {
+        broker.publish(queue, id, priority);
+        store.published(id, updatedAt);
+    }
+}
