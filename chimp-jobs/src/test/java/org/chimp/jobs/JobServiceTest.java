@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.broker.Broker;
+import org.chimp.jobs.broker.ForwardingBroker;
 import org.chimp.jobs.broker.Delivery;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -119,39 +119,14 @@ class JobServiceTest {
     }
 
     /** A broker whose publish always fails, as if the process died between recording and publishing. */
-    private record FailingPublish(Broker delegate) implements Broker {
+    private static final class FailingPublish extends ForwardingBroker {
+        FailingPublish(Broker delegate) {
+            super(delegate);
+        }
+
         @Override
         public void publish(String queue, String jobId, int priority) {
             throw new IllegalStateException("broker down");
-        }
-
-        @Override
-        public Optional<Delivery> receive(List<String> queues, Duration wait) {
-            return delegate.receive(queues, wait);
-        }
-
-        @Override
-        public void ack(Delivery delivery) {
-            delegate.ack(delivery);
-        }
-
-        @Override
-        public void release(Delivery delivery, Duration delay) {
-            delegate.release(delivery, delay);
-        }
-
-        @Override
-        public void extend(Delivery delivery, Duration visibility) {
-            delegate.extend(delivery, visibility);
-        }
-
-        @Override
-        public Duration visibilityTimeout() {
-            return delegate.visibilityTimeout();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -1,25 +1,21 @@
 package org.chimp.jobs;
 
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
+import org.chimp.jobs.broker.ForwardingBroker;
 
 /**
  * A broker that delegates to another one, with faults a test switches on: publishes to some queues fail (the
  * broker is down), and extends can be dropped (a worker whose heartbeats come too late).
  */
-final class TestBroker implements Broker {
-    private final Broker delegate;
+final class TestBroker extends ForwardingBroker {
     volatile Predicate<String> failPublishTo = q -> false;
     volatile boolean dropExtends;
 
     TestBroker(Broker delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -27,48 +23,13 @@ final class TestBroker implements Broker {
         if (failPublishTo.test(queue)) {
             throw new IllegalStateException("broker down for " + queue);
         }
-        delegate.publish(queue, jobId, priority);
-    }
-
-    @Override
-    public Optional<Delivery> receive(List<String> queues, Duration wait) {
-        return delegate.receive(queues, wait);
-    }
-
-    @Override
-    public void ack(Delivery delivery) {
-        delegate.ack(delivery);
-    }
-
-    @Override
-    public void release(Delivery delivery, Duration delay) {
-        delegate.release(delivery, delay);
+        super.publish(queue, jobId, priority);
     }
 
     @Override
     public void extend(Delivery delivery, Duration visibility) {
         if (!dropExtends) {
-            delegate.extend(delivery, visibility);
+            super.extend(delivery, visibility);
         }
-    }
-
-    @Override
-    public Duration visibilityTimeout() {
-        return delegate.visibilityTimeout();
-    }
-
-    @Override
-    public boolean remove(String queue, String jobId) {
-        return delegate.remove(queue, jobId);
-    }
-
-    @Override
-    public Optional<Set<String>> missing(Collection<String> jobIds) {
-        return delegate.missing(jobIds);
-    }
-
-    @Override
-    public void close() {
-        // the fixture closes the delegate
     }
 }

@@ -2,12 +2,9 @@ package org.chimp.jobs.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,6 +17,7 @@ import org.chimp.jobs.Worker;
 import org.chimp.jobs.WorkerOptions;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
+import org.chimp.jobs.broker.ForwardingBroker;
 import org.chimp.jobs.embedded.EmbeddedBroker;
 
 /**
@@ -146,13 +144,12 @@ public final class JobBench {
     }
 
     /** Passes everything through to a broker, and reports each ack (sent after the outcome was stored). */
-    private static final class AckWatcher implements Broker {
+    private static final class AckWatcher extends ForwardingBroker {
         private static final long ACK_TIMEOUT_SECONDS = 60;
-        private final Broker delegate;
         private final BlockingQueue<String> acks = new LinkedBlockingQueue<>();
 
         AckWatcher(Broker delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void awaitAck() {
@@ -167,49 +164,9 @@ public final class JobBench {
         }
 
         @Override
-        public void publish(String queue, String jobId, int priority) {
-            delegate.publish(queue, jobId, priority);
-        }
-
-        @Override
-        public Optional<Delivery> receive(List<String> queues, Duration wait) {
-            return delegate.receive(queues, wait);
-        }
-
-        @Override
         public void ack(Delivery delivery) {
-            delegate.ack(delivery);
+            super.ack(delivery);
             acks.add(delivery.jobId());
-        }
-
-        @Override
-        public void release(Delivery delivery, Duration delay) {
-            delegate.release(delivery, delay);
-        }
-
-        @Override
-        public void extend(Delivery delivery, Duration visibility) {
-            delegate.extend(delivery, visibility);
-        }
-
-        @Override
-        public Duration visibilityTimeout() {
-            return delegate.visibilityTimeout();
-        }
-
-        @Override
-        public boolean remove(String queue, String jobId) {
-            return delegate.remove(queue, jobId);
-        }
-
-        @Override
-        public Optional<Set<String>> missing(Collection<String> jobIds) {
-            return delegate.missing(jobIds);
-        }
-
-        @Override
-        public void close() {
-            // the caller owns the broker
         }
     }
 }
