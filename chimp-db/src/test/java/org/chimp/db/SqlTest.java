@@ -40,6 +40,28 @@ class SqlTest {
 
     @ParameterizedTest
     @MethodSource("org.chimp.db.TestDatabases#both")
+    void aBatchReportsTheRowsEachArgumentRowChanged(TestDatabases.Kind kind) {
+        try (HikariDataSource ds = kind.open()) {
+            Jdbc.withConnection(ds, c -> Sql.update(c, TABLE));
+            // Nulls and values mixed in one batch: each row binds its own types.
+            int[] inserted = Jdbc.inTransaction(ds, c -> Sql.batch(c, "INSERT INTO t (id, name, at) VALUES (?, ?, ?)",
+                    List.of(new Object[] {1L, "a", null}, new Object[] {2L, null, Instant.EPOCH},
+                            new Object[] {3L, "c", Instant.EPOCH})));
+            int[] updated = Jdbc.inTransaction(ds, c -> Sql.batch(c, "UPDATE t SET n = ? WHERE id = ? AND name IS NOT NULL",
+                    List.of(new Object[] {7L, 1L}, new Object[] {8L, 2L}, new Object[] {9L, 4L}, new Object[] {10L, 3L})));
+            int[] none = Jdbc.inTransaction(ds, c -> Sql.batch(c, "DELETE FROM t", List.of()));
+            List<Long> ns = Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT n FROM t ORDER BY id",
+                    rs -> Sql.nullableLong(rs, "n")));
+
+            assertThat(inserted).containsExactly(1, 1, 1);
+            assertThat(updated).containsExactly(1, 0, 0, 1);
+            assertThat(none).isEmpty();
+            assertThat(ns).containsExactly(7L, null, 10L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
     void instantsAreStoredAsUtcWallClockTimestamps(TestDatabases.Kind kind) {
         TimeZone jvmZone = TimeZone.getDefault();
         // A JVM zone far from UTC shows that neither the driver nor the server shifts the stored time.

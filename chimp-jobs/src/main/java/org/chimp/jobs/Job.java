@@ -47,6 +47,12 @@ public record Job(String id, String queue, String type, JsonNode payload, JobSta
         return startedAt == null || finishedAt == null ? null : Duration.between(startedAt, finishedAt);
     }
 
+    /** This job as a conditional update just started it as its next attempt on a worker, without reading it back. */
+    Job startedAs(String worker, Instant at) {
+        return new Job(id, queue, type, payload, JobState.RUNNING, attempts + 1, maxAttempts, priority, idempotencyKey,
+                null, result, error, createdAt, at, finishedAt, false, deadLettered, errorHistory, worker, callbacks);
+    }
+
     /** This job as a conditional update just ended it, without reading it back. */
     Job finishedAs(JobState to, JsonNode newResult, String newError, Instant at) {
         return new Job(id, queue, type, payload, to, attempts, maxAttempts, priority, idempotencyKey, progress, newResult,

@@ -8,7 +8,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.chimp.db.Database;
@@ -34,19 +40,54 @@ final class JobStore {
         Database.migrate(ds, "jobs");
     }
 
+    private static final String INSERT = "INSERT INTO jobs_jobs (id, queue, type, payload, state, attempts, "
+            + "max_attempts, priority, idempotency_key, cancel_requested, created_at, updated_at, on_success, on_failure, "
+            + "publish_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?, TRUE)";
+    private static final String START = "UPDATE jobs_jobs SET state = 'RUNNING', attempts = attempts + 1, "
+            + "started_at = ?, updated_at = ?, next_attempt_at = NULL, progress_fraction = NULL, progress_message = NULL, "
+            + "worker_id = ?, publish_pending = FALSE WHERE id = ? AND state = ? AND attempts = ? AND cancel_requested = FALSE";
+    private static final String PUBLISHED = "UPDATE jobs_jobs SET publish_pending = FALSE WHERE id = ? AND updated_at = ? "
+            + "AND publish_pending = TRUE";
+    /** Id lists in one query are padded to a power of two, so that a handful of statement texts serve every size. */
+    private static final int MAX_IDS = 256;
+
     /** Inserts a job with its publish pending (see {@link #published}); its {@code updated_at} is its creation time. */
     void insert(Job job) {
+        update(INSERT, insertArgs(job));
+    }
+
+    /** Inserts jobs as {@link #insert} does, all in one transaction: all of them or none. */
+    void insertAll(List<Job> jobs) {
+        Jdbc.inTransaction(ds, c -> Sql.batch(c, INSERT, jobs.stream().map(JobStore::insertArgs).toList()));
+    }
+
+    private static Object[] insertArgs(Job job) {
         JobCallbacks cb = job.callbacks();
-        update("INSERT INTO jobs_jobs (id, queue, type, payload, state, attempts, max_attempts, priority, idempotency_key, "
-                        + "cancel_requested, created_at, updated_at, on_success, on_failure, publish_pending) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?, TRUE)",
-                job.id(), job.queue(), job.type(), json(job.payload()), job.state().name(), job.attempts(),
+        return new Object[] {job.id(), job.queue(), job.type(), json(job.payload()), job.state().name(), job.attempts(),
                 job.maxAttempts(), job.priority(), job.idempotencyKey(), job.createdAt(), job.createdAt(),
-                callbackJson(cb.onSuccess()), callbackJson(cb.onFailure()));
+                callbackJson(cb.onSuccess()), callbackJson(cb.onFailure())};
     }
 
     Optional<Job> find(String id) {
         return one("SELECT " + COLUMNS + " FROM jobs_jobs WHERE id = ?", id);
+    }
+
+    /** The jobs that exist among these ids, by id. */
+    Map<String, Job> findAll(Collection<String> ids) {
+        Map<String, Job> found = new HashMap<>();
+        List<String> all = List.copyOf(new LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += MAX_IDS) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS));
+            int n = chunk.size();
+            Object[] args = new Object[n == 1 ? 1 : Integer.highestOneBit(n - 1) << 1];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = chunk.get(Math.min(i, chunk.size() - 1)); // padding repeats the last id
+            }
+            String marks = String.join(", ", Collections.nCopies(args.length, "?"));
+            query("SELECT " + COLUMNS + " FROM jobs_jobs WHERE id IN (" + marks + ")", args)
+                    .forEach(j -> found.put(j.id(), j));
+        }
+        return found;
     }
 
     Optional<Job> findByIdempotencyKey(String key) {
@@ -82,8 +123,13 @@ final class JobStore {
      * a later change that asked for a publish of its own keeps its flag.
      */
     void published(String id, Instant updatedAt) {
-        update("UPDATE jobs_jobs SET publish_pending = FALSE WHERE id = ? AND updated_at = ? AND publish_pending = TRUE",
-                id, updatedAt);
+        update(PUBLISHED, id, updatedAt);
+    }
+
+    /** {@link #published} for several jobs (each as changed at its creation time), in one transaction. */
+    void publishedAll(List<Job> created) {
+        Jdbc.inTransaction(ds, c -> Sql.batch(c, PUBLISHED,
+                created.stream().map(j -> new Object[] {j.id(), j.createdAt()}).toList()));
     }
 
     /** Final jobs whose callback was not submitted yet, unchanged since before {@code before}, in id order. */
@@ -128,21 +174,27 @@ final class JobStore {
      * back, or empty if it changed since it was read (or a cancel was requested).
      */
     Optional<Job> start(Job job, String workerId) {
+        return startAll(List.of(job), workerId).get(0);
+    }
+
+    /**
+     * {@link #start(Job, String)} for several jobs in one transaction; each element of the result says whether
+     * that job started (and how it runs now) or had changed since it was read.
+     */
+    List<Optional<Job>> startAll(List<Job> jobs, String workerId) {
         Instant now = now();
-        if (!start(job.id(), job.state(), job.attempts(), workerId, now)) {
-            return Optional.empty();
+        // A delivery proves the job has a message: a publish still pending is no longer needed.
+        int[] changed = Jdbc.inTransaction(ds, c -> Sql.batch(c, START, jobs.stream()
+                .map(j -> new Object[] {now, now, workerId, j.id(), j.state().name(), j.attempts()}).toList()));
+        List<Optional<Job>> started = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            started.add(changed[i] == 1 ? Optional.of(jobs.get(i).startedAs(workerId, now)) : Optional.empty());
         }
-        return Optional.of(new Job(job.id(), job.queue(), job.type(), job.payload(), JobState.RUNNING, job.attempts() + 1,
-                job.maxAttempts(), job.priority(), job.idempotencyKey(), null, job.result(), job.error(), job.createdAt(),
-                now, job.finishedAt(), false, job.deadLettered(), job.errorHistory(), workerId, job.callbacks()));
+        return started;
     }
 
     private boolean start(String id, JobState from, int attempts, String workerId, Instant now) {
-        // A delivery proves the job has a message: a publish still pending is no longer needed.
-        return update("UPDATE jobs_jobs SET state = 'RUNNING', attempts = attempts + 1, started_at = ?, updated_at = ?, "
-                        + "next_attempt_at = NULL, progress_fraction = NULL, progress_message = NULL, worker_id = ?, "
-                        + "publish_pending = FALSE WHERE id = ? AND state = ? AND attempts = ? AND cancel_requested = FALSE",
-                now, now, workerId, id, from.name(), attempts) == 1;
+        return update(START, now, now, workerId, id, from.name(), attempts) == 1;
     }
 
     /** Ends the job in a final state with its result and error, whatever its cancel flag. */
@@ -157,16 +209,31 @@ final class JobStore {
      */
     boolean finish(String id, JobState from, int attempts, JobState to, JsonNode result, String error,
                    Boolean cancelRequested) {
+        return finishAll(List.of(new Outcome(id, from, attempts, to, result, error, cancelRequested)))[0];
+    }
+
+    /**
+     * Stores outcomes as {@link #finish} does, in one transaction, one batch per kind of outcome; each element of
+     * the result says whether that outcome was stored.
+     */
+    boolean[] finishAll(List<Outcome> outcomes) {
         Instant now = now();
-        String pending = switch (to) {
-            case SUCCEEDED -> "(on_success IS NOT NULL)";
-            case FAILED -> "(on_failure IS NOT NULL)";
-            default -> "FALSE";
-        };
-        return update("UPDATE jobs_jobs SET state = ?, result = ?, error = ?, finished_at = ?, updated_at = ?, "
-                        + "next_attempt_at = NULL, dead_lettered = " + (to == JobState.FAILED) + ", callback_pending = "
-                        + pending + " WHERE id = ? AND state = ? AND attempts = ?" + cancelCondition(cancelRequested),
-                to.name(), result == null ? null : json(result), error, now, now, id, from.name(), attempts) == 1;
+        Map<String, List<Integer>> bySql = new LinkedHashMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            bySql.computeIfAbsent(outcomes.get(i).sql(), k -> new ArrayList<>()).add(i);
+        }
+        boolean[] stored = new boolean[outcomes.size()];
+        Jdbc.inTransaction(ds, c -> {
+            for (Map.Entry<String, List<Integer>> e : bySql.entrySet()) {
+                List<Integer> indexes = e.getValue();
+                int[] changed = Sql.batch(c, e.getKey(), indexes.stream().map(i -> outcomes.get(i).args(now)).toList());
+                for (int k = 0; k < changed.length; k++) {
+                    stored[indexes.get(k)] = changed[k] == 1;
+                }
+            }
+            return null;
+        });
+        return stored;
     }
 
     /** Running → queued for another attempt at {@code next}, keeping the error; not once a cancel was requested. */
@@ -201,10 +268,6 @@ final class JobStore {
     /** The callback of a final job was submitted as {@code callbackJobId}. */
     void callbackSubmitted(String id, String callbackJobId) {
         update("UPDATE jobs_jobs SET callback_pending = FALSE, callback_job_id = ? WHERE id = ?", callbackJobId, id);
-    }
-
-    private static String cancelCondition(Boolean cancelRequested) {
-        return cancelRequested == null ? "" : " AND cancel_requested = " + cancelRequested;
     }
 
     private Optional<Job> one(String sql, Object... params) {
@@ -263,6 +326,30 @@ final class JobStore {
             return Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The jobs table holds invalid JSON", e);
+        }
+    }
+
+    /**
+     * A final state to store for a job, if it is still {@code from} at {@code attempts} and its cancel flag is
+     * {@code cancelRequested} (null: whatever it is). A failure dead-letters the job; a final state with a callback
+     * marks it pending in the same statement, so that a crash right after cannot lose it.
+     */
+    record Outcome(String id, JobState from, int attempts, JobState to, JsonNode result, String error,
+                   Boolean cancelRequested) {
+        String sql() {
+            String pending = switch (to) {
+                case SUCCEEDED -> "(on_success IS NOT NULL)";
+                case FAILED -> "(on_failure IS NOT NULL)";
+                default -> "FALSE";
+            };
+            return "UPDATE jobs_jobs SET state = ?, result = ?, error = ?, finished_at = ?, updated_at = ?, "
+                    + "next_attempt_at = NULL, dead_lettered = " + (to == JobState.FAILED) + ", callback_pending = "
+                    + pending + " WHERE id = ? AND state = ? AND attempts = ?"
+                    + (cancelRequested == null ? "" : " AND cancel_requested = " + cancelRequested);
+        }
+
+        Object[] args(Instant now) {
+            return new Object[] {to.name(), result == null ? null : json(result), error, now, now, id, from.name(), attempts};
         }
     }
 

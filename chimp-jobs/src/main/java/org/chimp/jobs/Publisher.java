@@ -1,7 +1,9 @@
 package org.chimp.jobs;
 
 import java.time.Instant;
+import java.util.List;
 import org.chimp.jobs.broker.Broker;
+import org.chimp.jobs.broker.Message;
 
 /**
  * Publishes a job whose record asked for it (the outbox pattern): the statement that made the job queued also set
@@ -22,5 +24,14 @@ final class Publisher {
     void publish(String id, String queue, int priority, Instant updatedAt) {
         broker.publish(queue, id, priority);
         store.published(id, updatedAt);
+    }
+
+    /** Publishes jobs just created, in one broker call, then clears their flags in one transaction. */
+    void publishAll(List<Job> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        broker.publishAll(created.stream().map(j -> new Message(j.queue(), j.id(), j.priority())).toList());
+        store.publishedAll(created);
     }
 }

@@ -3,7 +3,9 @@ package org.chimp.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +13,15 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.chimp.api.error.ClientErrorException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
 import org.slf4j.Logger;
@@ -27,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * after its outcome is stored; while it runs the worker keeps extending its visibility. {@link #close()} stops
  * taking jobs and waits up to the grace period for running ones, then releases them back to the broker.
  * <p>
- * Queues share the configured number of receiving threads, except queues with a dedicated concurrency (GPU
- * queues: one thread per accelerator; see {@link WorkerOptions}). The worker registers itself in the worker
+ * Queues share the configured number of handler threads, except queues with a dedicated concurrency (GPU
+ * queues: one thread per accelerator; see {@link WorkerOptions}). Each such group has one receiving thread that
+ * takes as many messages at once as the group has idle handler threads, reads and starts their jobs in one
+ * statement each, and hands them to the handler threads; outcomes are stored and acked in batches by a
+ * {@link Settler}. Batching is what lets a worker keep up with thousands of short jobs a second. The worker registers itself in the worker
  * registry and refreshes its row every heartbeat, and soon after each job start and finish; a job it runs is
  * not taken over by another worker while that row says it is alive and on it.
  * <p>
@@ -51,6 +59,14 @@ public final class Worker implements AutoCloseable {
     /** Pause after the broker failed, so a broken connection does not spin. */
     private static final long BROKER_ERROR_PAUSE_MILLIS = 1000;
     private static final int RACE_RETRIES = 3;
+    /** Messages taken in one receive at most. */
+    private static final int MAX_RECEIVE = 256;
+    /** Jobs that run shorter than this on average let a worker prefetch (see {@link #receiveLoop}). */
+    private static final Duration SHORT_JOB = Duration.ofMillis(50);
+    /** The longest a prefetched message waits for a thread before going back to the broker. */
+    private static final Duration MAX_HOLD = Duration.ofSeconds(1);
+    /** How long close() waits for outcomes already handed over to be stored. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
     private static final String RUNNING = "running";
     private static final String STOPPING = "stopping";
 
@@ -65,7 +81,9 @@ public final class Worker implements AutoCloseable {
     private final WorkerIdentity identity = WorkerIdentity.create();
     private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
     private final Set<String> currentJobs = ConcurrentHashMap.newKeySet();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> receivers = new ArrayList<>();
+    private final List<Group> groups = new ArrayList<>();
+    private final Settler settler;
     private final AtomicBoolean touchScheduled = new AtomicBoolean();
     private final Object registryLock = new Object();
     private ScheduledExecutorService timer;
@@ -101,6 +119,7 @@ public final class Worker implements AutoCloseable {
         this.queues = List.copyOf(queues);
         this.options = options;
         this.threadGroups = threadGroups(this.queues, options);
+        this.settler = new Settler(jobs, broker, options.backoff(), "chimp-worker-settler");
     }
 
     /** This worker's id in the registry and on the jobs it runs: {@code host-pid-random}. */
@@ -125,12 +144,14 @@ public final class Worker implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::beat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::recover, 0, RECOVERY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         receiving = true;
-        threadGroups.forEach((group, n) -> {
-            for (int i = 0; i < n; i++) {
-                Thread t = daemon(() -> receiveLoop(group), "chimp-worker-" + String.join("+", group) + "-" + i);
-                threads.add(t);
-                t.start();
-            }
+        settler.start();
+        threadGroups.forEach((queueList, n) -> {
+            String name = "chimp-worker-" + String.join("+", queueList);
+            Group group = new Group(queueList, n, options.prefetch(), name);
+            groups.add(group);
+            Thread t = daemon(() -> receiveLoop(group), name + "-receiver");
+            receivers.add(t);
+            t.start();
         });
         LOG.info("Worker {} started: {} (queues: threads), handling {}", id(), threadGroups, handlers.keySet());
     }
@@ -150,81 +171,195 @@ public final class Worker implements AutoCloseable {
         state = STOPPING;
         beat();
         long deadline = System.nanoTime() + options.gracePeriod().toNanos();
-        joinAll(deadline);
+        // Receivers stop within a receive; a job they start meanwhile is handed straight back.
+        joinReceivers(Math.max(deadline, System.nanoTime() + POLL.toNanos() * 2));
+        groups.forEach(g -> g.handlers.shutdown());
+        awaitHandlers(deadline);
         for (Attempt a : running) {
             if (a.settle()) {
                 giveBack(a);
                 a.abandon();
             }
         }
-        joinAll(System.nanoTime() + POLL.toNanos() * 2);
-        for (Thread t : threads) {
-            if (t.isAlive()) {
-                LOG.warn("Worker thread {} is still busy after close (a handler ignoring interruption?)", t.getName());
-            }
+        if (!awaitHandlers(System.nanoTime() + POLL.toNanos() * 2)) {
+            LOG.warn("Worker {} has handlers still busy after close (a handler ignoring interruption?)", id());
         }
+        settler.close(SETTLE_TIMEOUT);
         // Not shutdownNow(): interrupting a heartbeat mid-query would break an embedded H2 file database.
         timer.shutdown();
         deregister();
     }
 
-    private void receiveLoop(List<String> group) {
+    /**
+     * The receiving thread of a group of queues. When it has no received job waiting, it takes as many messages
+     * as the group has idle handler threads, plus a prefetch while the group's jobs are short; it settles the ones
+     * that need no handler and keeps the others ready. Ready jobs are started (marked running, in one statement)
+     * only when a handler thread is idle for them, so a job never shows as running while it waits. A prefetched
+     * message that waits longer than {@link #maxHold} goes back to the broker for other workers.
+     */
+    private void receiveLoop(Group group) {
         while (receiving) {
-            Optional<Delivery> d;
             try {
-                d = broker.receive(group, POLL);
+                startReady(group);
+                returnStale(group);
+                int idle = group.slots.availablePermits();
+                if (group.ready.isEmpty() && idle > 0) {
+                    fetch(group, Math.min(MAX_RECEIVE, idle + group.prefetch()));
+                } else if (idle == 0 || group.ready.isEmpty()) {
+                    group.awaitIdle(group.ready.isEmpty() ? POLL : maxHold());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             } catch (RuntimeException e) {
                 if (receiving) {
-                    LOG.warn("Receiving from the broker failed; retrying: {}", e.toString());
+                    LOG.warn("Receiving jobs failed; retrying (held messages come back after the visibility timeout): {}",
+                            e.toString());
                     pause();
                 }
-                continue;
             }
-            if (d.isEmpty()) {
-                continue;
+        }
+        group.ready.forEach(r -> releaseQuietly(r.delivery()));
+        group.ready.clear();
+    }
+
+    /** Receives up to {@code max} messages, reads their jobs in one query, and keeps the ones to run ready. */
+    private void fetch(Group group, int max) {
+        List<Delivery> got;
+        try {
+            got = broker.receive(group.queues, POLL, max);
+        } catch (RuntimeException e) {
+            if (receiving) {
+                LOG.warn("Receiving from the broker failed; retrying: {}", e.toString());
+                pause();
             }
-            if (!receiving) {
-                releaseQuietly(d.get());
-                return;
-            }
-            try {
-                process(d.get());
-            } catch (RuntimeException e) {
-                LOG.error("Job {} could not be processed; it will be delivered again after the visibility timeout",
-                        d.get().jobId(), e);
+            return;
+        }
+        if (got.isEmpty()) {
+            return;
+        }
+        if (!receiving) {
+            got.forEach(this::releaseQuietly);
+            return;
+        }
+        Map<String, Job> found = store.findAll(got.stream().map(Delivery::jobId).toList());
+        long now = System.nanoTime();
+        for (Delivery d : got) {
+            Job job = found.get(d.jobId());
+            Verdict v = triageSafely(d, job);
+            if (v == Verdict.START) {
+                group.ready.add(new Ready(d, job, now));
+            } else if (v == Verdict.RACED) {
+                reconsider(group, d);
             }
         }
     }
 
-    private void process(Delivery d) {
-        for (int i = 0; i < RACE_RETRIES; i++) {
-            if (tryProcess(d)) {
-                return;
+    /** Starts as many ready jobs as there are idle handler threads, in one transaction, and hands them over. */
+    private void startReady(Group group) {
+        int n = group.takeIdle(group.ready.size());
+        if (n == 0) {
+            return;
+        }
+        List<Ready> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(group.ready.poll());
+        }
+        List<Job> jobsToStart = batch.stream().map(Ready::job).toList();
+        // Listed before they are marked running, so that the registry never shows one running on us but not listed.
+        jobsToStart.forEach(j -> currentJobs.add(j.id()));
+        List<Optional<Job>> started;
+        try {
+            started = store.startAll(jobsToStart, id());
+        } catch (RuntimeException e) {
+            jobsToStart.forEach(j -> currentJobs.remove(j.id()));
+            group.slots.release(n);
+            batch.forEach(r -> releaseQuietly(r.delivery()));
+            throw e;
+        }
+        touch();
+        for (int i = 0; i < n; i++) {
+            Ready r = batch.get(i);
+            if (started.get(i).isPresent()) {
+                launch(group, r.delivery(), started.get(i).get());
+            } else {
+                currentJobs.remove(r.job().id());
+                group.slots.release();
+                reconsider(group, r.delivery());
             }
         }
-        // The record kept changing under us (e.g. a concurrent cancel); let the broker bring it back shortly.
-        broker.release(d, Duration.ofSeconds(1));
     }
 
-    /** False if the job changed between reading and updating it, to read it again. */
-    private boolean tryProcess(Delivery d) {
-        Optional<Job> found = store.find(d.jobId());
-        if (found.isEmpty()) {
+    /** Prefetched messages that waited too long for a thread go back to the broker, for other workers. */
+    private void returnStale(Group group) {
+        long limit = System.nanoTime() - maxHold().toNanos();
+        while (!group.ready.isEmpty() && group.ready.peek().since() - limit < 0) {
+            releaseQuietly(group.ready.poll().delivery());
+        }
+    }
+
+    /** How long a prefetched message may wait for a thread: a second, or a quarter visibility timeout if shorter. */
+    private Duration maxHold() {
+        Duration quarter = broker.visibilityTimeout().dividedBy(4);
+        return quarter.compareTo(MAX_HOLD) < 0 ? quarter : MAX_HOLD;
+    }
+
+    /**
+     * The job changed between reading and updating it (a concurrent cancel, a duplicate message): reads it again
+     * and decides afresh, a few times; a job to run goes back to the front of the ready ones.
+     */
+    private void reconsider(Group group, Delivery d) {
+        try {
+            for (int i = 0; i < RACE_RETRIES; i++) {
+                Job job = store.find(d.jobId()).orElse(null);
+                Verdict v = triage(d, job);
+                if (v == Verdict.HANDLED) {
+                    return;
+                }
+                if (v == Verdict.START) {
+                    group.ready.addFirst(new Ready(d, job, System.nanoTime()));
+                    return;
+                }
+            }
+            // The record kept changing under us; let the broker bring it back shortly.
+            broker.release(d, Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            LOG.error("Job {} could not be processed; it will be delivered again after the visibility timeout",
+                    d.jobId(), e);
+        }
+    }
+
+    private Verdict triageSafely(Delivery d, Job job) {
+        try {
+            return triage(d, job);
+        } catch (RuntimeException e) {
+            LOG.error("Job {} could not be processed; it will be delivered again after the visibility timeout",
+                    d.jobId(), e);
+            return Verdict.HANDLED;
+        }
+    }
+
+    /**
+     * Decides what a delivery of a job (null: no such job) needs, and does it unless that is running the job:
+     * a missing or final job is acked, a job still running on a live worker released, a cancelled one, one out of
+     * attempts or one without a handler here ended unrun.
+     */
+    private Verdict triage(Delivery d, Job job) {
+        if (job == null) {
             LOG.warn("Dropping a message for job {}, which does not exist", d.jobId());
             broker.ack(d);
-            return true;
+            return Verdict.HANDLED;
         }
-        Job job = found.get();
         if (job.state().isFinal()) {
             // A duplicate delivery; if it comes from a crash after storing the outcome, finish what was left.
-            dispatchCallback(job);
+            settler.dispatchCallback(job);
             broker.ack(d);
-            return true;
+            return Verdict.HANDLED;
         }
         if (job.state() == JobState.RUNNING && registry.stillRunning(job)) {
             // Its worker is alive and on it: the message came back only because a heartbeat came too late.
             broker.release(d, broker.visibilityTimeout());
-            return true;
+            return Verdict.HANDLED;
         }
         if (job.cancelRequested()) {
             return endUnrun(d, job, JobState.CANCELLED, null);
@@ -234,34 +369,35 @@ public final class Worker implements AutoCloseable {
             return endUnrun(d, job, JobState.FAILED, job.state() == JobState.RUNNING
                     ? "worker died; attempts exhausted" : "attempts exhausted");
         }
-        JobHandler handler = handlers.get(job.type());
-        if (handler == null) {
+        if (!handlers.containsKey(job.type())) {
             return endUnrun(d, job, JobState.FAILED, "No handler for job type '" + job.type() + "' on queue '"
                     + job.queue() + "'; the workers on this queue handle " + handlers.keySet());
         }
-        // Listed before it is marked running, so that the registry never shows it running on us but not listed.
-        currentJobs.add(job.id());
-        Optional<Job> started = store.start(job, id());
-        if (started.isEmpty()) {
-            currentJobs.remove(job.id());
-            return false;
-        }
-        touch();
-        try {
-            run(d, started.get(), handler);
-        } finally {
-            currentJobs.remove(job.id());
-            touch();
-        }
-        return true;
+        return Verdict.START;
     }
 
-    private boolean endUnrun(Delivery d, Job job, JobState state, String error) {
+    private Verdict endUnrun(Delivery d, Job job, JobState state, String error) {
         if (!store.finish(job.id(), job.state(), job.attempts(), state, null, error)) {
-            return false;
+            return Verdict.RACED;
         }
-        finished(d, job, state, null, error);
-        return true;
+        settler.dispatchCallback(job.finishedAs(state, null, error, JobStore.now()));
+        broker.ack(d);
+        return Verdict.HANDLED;
+    }
+
+    /** Runs a started job on one of the group's handler threads; it holds a slot already, so one is idle. */
+    private void launch(Group group, Delivery d, Job job) {
+        group.handlers.execute(() -> {
+            long t0 = System.nanoTime();
+            try {
+                run(d, job, handlers.get(job.type()));
+            } finally {
+                group.ran(System.nanoTime() - t0);
+                currentJobs.remove(job.id());
+                group.slots.release();
+                touch();
+            }
+        });
     }
 
     private void run(Delivery d, Job job, JobHandler handler) {
@@ -288,7 +424,7 @@ public final class Worker implements AutoCloseable {
             Thread.interrupted(); // close() gave the job back and interrupted us; nothing left to do
             return;
         }
-        settle(attempt, result, failure);
+        settler.submit(attempt, result, failure);
     }
 
     /** False if the worker is closing and no longer schedules anything. */
@@ -300,59 +436,6 @@ public final class Worker implements AutoCloseable {
             return true;
         } catch (RejectedExecutionException e) {
             return false;
-        }
-    }
-
-    /**
-     * Stores the outcome, then acks (or releases for a retry). The updates are conditional on no cancel having
-     * been requested, so the common case needs no extra read; a false update means a cancel came in meanwhile,
-     * or a newer attempt took the job over.
-     */
-    private void settle(Attempt attempt, JsonNode result, Throwable failure) {
-        Job job = attempt.job();
-        Delivery d = attempt.delivery();
-        int n = job.attempts();
-        boolean clientError = failure instanceof ClientErrorException;
-        if (failure != null && !clientError && n < job.maxAttempts()) {
-            Duration delay = options.backoff().delay(n);
-            if (store.retryLater(job.id(), n, message(failure), JobStore.now().plus(delay))) {
-                LOG.info("Job {} attempt {} failed, retrying in {} ms: {}", job.id(), n, delay.toMillis(), failure.toString());
-                broker.release(d, delay);
-                return;
-            }
-        } else {
-            JobState to = failure == null ? JobState.SUCCEEDED : JobState.FAILED;
-            String error = failure == null ? null
-                    : clientError ? failure.getMessage() : "failed after " + n + " attempts: " + message(failure);
-            JsonNode stored = failure == null ? result : null;
-            if (store.finish(job.id(), JobState.RUNNING, n, to, stored, error, false)) {
-                if (failure != null && !clientError) {
-                    LOG.warn("Job {} failed after {} attempts; it is dead-lettered", job.id(), n, failure);
-                }
-                finished(d, job, to, stored, error);
-                return;
-            }
-        }
-        // However the handler ended, the caller asked to stop: a returned result is kept as partial output.
-        if (store.finish(job.id(), JobState.RUNNING, n, JobState.CANCELLED, result, null, true)) {
-            finished(d, job, JobState.CANCELLED, result, null);
-            return;
-        }
-        LOG.info("Job {} attempt {} finished after another worker took the job over; its outcome is dropped", job.id(), n);
-    }
-
-    /** The outcome is stored: submits its callback, then acks. A failed callback submit is left to the sweep. */
-    private void finished(Delivery d, Job job, JobState to, JsonNode result, String error) {
-        dispatchCallback(job.finishedAs(to, result, error, JobStore.now()));
-        broker.ack(d);
-    }
-
-    private void dispatchCallback(Job job) {
-        try {
-            jobs.callbacks().dispatch(job);
-        } catch (RuntimeException e) {
-            LOG.warn("The callback of job {} could not be submitted; the recovery sweep will retry: {}", job.id(),
-                    e.toString());
         }
     }
 
@@ -437,8 +520,8 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void joinAll(long deadlineNanos) {
-        for (Thread t : threads) {
+    private void joinReceivers(long deadlineNanos) {
+        for (Thread t : receivers) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return;
@@ -450,6 +533,22 @@ public final class Worker implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** True if every handler thread ended by the deadline. */
+    private boolean awaitHandlers(long deadlineNanos) {
+        for (Group g : groups) {
+            long left = deadlineNanos - System.nanoTime();
+            try {
+                if (!g.handlers.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Queues with a dedicated concurrency get their own threads; the others share the configured number. */
@@ -485,13 +584,74 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private static String message(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
-
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** What a delivery needs: running its job, nothing more (it was acked, released or ended), or a fresh read. */
+    private enum Verdict {
+        START, HANDLED, RACED
+    }
+
+    /** A received job to start when a handler thread is idle; {@code since} is when it was received (nanoTime). */
+    private record Ready(Delivery delivery, Job job, long since) {
+    }
+
+    /**
+     * Queues received from together, by one receiving thread, with their own handler threads: a slot per idle
+     * thread, taken when a job starts and given back when its handler returns; and the jobs received but not
+     * started yet, which only the receiving thread touches.
+     */
+    private static final class Group {
+        /** Weight of the newest run time in the moving average that decides whether to prefetch. */
+        private static final double RUN_TIME_WEIGHT = 0.2;
+        final List<String> queues;
+        final Semaphore slots;
+        final ExecutorService handlers;
+        final Deque<Ready> ready = new ArrayDeque<>();
+        private final int prefetch;
+        /** Moving average of handler run times; negative until the first job ran. */
+        private volatile double avgRunNanos = -1;
+
+        Group(List<String> queues, int threads, int prefetchPerThread, String name) {
+            this.queues = queues;
+            this.slots = new Semaphore(threads);
+            this.prefetch = threads * prefetchPerThread;
+            AtomicInteger n = new AtomicInteger();
+            this.handlers = Executors.newFixedThreadPool(threads, r -> daemon(r, name + "-" + n.getAndIncrement()));
+        }
+
+        /**
+         * Messages to take beyond the idle threads: only while jobs are short (a short job waits little behind
+         * others; a long one would keep prefetched messages from other workers), so not before one has run.
+         */
+        int prefetch() {
+            double avg = avgRunNanos;
+            return avg >= 0 && avg < SHORT_JOB.toNanos() ? prefetch : 0;
+        }
+
+        synchronized void ran(long nanos) {
+            avgRunNanos = avgRunNanos < 0 ? nanos : avgRunNanos + RUN_TIME_WEIGHT * (nanos - avgRunNanos);
+        }
+
+        /** Takes up to {@code max} idle slots without waiting. */
+        int takeIdle(int max) {
+            if (max == 0) {
+                return 0;
+            }
+            int all = slots.drainPermits();
+            int keep = Math.min(all, max);
+            slots.release(all - keep);
+            return keep;
+        }
+
+        /** Waits up to {@code wait} for a handler thread to become idle (without taking it). */
+        void awaitIdle(Duration wait) throws InterruptedException {
+            if (slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                slots.release();
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.ForwardingBroker;
+import org.chimp.jobs.broker.Message;
 import org.chimp.jobs.broker.Delivery;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -118,6 +119,71 @@ class JobServiceTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void submitAllRecordsAndPublishesEveryJobInOrder(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            Job earlier = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD).withIdempotencyKey("known"));
+            assertThat(f.broker.receive(List.of("q"), Duration.ofSeconds(5))).isPresent();
+            List<JobRequest> requests = List.of(JobRequest.of("q", "t", PAYLOAD).withPriority(2),
+                    JobRequest.of("q", "t", null).withIdempotencyKey("k"), JobRequest.of("q", "t", PAYLOAD),
+                    JobRequest.of("q", "t", PAYLOAD).withIdempotencyKey("k"), // the same key twice: one job
+                    JobRequest.of("q", "t", PAYLOAD).withIdempotencyKey("known")); // recorded before: that job
+
+            List<Job> jobs = f.jobs.submitAll(requests);
+
+            assertThat(jobs).hasSize(5);
+            assertThat(jobs.get(0).priority()).isEqualTo(2);
+            assertThat(jobs.get(3).id()).isEqualTo(jobs.get(1).id());
+            assertThat(jobs.get(4).id()).isEqualTo(earlier.id());
+            assertThat(jobs.stream().map(Job::id).distinct()).hasSize(4);
+            assertThat(f.jobs.count(JobState.QUEUED, "q")).isEqualTo(4);
+            Set<String> published = new java.util.HashSet<>();
+            f.broker.receive(List.of("q"), Duration.ofSeconds(5), 10).forEach(d -> published.add(d.jobId()));
+            // Each new job once; the job recorded before is not published again.
+            assertThat(published).containsExactlyInAnyOrder(jobs.get(0).id(), jobs.get(1).id(), jobs.get(2).id());
+            assertThat(f.jobs.recover()).isZero();
+            jobs.forEach(j -> f.age(j.id()));
+            assertThat(f.jobs.recover()).as("flags cleared after the publish").isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void submitAllWithOneBadRequestIsA400NamingItAndRecordsNothing(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            List<JobRequest> requests = List.of(JobRequest.of("q", "t", PAYLOAD),
+                    JobRequest.of("q", "t", PAYLOAD).withPriority(12));
+            assertThatThrownBy(() -> f.jobs.submitAll(requests)).isInstanceOfSatisfying(ClientErrorException.class, e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.getMessage()).startsWith("Job request 1: ").contains("priority");
+            });
+            assertThatThrownBy(() -> f.jobs.submitAll(List.of())).isInstanceOf(ClientErrorException.class)
+                    .hasMessageContaining("At least one");
+            List<JobRequest> tooMany = java.util.Collections.nCopies(JobService.MAX_BATCH + 1,
+                    JobRequest.of("q", "t", PAYLOAD));
+            assertThatThrownBy(() -> f.jobs.submitAll(tooMany)).isInstanceOf(ClientErrorException.class)
+                    .hasMessageContaining("At most " + JobService.MAX_BATCH);
+            assertThat(f.jobs.count(null, null)).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void submitAllKeepsJobsWhoseBatchPublishFailedForTheSweep(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            JobService failing = new JobService(f.ds, new FailingPublish(f.broker));
+            List<Job> jobs = failing.submitAll(List.of(JobRequest.of("q", "t", PAYLOAD), JobRequest.of("q", "t", PAYLOAD)));
+            assertThat(f.jobs.count(JobState.QUEUED, "q")).isEqualTo(2);
+            assertThat(f.broker.receive(List.of("q"), Duration.ofMillis(50))).isEmpty();
+            jobs.forEach(j -> f.age(j.id()));
+            assertThat(f.jobs.recover()).isEqualTo(2);
+            Set<String> published = new java.util.HashSet<>();
+            f.broker.receive(List.of("q"), Duration.ofSeconds(5), 10).forEach(d -> published.add(d.jobId()));
+            assertThat(published).containsExactlyInAnyOrderElementsOf(jobs.stream().map(Job::id).toList());
+        }
+    }
+
     /** A broker whose publish always fails, as if the process died between recording and publishing. */
     private static final class FailingPublish extends ForwardingBroker {
         FailingPublish(Broker delegate) {
@@ -126,6 +192,11 @@ class JobServiceTest {
 
         @Override
         public void publish(String queue, String jobId, int priority) {
+            throw new IllegalStateException("broker down");
+        }
+
+        @Override
+        public void publishAll(List<Message> messages) {
             throw new IllegalStateException("broker down");
         }
     }

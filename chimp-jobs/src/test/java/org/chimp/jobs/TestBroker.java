@@ -1,10 +1,12 @@
 package org.chimp.jobs;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
 import org.chimp.jobs.broker.ForwardingBroker;
+import org.chimp.jobs.broker.Message;
 
 /**
  * A broker that delegates to another one, with faults a test switches on: publishes to some queues fail (the
@@ -24,6 +26,16 @@ final class TestBroker extends ForwardingBroker {
             throw new IllegalStateException("broker down for " + queue);
         }
         super.publish(queue, jobId, priority);
+    }
+
+    @Override
+    public void publishAll(List<Message> messages) {
+        messages.forEach(m -> {
+            if (failPublishTo.test(m.queue())) {
+                throw new IllegalStateException("broker down for " + m.queue());
+            }
+        });
+        super.publishAll(messages);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.chimp.jobs.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -34,50 +35,36 @@ public final class JobBench {
     }
 
     /**
+     * @param batch             jobs per submit call in the throughput run: 1 is {@code submit} per job, more is
+     *                          {@code submitAll} (one transaction and one broker call per batch)
      * @param jobsPerSecond     with all jobs submitted at once, run by {@code workers} threads
      * @param p50               submit-to-ack latency of one job at a time
      * @param statementsPerJob  statements the job service and worker prepared per job (the broker's own are
      *                          counted only if it was built on a data source from the same counter)
      */
-    public record Result(int jobs, int workers, double jobsPerSecond, Duration p50, Duration p99,
+    public record Result(int jobs, int workers, int batch, double jobsPerSecond, Duration p50, Duration p99,
                          double statementsPerJob) {
         @Override
         public String toString() {
-            return String.format("%d jobs, %d workers: %.0f jobs/s, latency p50 %.2f ms, p99 %.2f ms, %.1f statements/job",
-                    jobs, workers, jobsPerSecond, p50.toNanos() / 1e6, p99.toNanos() / 1e6, statementsPerJob);
+            return String.format("%d jobs, %d workers, submitted %d at a time: %.0f jobs/s, latency p50 %.2f ms, "
+                    + "p99 %.2f ms, %.1f statements/job", jobs, workers, batch, jobsPerSecond, p50.toNanos() / 1e6,
+                    p99.toNanos() / 1e6, statementsPerJob);
         }
     }
 
-    /** The usual table for {@code chimp bench jobs}: {@link #run} with 1 and with 4 worker threads. */
-    public static List<Result> table(Broker broker, DataSource ds, int jobs) {
-        return table(broker, ds, jobs, List.of(1, 4));
+    /**
+     * Runs {@code jobs} no-op jobs through the broker and database with {@code workers} worker threads, submitted
+     * {@code batch} at a time.
+     */
+    public static Result run(Broker broker, DataSource ds, int jobs, int workers, int batch) {
+        return run(broker, ds, new StatementCounter(), jobs, workers, batch);
     }
 
-    /** {@link #run} once per worker count, in order, on the same broker and database (each run on its own queue). */
-    public static List<Result> table(Broker broker, DataSource ds, int jobs, List<Integer> workerCounts) {
-        return workerCounts.stream().map(w -> run(broker, ds, jobs, w)).toList();
-    }
-
-    /** The results as a text table, one line per run, for printing next to the raw broker ceiling. */
-    public static String format(List<Result> results) {
-        StringBuilder sb = new StringBuilder(String.format("%8s %8s %10s %9s %9s %8s%n", "workers", "jobs", "jobs/s",
-                "p50 ms", "p99 ms", "stmts/job"));
-        for (Result r : results) {
-            sb.append(String.format("%8d %8d %10.0f %9.2f %9.2f %8.1f%n", r.workers(), r.jobs(), r.jobsPerSecond(),
-                    r.p50().toNanos() / 1e6, r.p99().toNanos() / 1e6, r.statementsPerJob()));
-        }
-        return sb.toString();
-    }
-
-    /** Runs {@code jobs} no-op jobs through the broker and database with {@code workers} worker threads. */
-    public static Result run(Broker broker, DataSource ds, int jobs, int workers) {
-        return run(broker, ds, new StatementCounter(), jobs, workers);
-    }
-
-    /** As {@link #run(Broker, DataSource, int, int)}, counting statements in {@code counter}. */
-    public static Result run(Broker broker, DataSource ds, StatementCounter counter, int jobs, int workers) {
-        if (jobs < 1 || workers < 1) {
-            throw new IllegalArgumentException("The bench needs at least one job and one worker");
+    /** As {@link #run(Broker, DataSource, int, int, int)}, counting statements in {@code counter}. */
+    public static Result run(Broker broker, DataSource ds, StatementCounter counter, int jobs, int workers, int batch) {
+        if (jobs < 1 || workers < 1 || batch < 1 || batch > JobService.MAX_BATCH) {
+            throw new IllegalArgumentException("The bench needs at least one job and one worker, and submits 1 to "
+                    + JobService.MAX_BATCH + " jobs at a time");
         }
         AckWatcher watched = new AckWatcher(broker);
         JobService service = new JobService(counter.wrap(ds), watched);
@@ -95,15 +82,20 @@ public final class JobBench {
             Collections.sort(latencies);
             long statementsBefore = counter.count();
             long start = System.nanoTime();
-            for (int i = 0; i < jobs; i++) {
-                service.submit(JobRequest.of(queue, "noop", null));
+            for (int i = 0; i < jobs; i += batch) {
+                int n = Math.min(batch, jobs - i);
+                if (n == 1) {
+                    service.submit(JobRequest.of(queue, "noop", null));
+                } else {
+                    service.submitAll(Collections.nCopies(n, JobRequest.of(queue, "noop", null)));
+                }
             }
             for (int i = 0; i < jobs; i++) {
                 watched.awaitAck();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double statements = (counter.count() - statementsBefore) / (double) jobs;
-            return new Result(jobs, workers, jobs / seconds, percentile(latencies, 50), percentile(latencies, 99),
+            return new Result(jobs, workers, batch, jobs / seconds, percentile(latencies, 50), percentile(latencies, 99),
                     statements);
         }
     }
@@ -121,17 +113,18 @@ public final class JobBench {
     }
 
     /**
-     * {@code java -cp … org.chimp.jobs.bench.JobBench [jdbc-url] [jobs] [workers]}: the embedded broker on an
+     * {@code java -cp … org.chimp.jobs.bench.JobBench [jdbc-url] [jobs] [workers] [batch]}: the embedded broker on an
      * in-memory H2 database by default; statements per job include the broker's.
      */
     public static void main(String[] args) {
         String url = args.length > 0 ? args[0] : "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1";
         int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int workers = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         try (var ds = Database.open(url)) {
             StatementCounter counter = new StatementCounter();
             try (EmbeddedBroker broker = new EmbeddedBroker(counter.wrap(ds))) {
-                System.out.println(run(broker, ds, counter, jobs, workers));
+                System.out.println(run(broker, ds, counter, jobs, workers, batch));
                 // All phases together: warm-up, latency samples and the throughput run.
                 long total = WARM_UP + Math.min(jobs, MAX_LATENCY_SAMPLES) + jobs;
                 counter.bySql().forEach((sql, n) -> {
@@ -167,6 +160,12 @@ public final class JobBench {
         public void ack(Delivery delivery) {
             super.ack(delivery);
             acks.add(delivery.jobId());
+        }
+
+        @Override
+        public void ackAll(Collection<Delivery> deliveries) {
+            super.ackAll(deliveries);
+            deliveries.forEach(d -> acks.add(d.jobId()));
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.chimp.jobs.broker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import java.util.Set;
 /**
  * Carries job ids from publishers to workers with at-least-once delivery: a received message that is neither
  * acknowledged nor released becomes visible again after the visibility timeout, so a dead worker's job is
- * delivered again. Implementations: embedded (database-backed) now, Redis Streams and RabbitMQ next.
+ * delivered again. Implementations: embedded (database-backed), Redis Streams and RabbitMQ.
  * <p>
  * A broker carries only ids; the job record in the database stays the truth, so workers must tolerate duplicate
  * deliveries (they do: a delivery of a finished job is acknowledged and skipped).
@@ -18,11 +19,53 @@ public interface Broker extends AutoCloseable {
     /** Publishes a job id on a queue; higher priority is delivered first. */
     void publish(String queue, String jobId, int priority);
 
+    /**
+     * Publishes several job ids, each as {@link #publish} would; brokers that can send them in one round trip do.
+     * When it returns, every message is published; when it throws, any of them may have been.
+     */
+    default void publishAll(List<Message> messages) {
+        for (Message m : messages) {
+            publish(m.queue(), m.jobId(), m.priority());
+        }
+    }
+
     /** Waits up to {@code wait} for a message on any of the queues. */
     Optional<Delivery> receive(List<String> queues, Duration wait);
 
+    /**
+     * Waits up to {@code wait} for messages on any of the queues and returns at most {@code max}, most urgent
+     * first: empty only if the wait ran out. Each is a delivery of its own, to ack or release on its own. Brokers
+     * that can fetch several in one round trip do; the default takes the first as {@link #receive} does and then
+     * whatever else is ready at once.
+     */
+    default List<Delivery> receive(List<String> queues, Duration wait, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
+        }
+        Optional<Delivery> first = receive(queues, wait);
+        if (first.isEmpty()) {
+            return List.of();
+        }
+        List<Delivery> got = new ArrayList<>(List.of(first.get()));
+        while (got.size() < max) {
+            Optional<Delivery> more = receive(queues, Duration.ZERO);
+            if (more.isEmpty()) {
+                break;
+            }
+            got.add(more.get());
+        }
+        return got;
+    }
+
     /** The message is done: it will not be delivered again. A stale delivery (redelivered since) is ignored. */
     void ack(Delivery delivery);
+
+    /** Acks several deliveries, each as {@link #ack} would; brokers that can in one round trip do. */
+    default void ackAll(Collection<Delivery> deliveries) {
+        for (Delivery d : deliveries) {
+            ack(d);
+        }
+    }
 
     /** Gives the message back, to be delivered again after {@code delay}. */
     void release(Delivery delivery, Duration delay);

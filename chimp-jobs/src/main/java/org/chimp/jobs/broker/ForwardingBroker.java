@@ -24,13 +24,28 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public void publishAll(List<Message> messages) {
+        delegate.publishAll(messages);
+    }
+
+    @Override
     public Optional<Delivery> receive(List<String> queues, Duration wait) {
         return delegate.receive(queues, wait);
     }
 
     @Override
+    public List<Delivery> receive(List<String> queues, Duration wait, int max) {
+        return delegate.receive(queues, wait, max);
+    }
+
+    @Override
     public void ack(Delivery delivery) {
         delegate.ack(delivery);
+    }
+
+    @Override
+    public void ackAll(Collection<Delivery> deliveries) {
+        delegate.ackAll(deliveries);
     }
 
     @Override

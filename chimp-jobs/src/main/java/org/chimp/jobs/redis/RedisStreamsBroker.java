@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
+import org.chimp.jobs.broker.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class RedisStreamsBroker implements Broker {
     /** Entries {@link #remove} looks at per stream; removal is a courtesy, not worth blocking Redis for long. */
     private static final int REMOVE_SCAN = 10_000;
     private static final LuaScript RECEIVE = LuaScript.load("receive.lua");
+    private static final LuaScript PUBLISH = LuaScript.load("publish.lua");
     private static final LuaScript ACK = LuaScript.load("ack.lua");
     private static final LuaScript RELEASE = LuaScript.load("release.lua");
     private static final LuaScript EXTEND = LuaScript.load("extend.lua");
@@ -112,10 +114,39 @@ public final class RedisStreamsBroker implements Broker {
                 Map.of("job", jobId, "priority", Integer.toString(level), "n", "0")));
     }
 
+    /** All messages in one script call: one round trip however many there are. */
+    @Override
+    public void publishAll(List<Message> messages) {
+        ensureOpen();
+        if (messages.isEmpty()) {
+            return;
+        }
+        String[] keys = new String[messages.size()];
+        String[] args = new String[messages.size() * 2];
+        for (int i = 0; i < keys.length; i++) {
+            Message m = messages.get(i);
+            int level = level(m.priority());
+            keys[i] = stream(m.queue(), level);
+            args[2 * i] = m.jobId();
+            args[2 * i + 1] = Integer.toString(level);
+        }
+        List<String> queues = messages.stream().map(Message::queue).distinct().toList();
+        withGroups(queues, () -> PUBLISH.run(shared.sync(), ScriptOutputType.INTEGER, keys, args));
+    }
+
     @Override
     public Optional<Delivery> receive(List<String> queues, Duration wait) {
+        return receive(queues, wait, 1).stream().findFirst();
+    }
+
+    /** Reclaimed and new entries in one script call, blocking on a connection of its own when there are none. */
+    @Override
+    public List<Delivery> receive(List<String> queues, Duration wait, int max) {
         if (queues.isEmpty()) {
             throw new IllegalArgumentException("Receive needs at least one queue");
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
         }
         List<Target> targets = targets(queues);
         long deadline = System.nanoTime() + wait.toNanos();
@@ -126,7 +157,7 @@ public final class RedisStreamsBroker implements Broker {
                 Long due = housekeepingDue.get(queues);
                 boolean h = housekeep || due == null || now - due >= 0;
                 housekeep = false;
-                Attempt a = withGroups(queues, () -> attempt(queues, targets, h));
+                Attempt a = withGroups(queues, () -> attempt(queues, targets, h, max));
                 if (h) {
                     long next = now + housekeepingNanos;
                     if (a.nextDueMillis >= 0) {
@@ -134,19 +165,19 @@ public final class RedisStreamsBroker implements Broker {
                     }
                     housekeepingDue.put(queues, next);
                 }
-                if (a.delivery != null) {
-                    return Optional.of(a.delivery);
+                if (!a.deliveries.isEmpty()) {
+                    return a.deliveries;
                 }
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
-                    return Optional.empty();
+                    return List.of();
                 }
                 // Wake for the next housekeeping at the latest: a delayed message may fall due, an entry expire.
                 long untilHousekeeping = (housekeepingDue.get(queues) - System.nanoTime()) / 1_000_000;
                 long block = Math.max(1, Math.min(Math.min(left, MAX_BLOCK_MILLIS), untilHousekeeping));
                 long b = block;
-                Optional<Delivery> d = withGroups(queues, () -> blockingRead(targets, b));
-                if (d.isPresent()) {
+                List<Delivery> d = withGroups(queues, () -> blockingRead(targets, b, max));
+                if (!d.isEmpty()) {
                     return d;
                 }
                 housekeep = true; // the wait may have been for a delayed or reclaimable message
@@ -156,13 +187,32 @@ public final class RedisStreamsBroker implements Broker {
                 throw e;
             }
         }
-        return Optional.empty();
+        return List.of();
     }
 
     @Override
     public void ack(Delivery delivery) {
-        Receipt r = Receipt.parse(delivery.receipt());
-        run(ACK, new String[] {stream(delivery.queue(), r.level)}, r.entryId, r.consumer, Long.toString(r.count));
+        ackAll(List.of(delivery));
+    }
+
+    /** All in one script call, which checks each receipt. */
+    @Override
+    public void ackAll(Collection<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        String[] keys = new String[deliveries.size()];
+        String[] args = new String[deliveries.size() * 3];
+        int i = 0;
+        for (Delivery d : deliveries) {
+            Receipt r = Receipt.parse(d.receipt());
+            keys[i] = stream(d.queue(), r.level);
+            args[3 * i] = r.entryId;
+            args[3 * i + 1] = r.consumer;
+            args[3 * i + 2] = Long.toString(r.count);
+            i++;
+        }
+        run(ACK, keys, args);
     }
 
     @Override
@@ -240,7 +290,7 @@ public final class RedisStreamsBroker implements Broker {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    private Attempt attempt(List<String> queues, List<Target> targets, boolean housekeeping) {
+    private Attempt attempt(List<String> queues, List<Target> targets, boolean housekeeping, int max) {
         List<String> args = new ArrayList<>(List.of(GROUP, consumer, Long.toString(visibilityTimeout.toMillis())));
         for (Target t : targets) {
             args.add(cursors.getOrDefault(t.key, "0-0"));
@@ -249,40 +299,42 @@ public final class RedisStreamsBroker implements Broker {
         for (String q : queues) {
             args.add(prefix + q);
         }
+        args.add(Integer.toString(max));
         args.add(housekeeping ? "1" : "0");
         List<Object> r = RECEIVE.run(shared.sync(), ScriptOutputType.MULTI,
                 targets.stream().map(Target::key).toArray(String[]::new), args.toArray(String[]::new));
         @SuppressWarnings("unchecked")
-        List<Object> newCursors = (List<Object>) r.get(r.size() - 1);
+        List<Object> newCursors = (List<Object>) r.get(2);
         for (int i = 0; i < targets.size(); i++) {
             cursors.put(targets.get(i).key, String.valueOf(newCursors.get(i)));
         }
-        if (number(r.get(0)) == 0) {
-            return new Attempt(null, number(r.get(1)));
+        int n = (int) number(r.get(0));
+        List<Delivery> got = new ArrayList<>(n);
+        for (int e = 3; e < 3 + 5 * n; e += 5) {
+            Target t = targets.get((int) number(r.get(e)) - 1);
+            long count = number(r.get(e + 4));
+            Receipt receipt = new Receipt(t.level, (String) r.get(e + 1), consumer, count);
+            got.add(new Delivery(t.queue, (String) r.get(e + 2), receipt.toString(), (int) (number(r.get(e + 3)) + count)));
         }
-        Target t = targets.get((int) number(r.get(1)) - 1);
-        long count = number(r.get(5));
-        Receipt receipt = new Receipt(t.level, (String) r.get(2), consumer, count);
-        return new Attempt(new Delivery(t.queue, (String) r.get(3), receipt.toString(),
-                (int) (number(r.get(4)) + count)), -1);
+        return new Attempt(got, number(r.get(1)));
     }
 
     /** Waits for a new entry on any of the streams, on a connection no other command waits behind. */
-    private Optional<Delivery> blockingRead(List<Target> targets, long millis) {
+    private List<Delivery> blockingRead(List<Target> targets, long millis, int max) {
         StatefulRedisConnection<String, String> c = borrow();
         List<StreamMessage<String, String>> read;
         try {
             @SuppressWarnings("unchecked")
             StreamOffset<String>[] offsets = targets.stream().map(t -> StreamOffset.lastConsumed(t.key))
                     .toArray(StreamOffset[]::new);
-            read = c.sync().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.block(millis).count(1), offsets);
+            read = c.sync().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.block(millis).count(max), offsets);
         } finally {
             idle.push(c);
         }
         if (read == null || read.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
-        // One entry per stream at most; keep the most urgent, give the rest back to the group.
+        // Up to max entries per stream; keep the most urgent max, give the rest back to the group.
         Map<String, Target> byKey = new HashMap<>();
         targets.forEach(t -> byKey.put(t.key, t));
         List<Delivery> got = read.stream()
@@ -294,8 +346,9 @@ public final class RedisStreamsBroker implements Broker {
                             Integer.parseInt(m.getBody().getOrDefault("n", "0")) + 1);
                 })
                 .toList();
-        got.subList(1, got.size()).forEach(d -> release(d, Duration.ZERO));
-        return Optional.of(got.get(0));
+        int keep = Math.min(max, got.size());
+        got.subList(keep, got.size()).forEach(d -> release(d, Duration.ZERO));
+        return List.copyOf(got.subList(0, keep));
     }
 
     private StatefulRedisConnection<String, String> borrow() {
@@ -389,7 +442,7 @@ public final class RedisStreamsBroker implements Broker {
     private record Target(String queue, int level, String key) {
     }
 
-    private record Attempt(Delivery delivery, long nextDueMillis) {
+    private record Attempt(List<Delivery> deliveries, long nextDueMillis) {
     }
 
     /** Which entry, at which level, delivered to which consumer how many times: enough to tell a stale receipt. */

@@ -3,7 +3,6 @@ package org.chimp.jobs.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.util.List;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.JobService;
 import org.chimp.jobs.JobState;
@@ -14,7 +13,7 @@ class JobBenchTest {
     @Test
     void runsNoOpJobsEndToEndAndReportsNumbers() {
         try (HikariDataSource ds = TestDatabases.h2(); EmbeddedBroker broker = new EmbeddedBroker(ds)) {
-            JobBench.Result r = JobBench.run(broker, ds, 30, 2);
+            JobBench.Result r = JobBench.run(broker, ds, 30, 2, 1);
             assertThat(r.jobsPerSecond()).isPositive();
             assertThat(r.p50()).isPositive().isLessThanOrEqualTo(r.p99());
             assertThat(r.statementsPerJob()).isPositive();
@@ -25,11 +24,14 @@ class JobBenchTest {
     }
 
     @Test
-    void aTableHasOneRowPerWorkerCount() {
+    void submitsInBatchesWhenAsked() {
         try (HikariDataSource ds = TestDatabases.h2(); EmbeddedBroker broker = new EmbeddedBroker(ds)) {
-            List<JobBench.Result> rows = JobBench.table(broker, ds, 10, List.of(1, 2));
-            assertThat(rows).extracting(JobBench.Result::workers).containsExactly(1, 2);
-            assertThat(JobBench.format(rows)).contains("jobs/s").hasLineCount(3);
+            JobBench.Result r = JobBench.run(broker, ds, 25, 2, 10); // batches of 10, 10 and 5
+            assertThat(r.batch()).isEqualTo(10);
+            assertThat(r.toString()).contains("submitted 10 at a time");
+            JobService jobs = new JobService(ds, broker);
+            assertThat(jobs.count(JobState.SUCCEEDED, null)).isEqualTo(20 + 25 + 25);
+            assertThat(jobs.count(null, null)).isEqualTo(70);
         }
     }
 }

@@ -246,4 +246,66 @@ public abstract class BrokerContract {
         a.ack(d);
         assertThat(a.receive(List.of(q), EMPTY_WAIT)).isEmpty();
     }
+
+    @Test
+    void aBatchIsPublishedInOneCallAndReceivedManyAtATimeMostUrgentFirst() {
+        Broker a = broker(SHORT_VISIBILITY);
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(new Message(i % 5 == 0 ? q2 : q, "job-" + i, i % 3 * 4)); // priorities 0, 4, 8
+        }
+        a.publishAll(batch);
+        a.publishAll(List.of()); // nothing to do
+
+        List<Delivery> got = new ArrayList<>();
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (got.size() < 24 && System.nanoTime() < deadline) {
+            List<Delivery> some = a.receive(List.of(q), LONG, 10);
+            assertThat(some).hasSizeLessThanOrEqualTo(10);
+            got.addAll(some);
+        }
+        assertThat(got).extracting(Delivery::jobId).doesNotHaveDuplicates().hasSize(24)
+                .allSatisfy(id -> assertThat(Integer.parseInt(id.substring(4)) % 5).isNotZero());
+        assertThat(got).allSatisfy(d -> assertThat(d.queue()).isEqualTo(q));
+        List<Integer> priorities = got.stream().map(d -> Integer.parseInt(d.jobId().substring(4)) % 3 * 4).toList();
+        assertThat(priorities).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        a.ackAll(got);
+        a.ackAll(List.of());
+
+        List<Delivery> second = a.receive(List.of(q2), LONG, 100);
+        assertThat(second).isNotEmpty().allSatisfy(d -> assertThat(d.queue()).isEqualTo(q2));
+        a.ackAll(second);
+        // Past the visibility timeout: acked messages never come back.
+        assertThat(broker(SHORT_VISIBILITY).receive(List.of(q), SHORT_VISIBILITY.multipliedBy(2), 10)).isEmpty();
+    }
+
+    @Test
+    void aBatchReceiveReturnsNothingWhenTheWaitRunsOut() {
+        Broker a = broker(LONG);
+        long start = System.nanoTime();
+        assertThat(a.receive(List.of(q), EMPTY_WAIT, 5)).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(EMPTY_WAIT.minusMillis(50));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.receive(List.of(q), EMPTY_WAIT, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theUnackedMessagesOfABatchComeBackWhenItsReceiverDies() {
+        Broker dying = broker(SHORT_VISIBILITY);
+        dying.publishAll(List.of(new Message(q, "a", 0), new Message(q, "b", 0), new Message(q, "c", 0)));
+        List<Delivery> got = new ArrayList<>();
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (got.size() < 3 && System.nanoTime() < deadline) {
+            got.addAll(dying.receive(List.of(q), LONG, 3 - got.size()));
+        }
+        assertThat(got).hasSize(3);
+        dying.ackAll(got.subList(0, 2));
+        dying.close();
+
+        Broker survivor = broker(SHORT_VISIBILITY);
+        List<Delivery> again = survivor.receive(List.of(q), LONG, 10);
+        assertThat(again).extracting(Delivery::jobId).containsExactly(got.get(2).jobId());
+        survivor.ackAll(again);
+        assertThat(survivor.receive(List.of(q), SHORT_VISIBILITY.multipliedBy(2), 10)).isEmpty();
+    }
 }

@@ -57,11 +57,20 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--db", description = "JDBC URL for job state (default: a fresh in-memory H2 per measurement).")
         String db;
 
+        @Option(names = "--workers", split = ",", defaultValue = "1,4",
+                description = "Worker thread counts to measure (default ${DEFAULT-VALUE}).")
+        List<Integer> workers;
+
+        @Option(names = "--batch", split = ",", defaultValue = "1,100",
+                description = {"Jobs per submit call to measure (default ${DEFAULT-VALUE}): 1 submits each job on its own,",
+                        "more uses submitAll (one transaction and one broker call per batch)."})
+        List<Integer> batches;
+
         @Override
         public Integer call() throws Exception {
             System.out.println(machine());
-            System.out.printf("%-9s %-8s %9s %10s %10s %12s %14s%n", "broker", "workers", "jobs/s", "p50 ms", "p99 ms",
-                    "stmts/job", "raw ceiling/s");
+            System.out.printf("%-9s %-8s %6s %9s %10s %10s %10s %14s%n", "broker", "workers", "batch", "jobs/s",
+                    "p50 ms", "p99 ms", "stmts/job", "raw ceiling/s");
             for (String kind : brokers) {
                 String url = switch (kind) {
                     case "embedded" -> "embedded";
@@ -74,21 +83,24 @@ public final class BenchCommand implements Runnable {
                     case "amqp" -> String.format("%.0f", RawBrokerBench.rabbitMq(url, jobs).perSecond());
                     default -> "-";
                 };
-                for (int workers : new int[] {1, 4}) {
-                    JobBench.Result r = measure(url, workers);
-                    System.out.printf("%-9s %-8d %9.0f %10.2f %10.2f %12.1f %14s%n", kind, workers, r.jobsPerSecond(),
-                            r.p50().toNanos() / 1e6, r.p99().toNanos() / 1e6, r.statementsPerJob(), ceiling);
+                for (int batch : batches) {
+                    for (int w : workers) {
+                        JobBench.Result r = measure(url, w, batch);
+                        System.out.printf("%-9s %-8d %6d %9.0f %10.2f %10.2f %10.1f %14s%n", kind, w, batch,
+                                r.jobsPerSecond(), r.p50().toNanos() / 1e6, r.p99().toNanos() / 1e6,
+                                r.statementsPerJob(), ceiling);
+                    }
                 }
             }
             return 0;
         }
 
-        private JobBench.Result measure(String url, int workers) {
+        private JobBench.Result measure(String url, int workers, int batch) {
             String jdbc = db != null ? db : "jdbc:h2:mem:bench" + UUID.randomUUID().toString().replace("-", "");
             BrokerOptions options = BrokerOptions.DEFAULTS.withRedisKeyPrefix("chimp:bench:" + UUID.randomUUID() + ":")
                     .withPrefetch(Math.max(1, workers));
             try (HikariDataSource ds = Database.open(jdbc); Broker broker = Brokers.open(url, ds, options)) {
-                return JobBench.run(broker, ds, jobs, workers);
+                return JobBench.run(broker, ds, jobs, workers, batch);
             }
         }
     }
