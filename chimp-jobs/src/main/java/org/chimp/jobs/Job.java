@@ -18,11 +18,13 @@ import java.time.Instant;
  * @param deadLettered    it failed for good (attempts used up, or a client error) and can be retried by hand
  * @param errorHistory    a JSON array of the final errors of earlier runs that were retried by hand
  * @param workerId        the worker of the current or last attempt
+ * @param nextAttemptAt   while queued for a retry after a failed attempt: not before then
  */
 public record Job(String id, String queue, String type, JsonNode payload, JobState state, int attempts,
                   int maxAttempts, int priority, String idempotencyKey, Progress progress, JsonNode result,
                   String error, Instant createdAt, Instant startedAt, Instant finishedAt, boolean cancelRequested,
-                  boolean deadLettered, ArrayNode errorHistory, String workerId, JobCallbacks callbacks) {
+                  boolean deadLettered, ArrayNode errorHistory, String workerId, JobCallbacks callbacks,
+                  Instant nextAttemptAt) {
 
     public Job {
         errorHistory = errorHistory == null ? JsonNodeFactory.instance.arrayNode() : errorHistory;
@@ -34,7 +36,7 @@ public record Job(String id, String queue, String type, JsonNode payload, JobSta
                int priority, String idempotencyKey, Progress progress, JsonNode result, String error,
                Instant createdAt, Instant startedAt, Instant finishedAt) {
         this(id, queue, type, payload, state, attempts, maxAttempts, priority, idempotencyKey, progress, result, error,
-                createdAt, startedAt, finishedAt, false, false, null, null, null);
+                createdAt, startedAt, finishedAt, false, false, null, null, null, null);
     }
 
     /** From creation to the start of the current or last attempt (retries included); null until it starts. */
@@ -50,7 +52,7 @@ public record Job(String id, String queue, String type, JsonNode payload, JobSta
     /** This job as a conditional update just started it as its next attempt on a worker, without reading it back. */
     Job startedAs(String worker, Instant at) {
         return new Job(id, queue, type, payload, JobState.RUNNING, attempts + 1, maxAttempts, priority, idempotencyKey,
-                null, result, error, createdAt, at, finishedAt, false, deadLettered, errorHistory, worker, callbacks);
+                null, result, error, createdAt, at, finishedAt, false, deadLettered, errorHistory, worker, callbacks, null);
     }
 
     /** This job as a conditional update just ended it, without reading it back. */
@@ -58,6 +60,6 @@ public record Job(String id, String queue, String type, JsonNode payload, JobSta
         return new Job(id, queue, type, payload, to, attempts, maxAttempts, priority, idempotencyKey, progress, newResult,
                 newError, createdAt, startedAt, at, cancelRequested, to == JobState.FAILED, errorHistory, workerId,
                 new JobCallbacks(callbacks.onSuccess(), callbacks.onFailure(), callbacks.forOutcome(to) != null,
-                        callbacks.jobId()));
+                        callbacks.jobId()), null);
     }
 }

@@ -159,7 +159,7 @@ public final class JobService {
                 request.payload() == null ? NullNode.getInstance() : request.payload(), JobState.QUEUED, 0,
                 request.maxAttempts(), request.priority(), request.idempotencyKey(), null, null, null, JobStore.now(),
                 null, null, false, false, null, null,
-                new JobCallbacks(request.onSuccess(), request.onFailure(), false, null));
+                new JobCallbacks(request.onSuccess(), request.onFailure(), false, null), null);
     }
 
     /** The job, or a 404. */

@@ -31,7 +31,7 @@ final class JobStore {
     private static final String COLUMNS = "id, queue, type, payload, state, attempts, max_attempts, priority, "
             + "idempotency_key, progress_fraction, progress_message, result, error, created_at, started_at, finished_at, "
             + "cancel_requested, dead_lettered, error_history, worker_id, on_success, on_failure, callback_pending, "
-            + "callback_job_id";
+            + "callback_job_id, next_attempt_at";
 
     private final DataSource ds;
 
@@ -294,7 +294,8 @@ final class JobStore {
                 rs.getInt("priority"), rs.getString("idempotency_key"), progress, result == null ? null : parse(result),
                 rs.getString("error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
                 Sql.instant(rs, "finished_at"), rs.getBoolean("cancel_requested"), rs.getBoolean("dead_lettered"),
-                history == null ? null : (ArrayNode) parse(history), rs.getString("worker_id"), callbacks);
+                history == null ? null : (ArrayNode) parse(history), rs.getString("worker_id"), callbacks,
+                Sql.instant(rs, "next_attempt_at"));
     }
 
     static Instant now() {

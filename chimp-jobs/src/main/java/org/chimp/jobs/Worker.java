@@ -364,6 +364,12 @@ public final class Worker implements AutoCloseable {
         if (job.cancelRequested()) {
             return endUnrun(d, job, JobState.CANCELLED, null);
         }
+        Instant now = JobStore.now();
+        if (job.state() == JobState.QUEUED && job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
+            // A duplicate message (a republish) of a job waiting out its retry backoff: not before its time.
+            broker.release(d, Duration.between(now, job.nextAttemptAt()));
+            return Verdict.HANDLED;
+        }
         if (job.attempts() >= job.maxAttempts()) {
             // Only a worker that died mid-attempt leaves a job running with its attempts used up.
             return endUnrun(d, job, JobState.FAILED, job.state() == JobState.RUNNING

@@ -254,4 +254,44 @@ class WorkerTest {
             assertThat(f.awaitState(id, JobState.SUCCEEDED).attempts()).isEqualTo(1);
         }
     }
+
+    /** A message that comes back before the job's retry is due (a republished duplicate) waits for it. */
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void anEarlyMessageDoesNotStartARetryBeforeItsBackoff(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            EarlyFirstRelease early = new EarlyFirstRelease(f.broker);
+            AtomicInteger calls = new AtomicInteger();
+            WorkerOptions options = Fixture.OPTIONS.withBackoff(new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+            f.start(new Worker(f.jobs, early, handlers(ctx -> {
+                if (calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("flaky");
+                }
+                return null;
+            }), List.of("q"), options));
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            Fixture.await(() -> f.jobs.get(id).error() != null, "the first attempt to fail");
+            Job waiting = f.jobs.get(id);
+            assertThat(waiting.nextAttemptAt()).isNotNull();
+
+            Job done = f.awaitState(id, JobState.SUCCEEDED);
+            assertThat(early.early.get()).as("the early release happened").isTrue();
+            assertThat(done.attempts()).isEqualTo(2);
+            assertThat(done.startedAt()).isAfterOrEqualTo(waiting.nextAttemptAt());
+        }
+    }
+
+    /** Gives the first delayed release back at once, as if a duplicate of the message were already waiting. */
+    private static final class EarlyFirstRelease extends org.chimp.jobs.broker.ForwardingBroker {
+        final java.util.concurrent.atomic.AtomicBoolean early = new java.util.concurrent.atomic.AtomicBoolean();
+
+        EarlyFirstRelease(org.chimp.jobs.broker.Broker delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void release(Delivery delivery, Duration delay) {
+            super.release(delivery, !delay.isZero() && !delay.isNegative() && early.compareAndSet(false, true) ? Duration.ZERO : delay);
+        }
+    }
 }

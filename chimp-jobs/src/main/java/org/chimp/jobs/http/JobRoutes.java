@@ -87,6 +87,7 @@ public final class JobRoutes implements Routes {
         o.put("error", job.error());
         o.put("created_at", iso(job.createdAt()));
         o.put("started_at", iso(job.startedAt()));
+        o.put("next_attempt_at", iso(job.nextAttemptAt()));
         o.put("finished_at", iso(job.finishedAt()));
         o.put("queued_ms", millis(job.queuedFor()));
         o.put("run_ms", millis(job.ranFor()));

@@ -72,7 +72,7 @@ public final class ChimpNode implements AutoCloseable {
         TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
                 services.tracking(), services.registry(), work);
         worker = new Worker(services.jobs(), services.broker(), Map.of(TrainingService.JOB_TYPE, training),
-                w.queues(), w.concurrency(), w.gracePeriod());
+                w.queues(), w.options());
         worker.start();
     }
 
