@@ -8,8 +8,9 @@ import java.time.Duration;
  * @param visibilityTimeout how long a received message stays invisible without a heartbeat (Redis, embedded); for
  *                          RabbitMQ only the heartbeat period derives from it, since RabbitMQ redelivers when the
  *                          receiver's connection closes
- * @param prefetch          RabbitMQ: unacknowledged messages per receiving thread (each has its own channel, so a
- *                          worker holds concurrency × prefetch); 1 keeps waiting messages available to other workers
+ * @param prefetch          RabbitMQ: the least prefetch (QoS) per receiving thread; a receive asking for more raises
+ *                          it at once, and it falls back lazily once the demand stays under half of it for a
+ *                          second, so a busy worker does not keep waiting messages from other workers
  * @param redisKeyPrefix    Redis: prefix of every key, the queue name follows it
  */
 public record BrokerOptions(Duration visibilityTimeout, int prefetch, String redisKeyPrefix) {

@@ -7,12 +7,12 @@ import com.rabbitmq.client.Envelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +25,13 @@ import org.chimp.jobs.broker.Delivery;
  * first) until a receiving thread takes them. All receiving threads share it, so a message pushed by RabbitMQ
  * waits for whichever thread asks for its queue next, never for one particular thread.
  * <p>
- * The channel-wide prefetch is {@code prefetch} × the number of receiving threads: a worker whose threads are all
- * busy holds no waiting messages, which stay available to other workers. Should the messages handed out plus the
- * threads waiting for one exceed that (a thread holding several messages), the prefetch rises so that a waiting
- * thread is not starved by its own unacknowledged messages, and falls back once they are settled.
+ * The channel-wide prefetch (QoS) follows the demand: the messages handed out and not settled yet plus the
+ * messages that receiving threads are asking for right now, and never less than {@code prefetch} per receiving
+ * thread. A receive that asks for more than the QoS has room for raises it at once (see {@link QosRule}), so a
+ * thread asking for many messages gets them in one go; the QoS falls back only after a whole second of demand
+ * under half of it, so steady traffic changes nothing and costs no round trip. When it falls, buffered messages
+ * beyond the new QoS go back to their queue: a worker whose threads are all busy (and asking for nothing) ends up
+ * holding only what it runs, and waiting messages stay available to other workers.
  * <p>
  * When the channel dies RabbitMQ requeues its unacknowledged messages; the generation then moves on, so buffered
  * deliveries of the dead channel are dropped and their receipts turn stale instead of acknowledging an unrelated
@@ -44,12 +47,14 @@ final class Inbox {
     private final Condition arrived = lock.newCondition();
     private final Map<String, PriorityQueue<Message>> buffers = new HashMap<>(); // guarded by lock
     private final Set<Thread> receivers = new HashSet<>(); // guarded by this
-    private int qos; // guarded by this
+    private final QosRule rule = new QosRule(System.nanoTime()); // guarded by this
+    private long qosChanges; // guarded by this
     private long generation; // guarded by lock
     private long seq; // guarded by lock
     private int held; // handed out, not settled; guarded by lock
-    private int waiters; // threads waiting with nothing buffered; guarded by lock
+    private int asks; // messages asked for by the threads inside poll; guarded by lock
 
+    /** {@code prefetch} is the least QoS per receiving thread. */
     Inbox(Channel channel, int prefetch) {
         this.channel = channel;
         this.prefetch = prefetch;
@@ -93,87 +98,139 @@ final class Inbox {
         });
     }
 
-    /** Counts the calling thread among the receivers, raising the prefetch if it is a new one. */
+    /** Counts the calling thread among the receivers, raising the QoS floor if it is a new one. */
     synchronized void register(Thread receiver) throws IOException {
         if (receivers.add(receiver)) {
             receivers.removeIf(t -> !t.isAlive());
-            adjust();
+            adjust(demand());
         }
     }
 
-    /** The most urgent buffered message of these queues, waiting up to {@code wait} for one. */
-    Optional<Delivery> poll(List<String> queues, Duration wait) throws InterruptedException, IOException {
+    /**
+     * Up to {@code max} buffered messages of these queues, most urgent first, waiting up to {@code wait} for the
+     * first; empty only if the wait ran out. Raises the QoS first if this ask needs it.
+     */
+    List<Delivery> poll(List<String> queues, Duration wait, int max) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + wait.toNanos();
-        boolean waiting = false;
+        int demand;
+        lock.lock();
         try {
-            while (true) {
-                lock.lock();
-                try {
-                    Message m = take(queues);
-                    if (m != null) {
-                        held++;
-                        Receipt r = new Receipt(m.generation, m.tag, m.priority);
-                        return Optional.of(new Delivery(m.queue, m.jobId, r.toString(), m.count));
-                    }
-                    long nanos = deadline - System.nanoTime();
-                    if (nanos <= 0) {
-                        return Optional.empty();
-                    }
-                    if (waiting) {
-                        arrived.awaitNanos(nanos);
-                        continue;
-                    }
-                    waiting = true;
-                    waiters++;
-                } finally {
-                    lock.unlock();
-                }
-                adjust(); // outside the lock: it talks to RabbitMQ, and deliveries need the lock
-            }
+            asks += max;
+            demand = held + asks;
         } finally {
-            if (waiting) {
-                lock.lock();
-                waiters--;
+            lock.unlock();
+        }
+        try {
+            adjust(demand); // outside the lock: it may talk to RabbitMQ, and deliveries need the lock
+            lock.lock();
+            try {
+                while (true) {
+                    List<Delivery> got = take(queues, max);
+                    long nanos = deadline - System.nanoTime();
+                    if (!got.isEmpty() || nanos <= 0) {
+                        return got;
+                    }
+                    arrived.awaitNanos(nanos);
+                }
+            } finally {
                 lock.unlock();
             }
+        } finally {
+            lock.lock();
+            asks -= max;
+            lock.unlock();
         }
     }
 
     /** True if the receipt's channel generation is still the live one. */
     boolean current(Receipt r) {
+        return current(r.generation());
+    }
+
+    private boolean current(long gen) {
         lock.lock();
         try {
-            return r.generation() == generation;
+            return gen == generation;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Acks, or rejects with or without requeue; nothing for a receipt of a channel that died since. */
-    void settle(Receipt r, boolean ack, boolean requeue) throws IOException {
-        if (!current(r) || !channel.isOpen()) {
+    /**
+     * Acks the deliveries, or rejects them with or without requeue, one by one under one channel lock (never with
+     * {@code multiple}: other threads hold other deliveries of this channel), then adjusts the QoS once. Receipts
+     * of a channel that died since are skipped: RabbitMQ requeued their messages.
+     */
+    void settle(List<Receipt> receipts, boolean ack, boolean requeue) throws IOException {
+        List<Receipt> live = new ArrayList<>(receipts.size());
+        lock.lock();
+        try {
+            for (Receipt r : receipts) {
+                if (r.generation() == generation) {
+                    live.add(r);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (live.isEmpty() || !channel.isOpen()) {
             return;
         }
         synchronized (channel) { // channels are not thread-safe
-            if (ack) {
-                channel.basicAck(r.tag(), false);
-            } else {
-                channel.basicReject(r.tag(), requeue);
+            for (Receipt r : live) {
+                if (ack) {
+                    channel.basicAck(r.tag(), false);
+                } else {
+                    channel.basicReject(r.tag(), requeue);
+                }
             }
         }
+        int demand;
         lock.lock();
         try {
-            if (r.generation() == generation) {
-                held = Math.max(0, held - 1);
-            }
+            long settled = live.stream().filter(r -> r.generation() == generation).count();
+            held = (int) Math.max(0, held - settled);
+            demand = held + asks;
         } finally {
             lock.unlock();
         }
-        adjust();
+        adjust(demand);
     }
 
-    /** The buffered message to hand out next: the most urgent head of the queues' buffers. Under the lock. */
-    private Message take(List<String> queues) {
+    /** The channel's QoS now (0: not set yet), for tests and diagnostics. */
+    synchronized int qos() {
+        return rule.qos();
+    }
+
+    /** How many times the QoS was changed (one round trip to RabbitMQ each), for tests and diagnostics. */
+    synchronized long qosChanges() {
+        return qosChanges;
+    }
+
+    /** Messages pushed by RabbitMQ and not handed out yet, for tests and diagnostics. */
+    int buffered() {
+        lock.lock();
+        try {
+            return buffers.values().stream().mapToInt(PriorityQueue::size).sum();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Up to {@code max} buffered messages, the most urgent heads of the queues' buffers first. Under the lock. */
+    private List<Delivery> take(List<String> queues, int max) {
+        List<Delivery> got = new ArrayList<>();
+        Message m;
+        while (got.size() < max && (m = next(queues)) != null) {
+            held++;
+            Receipt r = new Receipt(m.generation, m.tag, m.priority);
+            got.add(new Delivery(m.queue, m.jobId, r.toString(), m.count));
+        }
+        return got;
+    }
+
+    /** Takes the most urgent head of the queues' buffers, or null. Under the lock. */
+    private Message next(List<String> queues) {
         PriorityQueue<Message> best = null;
         for (String q : queues) {
             PriorityQueue<Message> b = buffers.get(q);
@@ -184,19 +241,115 @@ final class Inbox {
         return best == null ? null : best.poll();
     }
 
-    /** Sets the prefetch to what the receivers need now, if that changed (a round trip to RabbitMQ). */
-    private synchronized void adjust() throws IOException {
-        int busy;
+    private int demand() {
         lock.lock();
         try {
-            busy = held + waiters;
+            return held + asks;
         } finally {
             lock.unlock();
         }
-        int want = prefetch * Math.max(Math.max(1, receivers.size()), busy);
-        if (want != qos && channel.isOpen()) {
+    }
+
+    /**
+     * Sets the QoS the rule asks for given this demand, if that changed (a round trip to RabbitMQ); when it falls,
+     * hands the buffered messages beyond it back to RabbitMQ.
+     */
+    private synchronized void adjust(int demand) throws IOException {
+        int floor = prefetch * Math.max(1, receivers.size());
+        int want = rule.next(demand, floor, System.nanoTime());
+        if (want == rule.qos() || !channel.isOpen()) {
+            return;
+        }
+        boolean lower = want < rule.qos();
+        synchronized (channel) {
             channel.basicQos(want, true);
-            qos = want;
+        }
+        rule.applied(want);
+        qosChanges++;
+        if (lower) {
+            giveBack(want);
+        }
+    }
+
+    /**
+     * Rejects with requeue the least urgent buffered messages that hold the channel above {@code qos}, so that
+     * other consumers get them; RabbitMQ puts them back in their place and does not push them here again while
+     * the QoS is full.
+     */
+    private void giveBack(int qos) throws IOException {
+        List<Message> excess = new ArrayList<>();
+        long gen;
+        lock.lock();
+        try {
+            gen = generation;
+            List<Message> all = new ArrayList<>();
+            buffers.values().forEach(all::addAll);
+            int n = Math.min(all.size(), held + all.size() - qos);
+            if (n <= 0) {
+                return;
+            }
+            all.sort(ORDER);
+            excess.addAll(all.subList(all.size() - n, all.size()));
+            for (Message m : excess) {
+                buffers.get(m.queue).remove(m);
+            }
+        } finally {
+            lock.unlock();
+        }
+        synchronized (channel) {
+            if (!channel.isOpen() || !current(gen)) {
+                return; // the channel died: RabbitMQ requeued them already
+            }
+            for (Message m : excess) {
+                channel.basicReject(m.tag, true);
+            }
+        }
+    }
+
+    /**
+     * When to change the channel's QoS, apart from the channel so that it can be tested alone; the inbox applies
+     * what it says. The demand is what the channel must be allowed to hold: messages handed out and not settled
+     * plus messages asked for. Raises at once to at least the demand, by half the QoS at least, so that a growing
+     * demand takes few round trips; lowers only at the end of a window (a second) whose highest demand was under
+     * half the QoS, and then to that highest demand, so that steady traffic never changes it. Not thread-safe.
+     */
+    static final class QosRule {
+        /** How long the demand must stay under half the QoS before the QoS falls. */
+        static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+        /** AMQP's prefetch count is an unsigned short. */
+        static final int MAX = 65_535;
+        private int qos; // 0 until the first adjustment (AMQP's 0 means unlimited)
+        private int peak; // highest demand since windowStart
+        private long windowStart;
+
+        QosRule(long now) {
+            this.windowStart = now;
+        }
+
+        /** The QoS to have now, given the demand and the least QoS ({@code floor}); call at every change of demand. */
+        int next(int demand, int floor, long now) {
+            peak = Math.max(peak, demand);
+            int need = Math.min(MAX, Math.max(floor, demand));
+            if (need > qos) {
+                return Math.min(MAX, Math.max(need, qos + qos / 2));
+            }
+            if (now - windowStart < WINDOW_NANOS) {
+                return qos;
+            }
+            int enough = Math.min(MAX, Math.max(floor, peak));
+            windowStart = now;
+            peak = demand;
+            return qos > 2 * enough ? enough : qos;
+        }
+
+        /** The QoS the channel has now. */
+        int qos() {
+            return qos;
+        }
+
+        /** Records that the channel has this QoS now. */
+        void applied(int qos) {
+            this.qos = qos;
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,19 +20,22 @@ import java.util.concurrent.TimeoutException;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
+import org.chimp.jobs.broker.Message;
 import org.chimp.jobs.rabbitmq.Inbox.Receipt;
 
 /**
  * A broker on RabbitMQ: a durable queue {@code chimp.jobs.<queue>} per CHIMP queue with priorities 0-9
- * ({@code x-max-priority}), persistent messages, and publishes that return only once RabbitMQ confirmed them.
- * Messages rejected without requeue go to the dead-letter exchange {@code chimp.jobs.dlx} and its queue
- * {@code chimp.jobs.dead}.
+ * ({@code x-max-priority}), persistent messages, and publishes that return only once RabbitMQ confirmed them (a
+ * batch is sent whole, then confirmed once). Messages rejected without requeue go to the dead-letter exchange
+ * {@code chimp.jobs.dlx} and its queue {@code chimp.jobs.dead}.
  * <p>
- * Receiving threads share one consuming channel whose prefetch is {@code prefetch} (1 by default) per receiving
- * thread, so a worker holds about as many messages as it runs (see {@link Inbox}). An unacknowledged message goes back to its queue when
- * its channel or connection dies; there is no visibility timeout, so {@link #extend} does nothing and a live but
- * stuck receiver keeps its message until its connection closes or RabbitMQ's {@code consumer_timeout} (30 min by
- * default) closes its channel.
+ * Receiving threads share one consuming channel whose prefetch (QoS) follows what they hold and ask for, never
+ * under {@link BrokerOptions#prefetch} (1 by default) per receiving thread, so a worker holds about as many
+ * messages as it runs and asks for (see {@link Inbox}). A batch receive takes what is buffered in one go; a batch
+ * ack sends one ack per delivery (never {@code multiple}: other threads hold other deliveries of the channel)
+ * under one channel lock. An unacknowledged message goes back to its queue when its channel or connection dies;
+ * there is no visibility timeout, so {@link #extend} does nothing and a live but stuck receiver keeps its message
+ * until its connection closes or RabbitMQ's {@code consumer_timeout} (30 min by default) closes its channel.
  * <p>
  * A release with a delay publishes the message to a delay queue {@code chimp.jobs.<queue>.delay.<ms>} whose
  * message TTL dead-letters it back to the queue, then acks the original. Delays are rounded up to two significant
@@ -70,16 +74,44 @@ public final class RabbitMqBroker implements Broker {
     /** Returns once RabbitMQ has the message on disk (publisher confirm), or throws. */
     @Override
     public void publish(String queue, String jobId, int priority) {
-        publish(queueName(queue), queue, jobId, Math.max(0, Math.min(MAX_PRIORITY, priority)), 0, null);
+        publishAll(List.of(new Message(queue, jobId, priority)));
+    }
+
+    /**
+     * Publishes every message on the publishing channel, then waits once for RabbitMQ to confirm them all (up to
+     * 10 s for the whole batch); throws if any was nacked or the confirms did not come.
+     */
+    @Override
+    public void publishAll(List<Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        String what = messages.size() == 1 ? "job " + messages.get(0).jobId() : messages.size() + " jobs";
+        confirmed(what, ch -> {
+            for (Message m : messages) {
+                declare(ch, m.queue());
+                ch.basicPublish("", queueName(m.queue()), properties(m.priority(), 0),
+                        m.jobId().getBytes(StandardCharsets.UTF_8));
+            }
+        });
     }
 
     @Override
     public Optional<Delivery> receive(List<String> queues, Duration wait) {
+        return receive(queues, wait, 1).stream().findFirst();
+    }
+
+    /** Takes up to {@code max} of the messages buffered for these queues at once, waiting only for the first. */
+    @Override
+    public List<Delivery> receive(List<String> queues, Duration wait, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
+        }
         if (queues.isEmpty()) {
             throw new IllegalArgumentException("Receive needs at least one queue");
         }
         if (closed) {
-            return Optional.empty();
+            return List.of();
         }
         try {
             Inbox in = inbox();
@@ -92,18 +124,24 @@ public final class RabbitMqBroker implements Broker {
                 }
                 in.consume(q, queueName(q));
             }
-            return in.poll(queues, wait);
+            return in.poll(queues, wait, max);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not consume from " + queues + " on RabbitMQ", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return List.of();
         }
     }
 
     @Override
     public void ack(Delivery delivery) {
-        settle(delivery, true, false);
+        settle(List.of(delivery), true, false);
+    }
+
+    /** Acks each delivery (not with {@code multiple}) under one channel lock, adjusting the prefetch once. */
+    @Override
+    public void ackAll(Collection<Delivery> deliveries) {
+        settle(deliveries, true, false);
     }
 
     /**
@@ -114,7 +152,7 @@ public final class RabbitMqBroker implements Broker {
     @Override
     public void release(Delivery delivery, Duration delay) {
         if (delay.isZero() || delay.isNegative()) {
-            settle(delivery, false, true);
+            settle(List.of(delivery), false, true);
             return;
         }
         Receipt r = Receipt.parse(delivery.receipt());
@@ -124,8 +162,15 @@ public final class RabbitMqBroker implements Broker {
         }
         long ms = roundUp(delay.toMillis());
         String delayQueue = queueName(delivery.queue()) + ".delay." + ms;
-        publish(delayQueue, delivery.queue(), delivery.jobId(), r.priority(), delivery.deliveryCount(), ms);
-        settle(delivery, true, false);
+        confirmed("job " + delivery.jobId(), ch -> {
+            declare(ch, delivery.queue());
+            ch.queueDeclare(delayQueue, true, false, false, Map.of("x-message-ttl", ms,
+                    "x-dead-letter-exchange", "", "x-dead-letter-routing-key", queueName(delivery.queue()),
+                    "x-expires", ms * 2 + 60_000));
+            ch.basicPublish("", delayQueue, properties(r.priority(), delivery.deliveryCount()),
+                    delivery.jobId().getBytes(StandardCharsets.UTF_8));
+        });
+        settle(List.of(delivery), true, false);
     }
 
     /** Nothing to do: RabbitMQ keeps an unacknowledged message with its receiver as long as the channel lives. */
@@ -170,48 +215,62 @@ public final class RabbitMqBroker implements Broker {
         return Math.max(1, (millis + unit - 1) / unit * unit);
     }
 
-    private void settle(Delivery delivery, boolean ack, boolean requeue) {
-        Receipt r = Receipt.parse(delivery.receipt());
+    private void settle(Collection<Delivery> deliveries, boolean ack, boolean requeue) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        List<Receipt> receipts = deliveries.stream().map(d -> Receipt.parse(d.receipt())).toList();
         Inbox in = existingInbox();
         if (in == null) {
             return;
         }
         try {
-            in.settle(r, ack, requeue);
+            in.settle(receipts, ack, requeue);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not " + (ack ? "ack" : "reject") + " job " + delivery.jobId(), e);
+            String what = deliveries.size() == 1 ? "job " + deliveries.iterator().next().jobId()
+                    : deliveries.size() + " jobs";
+            throw new UncheckedIOException("Could not " + (ack ? "ack " : "reject ") + what, e);
         } catch (ShutdownSignalException e) {
-            // The channel died meanwhile; RabbitMQ requeued the message, which makes this a stale delivery.
+            // The channel died meanwhile; RabbitMQ requeued the messages, which makes these stale deliveries.
         }
     }
 
-    private void publish(String amqpQueue, String queue, String jobId, int priority, int deliveries, Long ttl) {
+    /** What {@link #confirmed} runs on the publishing channel. */
+    private interface Publishing {
+        void on(Channel ch) throws IOException;
+    }
+
+    /**
+     * Runs the publishes on the confirm-mode channel, then waits once for RabbitMQ to confirm all of them; on a
+     * nack or a timeout the client closes the channel and the next publish opens a new one.
+     */
+    private void confirmed(String what, Publishing publishing) {
         ensureOpen();
-        AMQP.BasicProperties.Builder props = MessageProperties.PERSISTENT_BASIC.builder().priority(priority);
-        if (deliveries > 0) {
-            props.headers(Map.of(DELIVERIES, deliveries));
-        }
         synchronized (publishLock) {
             try {
                 Channel ch = publisher();
-                declare(ch, queue);
-                if (ttl != null) {
-                    ch.queueDeclare(amqpQueue, true, false, false, Map.of("x-message-ttl", ttl,
-                            "x-dead-letter-exchange", "", "x-dead-letter-routing-key", queueName(queue),
-                            "x-expires", ttl * 2 + 60_000));
-                }
-                ch.basicPublish("", amqpQueue, props.build(), jobId.getBytes(StandardCharsets.UTF_8));
+                publishing.on(ch);
                 ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);
             } catch (IOException e) {
-                throw new UncheckedIOException("RabbitMQ did not take job " + jobId + " on " + amqpQueue, e);
+                throw new UncheckedIOException("RabbitMQ did not take " + what, e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("RabbitMQ did not confirm job " + jobId + " within "
+                throw new IllegalStateException("RabbitMQ did not confirm " + what + " within "
                         + CONFIRM_TIMEOUT_MILLIS + " ms", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while publishing job " + jobId, e);
+                throw new IllegalStateException("Interrupted while publishing " + what, e);
             }
         }
+    }
+
+    /** Persistent, with the priority clamped to 0-9 and the deliveries so far (0: a first publish). */
+    private static AMQP.BasicProperties properties(int priority, int deliveries) {
+        AMQP.BasicProperties.Builder props = MessageProperties.PERSISTENT_BASIC.builder()
+                .priority(Math.max(0, Math.min(MAX_PRIORITY, priority)));
+        if (deliveries > 0) {
+            props.headers(Map.of(DELIVERIES, deliveries));
+        }
+        return props.build();
     }
 
     /** The confirm-mode publishing channel, replaced if a channel error (not a connection loss) closed it. */
@@ -248,7 +307,8 @@ public final class RabbitMqBroker implements Broker {
         return inbox;
     }
 
-    private synchronized Inbox existingInbox() {
+    /** The consuming channel's inbox, null before the first receive; tests look at its prefetch. */
+    synchronized Inbox existingInbox() {
         return inbox;
     }
 

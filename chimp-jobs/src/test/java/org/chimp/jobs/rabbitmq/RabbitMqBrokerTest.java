@@ -5,22 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.GetResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
+import org.chimp.jobs.broker.Message;
 import org.chimp.jobs.broker.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
-/** What is particular to RabbitMQ: the declared topology, dead letters, delay rounding, a broker restart. */
+/**
+ * What is particular to RabbitMQ: the declared topology, dead letters, delay rounding, batches and the prefetch
+ * they need, a broker restart.
+ */
 class RabbitMqBrokerTest {
     private static final Duration LONG = Duration.ofSeconds(30);
     private final String q = TestServices.unique("r");
+    private final String q2 = q + "-b";
     private String url;
 
     @BeforeEach
@@ -31,7 +39,7 @@ class RabbitMqBrokerTest {
     @AfterEach
     void cleanUp() {
         if (url != null) {
-            RabbitTestAdmin.deleteQueues(url, List.of(q));
+            RabbitTestAdmin.deleteQueues(url, List.of(q, q2));
         }
     }
 
@@ -72,6 +80,110 @@ class RabbitMqBrokerTest {
                 return null;
             });
             assertThat(found).isEqualTo(job);
+        }
+    }
+
+    @Test
+    void aBatchOfFiveHundredIsConfirmedWholeAndEveryMessageArrives() {
+        try (RabbitMqBroker broker = new RabbitMqBroker(url, BrokerOptions.DEFAULTS)) {
+            List<Message> batch = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                batch.add(new Message(q, "job-" + i, i % 10));
+            }
+            broker.publishAll(batch);
+            // Confirmed means enqueued: all are in the queue as soon as publishAll returns.
+            int queued = RabbitTestAdmin.with(url, ch -> ch.queueDeclarePassive(RabbitMqBroker.queueName(q))
+                    .getMessageCount());
+            assertThat(queued).isEqualTo(500);
+
+            List<Delivery> got = receiveAll(broker, 500, 100);
+            assertThat(got).extracting(Delivery::jobId).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(batch.stream().map(Message::jobId).toList());
+            broker.ackAll(got);
+            assertThat(broker.receive(List.of(q), Duration.ofMillis(300), 10)).isEmpty();
+        }
+    }
+
+    /**
+     * A receive asking for 50 raises the prefetch to 50 at once; from then on 50 published messages are all
+     * pushed ahead and one receive takes them all, most urgent first, and the same traffic again changes the
+     * prefetch no more (no round trip for it).
+     */
+    @Test
+    void aReceiveOfManyGetsThemAllAndSteadyTrafficKeepsThePrefetch() throws InterruptedException {
+        int n = 50;
+        try (RabbitMqBroker broker = new RabbitMqBroker(url, BrokerOptions.DEFAULTS)) {
+            broker.publishAll(messages(q, n));
+            broker.ackAll(receiveAll(broker, n, n));
+            Inbox inbox = broker.existingInbox();
+            assertThat(inbox.qos()).isGreaterThanOrEqualTo(n);
+            long changes = inbox.qosChanges();
+
+            for (int round = 0; round < 5; round++) {
+                broker.publishAll(messages(q, n));
+                await(() -> inbox.buffered() == n, "all " + n + " messages pushed to the inbox");
+                List<Delivery> got = broker.receive(List.of(q), LONG, n);
+                assertThat(got).hasSize(n);
+                assertThat(got).extracting(d -> Integer.parseInt(d.jobId().substring(4)) % 10)
+                        .isSortedAccordingTo(Comparator.reverseOrder());
+                broker.ackAll(got);
+            }
+            assertThat(inbox.qosChanges()).isEqualTo(changes);
+        }
+    }
+
+    /**
+     * A receiver that asked for many and then asks for little (its threads busy) lowers its prefetch after a
+     * quiet second and hands the messages pushed to it back to RabbitMQ, for other workers.
+     */
+    @Test
+    void aBusyReceiverGivesTheMessagesPushedAheadBackToOthers() throws InterruptedException {
+        try (RabbitMqBroker hoarder = new RabbitMqBroker(url, BrokerOptions.DEFAULTS);
+                RabbitMqBroker other = new RabbitMqBroker(url, BrokerOptions.DEFAULTS)) {
+            hoarder.publishAll(messages(q, 40));
+            List<Delivery> first = hoarder.receive(List.of(q), LONG, 20);
+            hoarder.ackAll(first);
+            Inbox inbox = hoarder.existingInbox();
+            await(() -> inbox.buffered() == 20, "20 messages pushed ahead to the hoarder");
+
+            // Small receives on another queue stand for a worker asking for little; a second passes between them.
+            long deadline = System.nanoTime() + LONG.toNanos();
+            while (inbox.qos() >= 20 && System.nanoTime() < deadline) {
+                Thread.sleep(1100);
+                assertThat(hoarder.receive(List.of(q2), Duration.ZERO, 1)).isEmpty();
+            }
+            assertThat(inbox.qos()).isEqualTo(1);
+            assertThat(inbox.buffered()).isEqualTo(1);
+
+            // Everything but the one message the hoarder keeps is the other's now.
+            List<Delivery> got = receiveAll(other, 40 - first.size() - 1, 100);
+            other.ackAll(got);
+        }
+    }
+
+    private List<Delivery> receiveAll(RabbitMqBroker broker, int n, int max) {
+        List<Delivery> got = new ArrayList<>();
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (got.size() < n && System.nanoTime() < deadline) {
+            got.addAll(broker.receive(List.of(q), Duration.ofSeconds(1), Math.min(max, n - got.size())));
+        }
+        assertThat(got).hasSize(n);
+        return got;
+    }
+
+    private static List<Message> messages(String queue, int n) {
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(new Message(queue, "job-" + i, i % 10));
+        }
+        return batch;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s for " + what).isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 
