@@ -7,19 +7,24 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.chimp.jobs.rabbitmq.RabbitConnections;
 import org.chimp.jobs.redis.RedisClients;
 
@@ -29,6 +34,8 @@ import org.chimp.jobs.redis.RedisClients;
  * the SPI costs. Each run uses a fresh stream or queue and deletes it.
  */
 public final class RawBrokerBench {
+    /** Messages per pipeline flush and per XREADGROUP. */
+    private static final int PIPELINE = 100;
     private RawBrokerBench() {
     }
 
@@ -39,27 +46,61 @@ public final class RawBrokerBench {
         }
     }
 
-    /** XADD {@code messages} entries, then XREADGROUP them 100 at a time and XACK each batch. */
+    /** XADD {@code messages} entries one round trip each, then XREADGROUP them 100 at a time and XACK each batch. */
     public static Result redisStreams(String url, int messages) {
+        return redis(url, messages, "redis streams XADD/XREADGROUP/XACK", (c, key) -> {
+            RedisCommands<String, String> r = c.sync();
+            for (int i = 0; i < messages; i++) {
+                r.xadd(key, Map.of("job", Integer.toString(i)));
+            }
+        });
+    }
+
+    /**
+     * As {@link #redisStreams}, but the XADDs pipelined 100 at a time (one flush, then wait for all): the ceiling
+     * to compare batched submits with.
+     */
+    public static Result redisStreamsPipelined(String url, int messages) {
+        return redis(url, messages, "redis streams XADD x100 pipelined/XREADGROUP/XACK", (c, key) -> {
+            RedisAsyncCommands<String, String> r = c.async();
+            c.setAutoFlushCommands(false);
+            try {
+                for (int from = 0; from < messages; from += PIPELINE) {
+                    List<RedisFuture<String>> sent = new ArrayList<>();
+                    for (int i = from; i < Math.min(messages, from + PIPELINE); i++) {
+                        sent.add(r.xadd(key, Map.of("job", Integer.toString(i))));
+                    }
+                    c.flushCommands();
+                    if (!LettuceFutures.awaitAll(Duration.ofSeconds(30), sent.toArray(RedisFuture[]::new))) {
+                        throw new IllegalStateException("Redis did not answer a pipelined XADD within 30 s");
+                    }
+                }
+            } finally {
+                c.setAutoFlushCommands(true);
+            }
+        });
+    }
+
+    /** Publishes with {@code publish}, then XREADGROUPs 100 at a time and XACKs each batch, on a fresh stream. */
+    private static Result redis(String url, int messages, String what,
+                                BiConsumer<StatefulRedisConnection<String, String>, String> publish) {
         String key = "chimp:bench:" + UUID.randomUUID();
         RedisClient client = RedisClients.create(url, "chimp-bench");
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             RedisCommands<String, String> r = c.sync();
             r.xgroupCreate(XReadArgs.StreamOffset.from(key, "0"), "bench", XGroupCreateArgs.Builder.mkstream());
             long start = System.nanoTime();
-            for (int i = 0; i < messages; i++) {
-                r.xadd(key, Map.of("job", Integer.toString(i)));
-            }
+            publish.accept(c, key);
             int consumed = 0;
             while (consumed < messages) {
                 List<StreamMessage<String, String>> batch = r.xreadgroup(Consumer.from("bench", "c"),
-                        XReadArgs.Builder.count(100), XReadArgs.StreamOffset.lastConsumed(key));
+                        XReadArgs.Builder.count(PIPELINE), XReadArgs.StreamOffset.lastConsumed(key));
                 r.xack(key, "bench", batch.stream().map(StreamMessage::getId).toArray(String[]::new));
                 consumed += batch.size();
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             r.del(key);
-            return new Result("redis streams XADD/XREADGROUP/XACK", messages, elapsed);
+            return new Result(what, messages, elapsed);
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }

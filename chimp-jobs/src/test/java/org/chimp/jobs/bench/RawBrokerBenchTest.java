@@ -15,6 +15,13 @@ class RawBrokerBenchTest {
     }
 
     @Test
+    void redisStreamsPipelined() {
+        RawBrokerBench.Result r = RawBrokerBench.redisStreamsPipelined(TestServices.requireRedis(), 250);
+        assertThat(r.messages()).isEqualTo(250);
+        assertThat(r.perSecond()).isPositive();
+    }
+
+    @Test
     void rabbitMq() throws Exception {
         RawBrokerBench.Result r = RawBrokerBench.rabbitMq(TestServices.requireRabbitMq(), 250);
         assertThat(r.messages()).isEqualTo(250);
