@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +22,17 @@ import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
+import org.chimp.jobs.broker.Message;
 
 /**
  * A durable broker in the database CHIMP already uses: one row per message in {@code jobs_broker_messages}.
- * Receiving claims a row with a compare-and-set update (only one receiver can move its receipt), so it is safe
- * across threads and across processes sharing a PostgreSQL database, and survives a process kill: a message
- * whose receiver died becomes visible again after the visibility timeout.
+ * Receiving claims rows with compare-and-set updates (only one receiver can move a row's receipt, see
+ * {@link Claimer}), so it is safe across threads and across processes sharing a PostgreSQL database, and survives
+ * a process kill: a message whose receiver died becomes visible again after the visibility timeout. The batch
+ * operations ({@link #publishAll}, {@link #receive(List, Duration, int)}, {@link #ackAll}) each run in one
+ * transaction with one JDBC batch per step, and lock rows in job id order, so that concurrent batches wait for
+ * each other rather than deadlock (this matters on H2: it spins on a conflicting insert until its lock timeout
+ * instead of detecting the cycle). A transaction the database still rolls back for a conflict is run again.
  * <p>
  * Times come from this process's clock, so processes sharing a database need synchronized clocks (NTP); a skew
  * well below the visibility timeout is harmless.
@@ -35,11 +42,20 @@ public final class EmbeddedBroker implements Broker {
     public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
     /** Waiting receivers look at the table this often, to notice other processes' publishes and timeouts. */
     private static final long RECHECK_MILLIS = 200;
-    /** Candidates read per claim round: enough that concurrent receivers rarely fight over the same row. */
-    private static final int CANDIDATES = 8;
+    /**
+     * SQLStates of a transaction rolled back because of a concurrent one (a deadlock: 40001 on H2, 40P01 on
+     * PostgreSQL; a duplicate job from a concurrent insert, should a database report it instead of waiting:
+     * 23505): running it again is safe. Not H2's lock timeout (HYT00): HikariCP closes the connection on it.
+     */
+    private static final Set<String> CONFLICTS = Set.of("40001", "40P01", "23505");
+    /** Runs of one batch transaction before a conflict is passed on to the caller. */
+    private static final int ATTEMPTS = 5;
+    private static final String INSERT = "INSERT INTO jobs_broker_messages (id, queue, job_id, priority, visible_at, "
+            + "delivery_count, receipt, republish) VALUES (?, ?, ?, ?, ?, 0, NULL, FALSE) ON CONFLICT DO NOTHING";
 
     private final DataSource ds;
     private final Duration visibilityTimeout;
+    private final Claimer claimer;
     private final Object signal = new Object();
     private long wakeups; // guarded by signal
     private volatile boolean closed;
@@ -57,6 +73,8 @@ public final class EmbeddedBroker implements Broker {
         this.ds = ds;
         this.visibilityTimeout = visibilityTimeout;
         Database.migrate(ds, "jobs_broker");
+        this.claimer = new Claimer(visibilityTimeout,
+                "PostgreSQL".equals(Jdbc.withConnection(ds, c -> c.getMetaData().getDatabaseProductName())));
     }
 
     /**
@@ -67,32 +85,60 @@ public final class EmbeddedBroker implements Broker {
     @Override
     public void publish(String queue, String jobId, int priority) {
         ensureOpen();
-        Jdbc.withConnection(ds, c -> {
-            while (true) {
-                try {
-                    Sql.update(c, "INSERT INTO jobs_broker_messages (id, queue, job_id, priority, visible_at, "
-                                    + "delivery_count, receipt, republish) VALUES (?, ?, ?, ?, ?, 0, NULL, FALSE)",
-                            UUID.randomUUID().toString(), queue, jobId, priority, now());
-                    return null;
-                } catch (SQLException e) {
-                    if (!new DataAccessException(e).isUniqueViolation()) {
-                        throw e;
-                    }
-                }
-                // The row exists: flag it if held; if it was acked meanwhile (no row), insert again.
-                if (Sql.update(c, "UPDATE jobs_broker_messages SET republish = (receipt IS NOT NULL) WHERE job_id = ?",
-                        jobId) == 1) {
-                    return null;
-                }
-            }
-        });
+        List<Message> pending = List.of(new Message(queue, jobId, priority));
+        while (!pending.isEmpty()) {
+            List<Message> round = pending;
+            pending = Jdbc.withConnection(ds, c -> insert(c, round));
+        }
         wake();
+    }
+
+    /** Publishes the messages in one transaction, each as {@link #publish} does, then wakes receivers once. */
+    @Override
+    public void publishAll(List<Message> messages) {
+        ensureOpen();
+        if (messages.isEmpty()) {
+            return;
+        }
+        List<Message> pending = messages.stream().sorted(Comparator.comparing(Message::jobId)).toList();
+        while (!pending.isEmpty()) {
+            // Each round commits before the next: a round locks rows in job id order, two would not.
+            List<Message> round = pending;
+            pending = inTransaction(c -> insert(c, round));
+        }
+        wake();
+    }
+
+    /**
+     * Inserts the messages in one JDBC batch. A message whose job already has one is flagged for republishing if
+     * held, in a second batch (only if there are such messages).
+     *
+     * @return the messages whose existing message was acked between the two batches: to insert again
+     */
+    private static List<Message> insert(Connection c, List<Message> messages) throws SQLException {
+        Instant now = now();
+        int[] inserted = Sql.batch(c, INSERT, messages.stream()
+                .map(m -> new Object[] {UUID.randomUUID().toString(), m.queue(), m.jobId(), m.priority(), now})
+                .toList());
+        List<Message> existing = where(messages, inserted, 0);
+        int[] flagged = Sql.batch(c, "UPDATE jobs_broker_messages SET republish = (receipt IS NOT NULL) WHERE job_id = ?",
+                existing.stream().map(m -> new Object[] {m.jobId()}).toList());
+        return where(existing, flagged, 0);
     }
 
     @Override
     public Optional<Delivery> receive(List<String> queues, Duration wait) {
+        return receive(queues, wait, 1).stream().findFirst();
+    }
+
+    /** Claims up to {@code max} messages in one transaction: one read and one JDBC batch of updates, usually. */
+    @Override
+    public List<Delivery> receive(List<String> queues, Duration wait, int max) {
         if (queues.isEmpty()) {
             throw new IllegalArgumentException("Receive needs at least one queue");
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (!closed) {
@@ -100,10 +146,11 @@ public final class EmbeddedBroker implements Broker {
             synchronized (signal) {
                 seen = wakeups;
             }
-            Optional<Delivery> d = claim(queues);
+            ensureOpen();
+            List<Delivery> got = inTransaction(c -> claimer.claim(c, queues, max));
             long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
-            if (d.isPresent() || remainingMillis <= 0) {
-                return d;
+            if (!got.isEmpty() || remainingMillis <= 0) {
+                return got;
             }
             synchronized (signal) {
                 try {
@@ -113,27 +160,49 @@ public final class EmbeddedBroker implements Broker {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return Optional.empty();
+                    return List.of();
                 }
             }
         }
-        return Optional.empty();
+        return List.of();
     }
 
     /** Deletes the message, unless it was published again while held: then it is delivered again. */
     @Override
     public void ack(Delivery delivery) {
         ensureOpen();
-        Jdbc.withConnection(ds, c -> {
-            if (Sql.update(c, "DELETE FROM jobs_broker_messages WHERE job_id = ? AND receipt = ? AND republish = FALSE",
-                    delivery.jobId(), delivery.receipt()) == 0
-                    && Sql.update(c, "UPDATE jobs_broker_messages SET receipt = NULL, republish = FALSE, visible_at = ?, "
-                            + "delivery_count = 0 WHERE job_id = ? AND receipt = ? AND republish = TRUE",
-                    now(), delivery.jobId(), delivery.receipt()) == 1) {
-                wake();
-            }
-            return null;
-        });
+        if (Jdbc.withConnection(ds, c -> settle(c, List.of(delivery)))) {
+            wake();
+        }
+    }
+
+    /** Acks the deliveries in one transaction, each as {@link #ack} does. */
+    @Override
+    public void ackAll(Collection<Delivery> deliveries) {
+        ensureOpen();
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        List<Delivery> byJob = deliveries.stream().sorted(Comparator.comparing(Delivery::jobId)).toList();
+        if (inTransaction(c -> settle(c, byJob))) {
+            wake();
+        }
+    }
+
+    /**
+     * Deletes the acked messages in one JDBC batch; those published again while held are made visible again in a
+     * second. Stale deliveries (their receipt moved on) change nothing.
+     *
+     * @return whether a message became visible again
+     */
+    private static boolean settle(Connection c, List<Delivery> deliveries) throws SQLException {
+        int[] deleted = Sql.batch(c, "DELETE FROM jobs_broker_messages WHERE job_id = ? AND receipt = ? AND republish = FALSE",
+                deliveries.stream().map(d -> new Object[] {d.jobId(), d.receipt()}).toList());
+        Instant now = now();
+        int[] republished = Sql.batch(c, "UPDATE jobs_broker_messages SET receipt = NULL, republish = FALSE, visible_at = ?, "
+                        + "delivery_count = 0 WHERE job_id = ? AND receipt = ? AND republish = TRUE",
+                where(deliveries, deleted, 0).stream().map(d -> new Object[] {now, d.jobId(), d.receipt()}).toList());
+        return Arrays.stream(republished).anyMatch(n -> n > 0);
     }
 
     @Override
@@ -181,67 +250,36 @@ public final class EmbeddedBroker implements Broker {
         wake();
     }
 
-    private Optional<Delivery> claim(List<String> queues) {
-        ensureOpen();
-        return Jdbc.withConnection(ds, c -> {
-            while (true) {
-                Instant now = now();
-                List<Candidate> candidates = candidates(c, queues, now);
-                if (candidates.isEmpty()) {
-                    return Optional.empty();
-                }
-                for (Candidate m : candidates) {
-                    String receipt = UUID.randomUUID().toString();
-                    if (take(c, m, receipt, now)) {
-                        return Optional.of(new Delivery(m.queue, m.jobId, receipt, m.deliveryCount + 1));
-                    }
-                }
-                // Every candidate was taken by a concurrent receiver: read again rather than wait.
-            }
-        });
-    }
-
-    /**
-     * The most urgent visible messages. One ordered, limited read per queue (each an index range scan on
-     * {@code (queue, priority DESC, visible_at, id)}: 8 rows read, checked with EXPLAIN on both databases),
-     * merged. With an IN list the databases would sort every visible message of the queues instead. The constant
-     * {@code queue} leads the ORDER BY because H2 only reads an index in order when the ORDER BY matches the
-     * index's columns from the first.
-     */
-    private static List<Candidate> candidates(Connection c, List<String> queues, Instant now) throws SQLException {
-        String one = "SELECT id, queue, job_id, delivery_count, receipt, priority, visible_at FROM jobs_broker_messages "
-                + "WHERE queue = ? AND visible_at <= ? ORDER BY queue, priority DESC, visible_at, id LIMIT " + CANDIDATES;
-        String sql = queues.size() == 1 ? one
-                : "SELECT * FROM (" + String.join(" UNION ALL ", Collections.nCopies(queues.size(), "(" + one + ")"))
-                + ") m ORDER BY priority DESC, visible_at, id LIMIT " + CANDIDATES;
-        List<Object> args = new ArrayList<>();
-        for (String q : queues) {
-            args.add(q);
-            args.add(now);
-        }
-        return Sql.list(c, sql, rs -> new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                rs.getString(5)), args.toArray());
-    }
-
-    /**
-     * The compare-and-set: succeeds only if nobody changed the row since we read it (same receipt) and it is
-     * still visible. Both databases re-check the WHERE clause after waiting for a concurrent writer's lock, so
-     * exactly one receiver wins. A pending republish is satisfied by this delivery: the receiver reads the job
-     * after the publish.
-     */
-    private boolean take(Connection c, Candidate m, String receipt, Instant now) throws SQLException {
-        return Sql.update(c, "UPDATE jobs_broker_messages SET receipt = ?, visible_at = ?, delivery_count = delivery_count + 1, "
-                        + "republish = FALSE "
-                        + "WHERE id = ? AND receipt IS NOT DISTINCT FROM ? AND visible_at <= ?",
-                receipt, now.plus(visibilityTimeout), m.id, m.receipt, now) == 1;
-    }
-
     /** Moves a held message's visibility; a release also lets go of the receipt so the next receive can take it. */
     private void setVisibility(Delivery delivery, Duration fromNow, boolean letGo) {
         ensureOpen();
         Jdbc.withConnection(ds, c -> Sql.update(c, "UPDATE jobs_broker_messages SET visible_at = ?"
                         + (letGo ? ", receipt = NULL" : "") + " WHERE job_id = ? AND receipt = ?",
                 now().plus(fromNow.isNegative() ? Duration.ZERO : fromNow), delivery.jobId(), delivery.receipt()));
+    }
+
+    /** Runs a batch in one transaction, again if a concurrent transaction made the database roll it back. */
+    private <T> T inTransaction(Jdbc.SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Jdbc.inTransaction(ds, work);
+            } catch (DataAccessException e) {
+                if (attempt == ATTEMPTS || !isConflict(e.getCause())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether the failure or one it chains (H2 reports a failed batch's state only there) is a conflict. */
+    private static boolean isConflict(Throwable t) {
+        for (Throwable e = t; e != null; e = e.getCause() != null ? e.getCause()
+                : e instanceof SQLException s ? s.getNextException() : null) {
+            if (e instanceof SQLException s && s.getSQLState() != null && CONFLICTS.contains(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void wake() {
@@ -257,14 +295,23 @@ public final class EmbeddedBroker implements Broker {
         }
     }
 
+    /** The items whose batch count is {@code count}. */
+    private static <T> List<T> where(List<T> items, int[] counts, int count) {
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == count) {
+                out.add(items.get(i));
+            }
+        }
+        return out;
+    }
+
     private static String placeholders(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
     }
 
-    private static Instant now() {
+    /** Now, to the microsecond both databases store. */
+    static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private record Candidate(String id, String queue, String jobId, int deliveryCount, String receipt) {
     }
 }
