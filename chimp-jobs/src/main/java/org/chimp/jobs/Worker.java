@@ -170,17 +170,17 @@ public final class Worker implements AutoCloseable {
         receiving = false;
         state = STOPPING;
         beat();
-        long deadline = System.nanoTime() + options.gracePeriod().toNanos();
-        // Receivers stop within a receive; a job they start meanwhile is handed straight back.
-        joinReceivers(Math.max(deadline, System.nanoTime() + POLL.toNanos() * 2));
-        groups.forEach(g -> g.handlers.shutdown());
-        awaitHandlers(deadline);
+        // The grace period is for the running handlers; receivers stop within a receive meanwhile, and a job they
+        // start after this point is handed straight back (see run()).
+        awaitIdle(System.nanoTime() + options.gracePeriod().toNanos());
         for (Attempt a : running) {
             if (a.settle()) {
-                giveBack(a);
+                giveBack(a.job(), a.delivery());
                 a.abandon();
             }
         }
+        joinReceivers(System.nanoTime() + POLL.toNanos() * 2);
+        groups.forEach(g -> g.handlers.shutdown());
         if (!awaitHandlers(System.nanoTime() + POLL.toNanos() * 2)) {
             LOG.warn("Worker {} has handlers still busy after close (a handler ignoring interruption?)", id());
         }
@@ -393,17 +393,26 @@ public final class Worker implements AutoCloseable {
 
     /** Runs a started job on one of the group's handler threads; it holds a slot already, so one is idle. */
     private void launch(Group group, Delivery d, Job job) {
-        group.handlers.execute(() -> {
-            long t0 = System.nanoTime();
-            try {
-                run(d, job, handlers.get(job.type()));
-            } finally {
-                group.ran(System.nanoTime() - t0);
-                currentJobs.remove(job.id());
-                group.slots.release();
-                touch();
-            }
-        });
+        try {
+            group.handlers.execute(() -> handle(group, d, job));
+        } catch (RejectedExecutionException e) {
+            // close() gave up waiting for this receiver and shut the handler threads down: hand the job back.
+            currentJobs.remove(job.id());
+            group.slots.release();
+            giveBack(job, d);
+        }
+    }
+
+    private void handle(Group group, Delivery d, Job job) {
+        long t0 = System.nanoTime();
+        try {
+            run(d, job, handlers.get(job.type()));
+        } finally {
+            group.ran(System.nanoTime() - t0);
+            currentJobs.remove(job.id());
+            group.slots.release();
+            touch();
+        }
     }
 
     private void run(Delivery d, Job job, JobHandler handler) {
@@ -413,7 +422,7 @@ public final class Worker implements AutoCloseable {
             // close() began after this job was received: hand it straight back rather than start it.
             running.remove(attempt);
             if (attempt.settle()) {
-                giveBack(attempt);
+                giveBack(attempt.job(), attempt.delivery());
             }
             return;
         }
@@ -445,12 +454,11 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void giveBack(Attempt a) {
-        Job job = a.job();
+    private void giveBack(Job job, Delivery d) {
         LOG.info("Giving job {} back: still running after the grace period", job.id());
         try {
             store.giveBack(job.id(), job.attempts());
-            broker.release(a.delivery(), Duration.ZERO);
+            broker.release(d, Duration.ZERO);
         } catch (RuntimeException e) {
             LOG.warn("Could not give job {} back; it will be delivered again after the visibility timeout", job.id(), e);
         }
@@ -541,6 +549,18 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Waits until no handler runs in any group, or the deadline. */
+    private void awaitIdle(long deadlineNanos) {
+        while (!groups.stream().allMatch(Group::idle) && System.nanoTime() - deadlineNanos < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** True if every handler thread ended by the deadline. */
     private boolean awaitHandlers(long deadlineNanos) {
         for (Group g : groups) {
@@ -615,6 +635,7 @@ public final class Worker implements AutoCloseable {
         private static final double RUN_TIME_WEIGHT = 0.2;
         final List<String> queues;
         final Semaphore slots;
+        private final int threads;
         final ExecutorService handlers;
         final Deque<Ready> ready = new ArrayDeque<>();
         private final int prefetch;
@@ -624,6 +645,7 @@ public final class Worker implements AutoCloseable {
         Group(List<String> queues, int threads, int prefetchPerThread, String name) {
             this.queues = queues;
             this.slots = new Semaphore(threads);
+            this.threads = threads;
             this.prefetch = threads * prefetchPerThread;
             AtomicInteger n = new AtomicInteger();
             this.handlers = Executors.newFixedThreadPool(threads, r -> daemon(r, name + "-" + n.getAndIncrement()));
@@ -640,6 +662,11 @@ public final class Worker implements AutoCloseable {
 
         synchronized void ran(long nanos) {
             avgRunNanos = avgRunNanos < 0 ? nanos : avgRunNanos + RUN_TIME_WEIGHT * (nanos - avgRunNanos);
+        }
+
+        /** No handler of this group is running (or about to). */
+        boolean idle() {
+            return slots.availablePermits() == threads;
         }
 
         /** Takes up to {@code max} idle slots without waiting. */
