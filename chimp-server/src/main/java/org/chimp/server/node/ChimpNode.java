@@ -1,5 +1,6 @@
 package org.chimp.server.node;
 
+import ai.onnxruntime.OrtEnvironment;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.json.JavalinJackson;
@@ -68,6 +69,9 @@ public final class ChimpNode implements AutoCloseable {
     }
 
     private void startWorker(WorkerSettings w) throws IOException {
+        // ONNX Runtime unpacks its native library with File.deleteOnExit, which throws once the JVM is shutting
+        // down: loaded lazily, a training job still running in the SIGTERM grace period would fail for that alone.
+        OrtEnvironment.getEnvironment();
         Path work = Files.createDirectories(services.workDir().resolve("training"));
         TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
                 services.tracking(), services.registry(), work);
