@@ -84,13 +84,7 @@ public final class EmbeddedBroker implements Broker {
      */
     @Override
     public void publish(String queue, String jobId, int priority) {
-        ensureOpen();
-        List<Message> pending = List.of(new Message(queue, jobId, priority));
-        while (!pending.isEmpty()) {
-            List<Message> round = pending;
-            pending = Jdbc.withConnection(ds, c -> insert(c, round));
-        }
-        wake();
+        publishAll(List.of(new Message(queue, jobId, priority)));
     }
 
     /** Publishes the messages in one transaction, each as {@link #publish} does, then wakes receivers once. */
@@ -170,10 +164,7 @@ public final class EmbeddedBroker implements Broker {
     /** Deletes the message, unless it was published again while held: then it is delivered again. */
     @Override
     public void ack(Delivery delivery) {
-        ensureOpen();
-        if (Jdbc.withConnection(ds, c -> settle(c, List.of(delivery)))) {
-            wake();
-        }
+        ackAll(List.of(delivery));
     }
 
     /** Acks the deliveries in one transaction, each as {@link #ack} does. */
