@@ -3,9 +3,7 @@ package org.chimp.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +11,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
 import org.slf4j.Logger;
@@ -61,8 +55,6 @@ public final class Worker implements AutoCloseable {
     private static final int RACE_RETRIES = 3;
     /** Messages taken in one receive at most. */
     private static final int MAX_RECEIVE = 256;
-    /** Jobs that run shorter than this on average let a worker prefetch (see {@link #receiveLoop}). */
-    private static final Duration SHORT_JOB = Duration.ofMillis(50);
     /** The longest a prefetched message waits for a thread before going back to the broker. */
     private static final Duration MAX_HOLD = Duration.ofSeconds(1);
     /** How long close() waits for outcomes already handed over to be stored. */
@@ -82,7 +74,7 @@ public final class Worker implements AutoCloseable {
     private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
     private final Set<String> currentJobs = ConcurrentHashMap.newKeySet();
     private final List<Thread> receivers = new ArrayList<>();
-    private final List<Group> groups = new ArrayList<>();
+    private final List<QueueGroup> groups = new ArrayList<>();
     private final Settler settler;
     private final AtomicBoolean touchScheduled = new AtomicBoolean();
     private final Object registryLock = new Object();
@@ -147,7 +139,7 @@ public final class Worker implements AutoCloseable {
         settler.start();
         threadGroups.forEach((queueList, n) -> {
             String name = "chimp-worker-" + String.join("+", queueList);
-            Group group = new Group(queueList, n, options.prefetch(), name);
+            QueueGroup group = new QueueGroup(queueList, n, options.prefetch(), name);
             groups.add(group);
             Thread t = daemon(() -> receiveLoop(group), name + "-receiver");
             receivers.add(t);
@@ -197,7 +189,7 @@ public final class Worker implements AutoCloseable {
      * only when a handler thread is idle for them, so a job never shows as running while it waits. A prefetched
      * message that waits longer than {@link #maxHold} goes back to the broker for other workers.
      */
-    private void receiveLoop(Group group) {
+    private void receiveLoop(QueueGroup group) {
         while (receiving) {
             try {
                 startReady(group);
@@ -224,7 +216,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Receives up to {@code max} messages, reads their jobs in one query, and keeps the ones to run ready. */
-    private void fetch(Group group, int max) {
+    private void fetch(QueueGroup group, int max) {
         List<Delivery> got;
         try {
             got = broker.receive(group.queues, POLL, max);
@@ -248,7 +240,7 @@ public final class Worker implements AutoCloseable {
             Job job = found.get(d.jobId());
             Verdict v = triageSafely(d, job);
             if (v == Verdict.START) {
-                group.ready.add(new Ready(d, job, now));
+                group.ready.add(new QueueGroup.Ready(d, job, now));
             } else if (v == Verdict.RACED) {
                 reconsider(group, d);
             }
@@ -256,16 +248,16 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Starts as many ready jobs as there are idle handler threads, in one transaction, and hands them over. */
-    private void startReady(Group group) {
+    private void startReady(QueueGroup group) {
         int n = group.takeIdle(group.ready.size());
         if (n == 0) {
             return;
         }
-        List<Ready> batch = new ArrayList<>(n);
+        List<QueueGroup.Ready> batch = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             batch.add(group.ready.poll());
         }
-        List<Job> jobsToStart = batch.stream().map(Ready::job).toList();
+        List<Job> jobsToStart = batch.stream().map(QueueGroup.Ready::job).toList();
         // Listed before they are marked running, so that the registry never shows one running on us but not listed.
         jobsToStart.forEach(j -> currentJobs.add(j.id()));
         List<Optional<Job>> started;
@@ -279,7 +271,7 @@ public final class Worker implements AutoCloseable {
         }
         touch();
         for (int i = 0; i < n; i++) {
-            Ready r = batch.get(i);
+            QueueGroup.Ready r = batch.get(i);
             if (started.get(i).isPresent()) {
                 launch(group, r.delivery(), started.get(i).get());
             } else {
@@ -291,7 +283,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Prefetched messages that waited too long for a thread go back to the broker, for other workers. */
-    private void returnStale(Group group) {
+    private void returnStale(QueueGroup group) {
         long limit = System.nanoTime() - maxHold().toNanos();
         while (!group.ready.isEmpty() && group.ready.peek().since() - limit < 0) {
             releaseQuietly(group.ready.poll().delivery());
@@ -308,7 +300,7 @@ public final class Worker implements AutoCloseable {
      * The job changed between reading and updating it (a concurrent cancel, a duplicate message): reads it again
      * and decides afresh, a few times; a job to run goes back to the front of the ready ones.
      */
-    private void reconsider(Group group, Delivery d) {
+    private void reconsider(QueueGroup group, Delivery d) {
         try {
             for (int i = 0; i < RACE_RETRIES; i++) {
                 Job job = store.find(d.jobId()).orElse(null);
@@ -317,7 +309,7 @@ public final class Worker implements AutoCloseable {
                     return;
                 }
                 if (v == Verdict.START) {
-                    group.ready.addFirst(new Ready(d, job, System.nanoTime()));
+                    group.ready.addFirst(new QueueGroup.Ready(d, job, System.nanoTime()));
                     return;
                 }
             }
@@ -392,7 +384,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Runs a started job on one of the group's handler threads; it holds a slot already, so one is idle. */
-    private void launch(Group group, Delivery d, Job job) {
+    private void launch(QueueGroup group, Delivery d, Job job) {
         try {
             group.handlers.execute(() -> handle(group, d, job));
         } catch (RejectedExecutionException e) {
@@ -403,7 +395,7 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void handle(Group group, Delivery d, Job job) {
+    private void handle(QueueGroup group, Delivery d, Job job) {
         long t0 = System.nanoTime();
         try {
             run(d, job, handlers.get(job.type()));
@@ -551,7 +543,7 @@ public final class Worker implements AutoCloseable {
 
     /** Waits until no handler runs in any group, or the deadline. */
     private void awaitIdle(long deadlineNanos) {
-        while (!groups.stream().allMatch(Group::idle) && System.nanoTime() - deadlineNanos < 0) {
+        while (!groups.stream().allMatch(QueueGroup::idle) && System.nanoTime() - deadlineNanos < 0) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -563,7 +555,7 @@ public final class Worker implements AutoCloseable {
 
     /** True if every handler thread ended by the deadline. */
     private boolean awaitHandlers(long deadlineNanos) {
-        for (Group g : groups) {
+        for (QueueGroup g : groups) {
             long left = deadlineNanos - System.nanoTime();
             try {
                 if (!g.handlers.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
@@ -619,72 +611,5 @@ public final class Worker implements AutoCloseable {
     /** What a delivery needs: running its job, nothing more (it was acked, released or ended), or a fresh read. */
     private enum Verdict {
         START, HANDLED, RACED
-    }
-
-    /** A received job to start when a handler thread is idle; {@code since} is when it was received (nanoTime). */
-    private record Ready(Delivery delivery, Job job, long since) {
-    }
-
-    /**
-     * Queues received from together, by one receiving thread, with their own handler threads: a slot per idle
-     * thread, taken when a job starts and given back when its handler returns; and the jobs received but not
-     * started yet, which only the receiving thread touches.
-     */
-    private static final class Group {
-        /** Weight of the newest run time in the moving average that decides whether to prefetch. */
-        private static final double RUN_TIME_WEIGHT = 0.2;
-        final List<String> queues;
-        final Semaphore slots;
-        private final int threads;
-        final ExecutorService handlers;
-        final Deque<Ready> ready = new ArrayDeque<>();
-        private final int prefetch;
-        /** Moving average of handler run times; negative until the first job ran. */
-        private volatile double avgRunNanos = -1;
-
-        Group(List<String> queues, int threads, int prefetchPerThread, String name) {
-            this.queues = queues;
-            this.slots = new Semaphore(threads);
-            this.threads = threads;
-            this.prefetch = threads * prefetchPerThread;
-            AtomicInteger n = new AtomicInteger();
-            this.handlers = Executors.newFixedThreadPool(threads, r -> daemon(r, name + "-" + n.getAndIncrement()));
-        }
-
-        /**
-         * Messages to take beyond the idle threads: only while jobs are short (a short job waits little behind
-         * others; a long one would keep prefetched messages from other workers), so not before one has run.
-         */
-        int prefetch() {
-            double avg = avgRunNanos;
-            return avg >= 0 && avg < SHORT_JOB.toNanos() ? prefetch : 0;
-        }
-
-        synchronized void ran(long nanos) {
-            avgRunNanos = avgRunNanos < 0 ? nanos : avgRunNanos + RUN_TIME_WEIGHT * (nanos - avgRunNanos);
-        }
-
-        /** No handler of this group is running (or about to). */
-        boolean idle() {
-            return slots.availablePermits() == threads;
-        }
-
-        /** Takes up to {@code max} idle slots without waiting. */
-        int takeIdle(int max) {
-            if (max == 0) {
-                return 0;
-            }
-            int all = slots.drainPermits();
-            int keep = Math.min(all, max);
-            slots.release(all - keep);
-            return keep;
-        }
-
-        /** Waits up to {@code wait} for a handler thread to become idle (without taking it). */
-        void awaitIdle(Duration wait) throws InterruptedException {
-            if (slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                slots.release();
-            }
-        }
     }
 }
