@@ -39,9 +39,7 @@ public interface Broker extends AutoCloseable {
      * whatever else is ready at once.
      */
     default List<Delivery> receive(List<String> queues, Duration wait, int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
-        }
+        checkReceive(queues, max);
         Optional<Delivery> first = receive(queues, wait);
         if (first.isEmpty()) {
             return List.of();
@@ -55,6 +53,16 @@ public interface Broker extends AutoCloseable {
             got.add(more.get());
         }
         return got;
+    }
+
+    /** Rejects a receive from no queue or of fewer than one message; for implementations. */
+    static void checkReceive(List<String> queues, int max) {
+        if (queues.isEmpty()) {
+            throw new IllegalArgumentException("Receive needs at least one queue");
+        }
+        if (max < 1) {
+            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
+        }
     }
 
     /** The message is done: it will not be delivered again. A stale delivery (redelivered since) is ignored. */

@@ -128,12 +128,7 @@ public final class EmbeddedBroker implements Broker {
     /** Claims up to {@code max} messages in one transaction: one read and one JDBC batch of updates, usually. */
     @Override
     public List<Delivery> receive(List<String> queues, Duration wait, int max) {
-        if (queues.isEmpty()) {
-            throw new IllegalArgumentException("Receive needs at least one queue");
-        }
-        if (max < 1) {
-            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
-        }
+        Broker.checkReceive(queues, max);
         long deadline = System.nanoTime() + wait.toNanos();
         while (!closed) {
             long seen;

@@ -104,12 +104,7 @@ public final class RabbitMqBroker implements Broker {
     /** Takes up to {@code max} of the messages buffered for these queues at once, waiting only for the first. */
     @Override
     public List<Delivery> receive(List<String> queues, Duration wait, int max) {
-        if (max < 1) {
-            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
-        }
-        if (queues.isEmpty()) {
-            throw new IllegalArgumentException("Receive needs at least one queue");
-        }
+        Broker.checkReceive(queues, max);
         if (closed) {
             return List.of();
         }

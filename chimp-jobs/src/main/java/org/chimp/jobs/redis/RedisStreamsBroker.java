@@ -142,12 +142,7 @@ public final class RedisStreamsBroker implements Broker {
     /** Reclaimed and new entries in one script call, blocking on a connection of its own when there are none. */
     @Override
     public List<Delivery> receive(List<String> queues, Duration wait, int max) {
-        if (queues.isEmpty()) {
-            throw new IllegalArgumentException("Receive needs at least one queue");
-        }
-        if (max < 1) {
-            throw new IllegalArgumentException("A receive takes at least one message, got max " + max);
-        }
+        Broker.checkReceive(queues, max);
         List<Target> targets = targets(queues);
         long deadline = System.nanoTime() + wait.toNanos();
         try {
