@@ -13,7 +13,9 @@ import org.chimp.api.error.ClientErrorException;
 /**
  * The JSON forms of an image: a base64 string of PNG/JPEG bytes (a {@code data:} URL prefix is allowed), or
  * nested lists of pixel values, {@code [H][W]} for gray or {@code [H][W][C]} with C = 1, 3 or 4. Pixel values are
- * 0-255; if none is above 1 they are read as already scaled to [0, 1].
+ * 0-255, unless they are written as fractions (at least one value with a decimal point, as float arrays serialize)
+ * and none is above 1: then they are read as already scaled to [0, 1]. Whole numbers are always 0-255, so a dark
+ * image whose values are all 0 or 1 stays dark.
  */
 public final class ImageDataType implements DataType<Image> {
     private static final String FORMS = "an image as a base64 PNG/JPEG string or nested pixel lists [H][W] or [H][W][C] (values 0-255)";
@@ -88,7 +90,7 @@ public final class ImageDataType implements DataType<Image> {
             return new ObjectMapper().readTree("""
                 {"oneOf": [
                   {"type": "string", "description": "base64 PNG or JPEG bytes, optionally as a data: URL"},
-                  {"type": "array", "description": "[H][W] gray or [H][W][C] pixels, 0-255",
+                  {"type": "array", "description": "[H][W] gray or [H][W][C] pixels, 0-255 (fractions up to 1.0: already scaled to [0, 1])",
                    "items": {"type": "array", "items": {"oneOf": [{"type": "number"},
                              {"type": "array", "items": {"type": "number"}, "minItems": 1, "maxItems": 4}]}}}
                 ]}""");
@@ -119,6 +121,7 @@ public final class ImageDataType implements DataType<Image> {
         int outC = c == 1 ? 1 : 3;
         float[] px = new float[h * w * outC];
         float max = 0;
+        boolean fractions = false;
         for (int y = 0; y < h; y++) {
             JsonNode row = rows.get(y);
             if (!row.isArray() || row.size() != w) {
@@ -134,11 +137,12 @@ public final class ImageDataType implements DataType<Image> {
                     }
                     float f = (float) v.asDouble();
                     max = Math.max(max, f);
+                    fractions |= v.isFloatingPointNumber();
                     px[(y * w + x) * outC + ch] = f;
                 }
             }
         }
-        float scale = max > 1f ? 1f / 255f : 1f;
+        float scale = fractions && max <= 1f ? 1f : 1f / 255f;
         for (int i = 0; i < px.length; i++) {
             px[i] *= scale;
         }

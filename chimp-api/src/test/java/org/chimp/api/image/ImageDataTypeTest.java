@@ -57,6 +57,15 @@ class ImageDataTypeTest {
     }
 
     @Test
+    void wholeNumbersAreAlways0To255EvenWhenTheImageIsDark() {
+        assertPixels(type.fromJson(json("[[0, 1], [1, 0]]")), 0, 1 / 255f, 1 / 255f, 0);
+        // Written as fractions (as float arrays serialize), the same values are already scaled.
+        assertPixels(type.fromJson(json("[[0.0, 1.0], [1.0, 0.0]]")), 0, 1, 1, 0);
+        // Fractions above 1 are 0-255 too.
+        assertPixels(type.fromJson(json("[[0.0, 127.5]]")), 0, 0.5f);
+    }
+
+    @Test
     void rgbPixels() {
         Image img = type.fromJson(json("[[[255, 0, 51]], [[0, 255, 0]]]"));
         assertThat(img.width()).isEqualTo(1);
