@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.validation.ValidationException;
 import java.util.UUID;
+import org.chimp.api.error.BusyException;
 import org.chimp.api.error.ClientErrorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,10 @@ public final class HttpErrors {
     /** Installs the handlers on an app. */
     public static void install(Javalin app) {
         app.exception(ClientErrorException.class, (e, ctx) -> send(ctx, e.status(), e.getMessage()));
+        app.exception(BusyException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            send(ctx, 503, e.getMessage());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> send(ctx, e.getStatus(), e.getMessage()));
         app.exception(ValidationException.class, (e, ctx) -> send(ctx, 400, "Invalid request: " + e.getErrors()));
         app.exception(JsonProcessingException.class, (e, ctx) -> send(ctx, 400, "The request body is not valid JSON: " + e.getOriginalMessage()));

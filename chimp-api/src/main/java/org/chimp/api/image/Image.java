@@ -5,7 +5,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.chimp.api.error.BusyException;
 import org.chimp.api.error.ClientErrorException;
 
 /**
@@ -31,18 +35,44 @@ public record Image(int width, int height, int channels, float[] pixels) {
         return pixels[(y * width + x) * channels + c];
     }
 
-    /** Decodes PNG, JPEG, BMP or GIF bytes. */
+    /**
+     * Decodes PNG, JPEG, BMP or GIF bytes (the first frame), within {@link ImageLimits#current()}: the header's
+     * size is checked before any pixel is decoded, so a small file that declares a huge image costs nothing.
+     * Corrupt data is a 400, an oversized image a 413.
+     */
     public static Image decode(byte[] bytes) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(bytes));
+        return decode(bytes, ImageLimits.current());
+    }
+
+    /** Decodes within the given limits (see {@link #decode(byte[])}). */
+    public static Image decode(byte[] bytes, ImageLimits limits) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw ClientErrorException.invalid("The image is not in a format CHIMP reads (PNG, JPEG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                limits.check(w, h);
+                try (ImageLimits.Reservation room = ImageLimits.reserve((long) w * h)) {
+                    return of(reader.read(0));
+                }
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException e) {
             throw ClientErrorException.invalid("The image could not be decoded: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof ClientErrorException || e instanceof BusyException) {
+                throw e;
+            }
+            // Java2D's decoders answer some corrupt files with unchecked exceptions (index out of bounds, bad
+            // arguments): still the file's fault, not the server's.
+            throw ClientErrorException.invalid("The image could not be decoded: it is corrupt or truncated", e);
         }
-        if (img == null) {
-            throw ClientErrorException.invalid("The image is not in a format CHIMP reads (PNG, JPEG, BMP, GIF)");
-        }
-        return of(img);
     }
 
     /** Reads and decodes an image file. */
