@@ -3,6 +3,7 @@ package org.chimp.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -30,7 +31,8 @@ public final class BearerAuth {
 
     /** The paths open to everyone in every CHIMP app. */
     public static List<String> defaultPublicPaths() {
-        return List.of("/ping", "/health", "/metrics", "/", "/index.html", "/static/*", "/webjars/*");
+        return List.of("/ping", "/ping/", "/health", "/health/", "/metrics", "/v2/health/live", "/v2/health/ready",
+                "/", "/index.html", "/static/*", "/webjars/*");
     }
 
     /** Installs the check as a before-handler. */
@@ -38,22 +40,38 @@ public final class BearerAuth {
         app.before(this::check);
     }
 
+    /** Whether a request would pass the check (read before its body is, so refused bodies are never read). */
+    public boolean admits(HttpServletRequest req) {
+        return "OPTIONS".equals(req.getMethod()) || isPublic(req.getRequestURI()) || valid(req.getHeader("Authorization"));
+    }
+
     void check(Context ctx) {
         if (ctx.method() == HandlerType.OPTIONS || isPublic(ctx.path())) {
             return;
         }
         String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (!hasBearer(header)) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw ClientErrorException.unauthorized("This endpoint needs 'Authorization: Bearer <token>'; "
                     + "the token is printed when the server starts and can be set with CHIMP_ADMIN_TOKEN");
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant-time comparison, so the token cannot be guessed byte by byte from response times.
-        if (!MessageDigest.isEqual(given, token)) {
+        if (!valid(header)) {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             throw ClientErrorException.unauthorized("The bearer token is not valid");
         }
+    }
+
+    private static boolean hasBearer(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    private boolean valid(String header) {
+        if (!hasBearer(header)) {
+            return false;
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        // Constant-time comparison, so the token cannot be guessed byte by byte from response times.
+        return MessageDigest.isEqual(given, token);
     }
 
     boolean isPublic(String path) {

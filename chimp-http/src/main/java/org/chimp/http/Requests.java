@@ -9,17 +9,32 @@ public final class Requests {
     private Requests() {
     }
 
-    /** The body as JSON; a missing or malformed body is a 400. */
+    /**
+     * The body as JSON; a missing or malformed body is a 400. Parsed from the bytes, so invalid UTF-8 is refused
+     * instead of turning into replacement characters that end up in names.
+     */
     public static JsonNode jsonBody(Context ctx) {
-        String body = ctx.body();
-        if (body.isBlank()) {
+        byte[] body = ctx.bodyAsBytes();
+        if (isBlank(body)) {
             throw ClientErrorException.invalid("This endpoint needs a JSON body");
         }
         try {
             return Json.MAPPER.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ClientErrorException.invalid("The request body is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw ClientErrorException.invalid("The request body could not be read as JSON", e);
         }
+    }
+
+    /** Whether a body holds nothing but white space. */
+    public static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A form field that must be present and non-blank (multipart or url-encoded). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.DataAccessException;
 import org.chimp.db.Jdbc;
@@ -36,9 +37,7 @@ final class Experiments {
     }
 
     String create(String name, String artifactLocation, Map<String, String> tags) {
-        if (name == null || name.isBlank()) {
-            throw ClientErrorException.invalid("An experiment needs a non-empty name");
-        }
+        Names.experimentName(name);
         tags.forEach((k, v) -> Checks.value("tag", Checks.key("tag", k), v, Checks.MAX_TAG_VALUE_LENGTH));
         long now = System.currentTimeMillis();
         try {
@@ -88,6 +87,7 @@ final class Experiments {
         if (newName == null || newName.isBlank()) {
             throw ClientErrorException.invalid("An experiment needs a non-empty name; give 'new_name'");
         }
+        Names.experimentName(newName);
         try {
             Jdbc.inTransaction(ds, c -> {
                 requireActive(c, experimentId, "renamed");

@@ -66,7 +66,7 @@ public final class ServerCommand implements Callable<Integer> {
         for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
             System.out.printf("%s on http://localhost:%d%n", e.getValue(), node.port(e.getValue().iterator().next()));
         }
-        System.out.printf("Admin token (send as 'Authorization: Bearer <token>'): %s%n", settings.adminToken());
+        System.out.println(options.tokenNotice());
         return NodeRunner.runUntilStopped(node);
     }
 }

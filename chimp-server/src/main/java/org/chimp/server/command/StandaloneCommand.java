@@ -44,7 +44,7 @@ public final class StandaloneCommand implements Callable<Integer> {
         WorkerSettings w = worker ? new WorkerSettings(List.of(TrainingService.QUEUE), Math.max(1, workerConcurrency)) : null;
         ChimpNode node = ChimpNode.standalone(settings, port, w);
         System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port(Role.TRAINING));
-        System.out.printf("Admin token (send as 'Authorization: Bearer <token>'): %s%n", settings.adminToken());
+        System.out.println(options.tokenNotice());
         System.out.printf("Data directory: %s%n%n", options.dataDir.toAbsolutePath());
         return NodeRunner.runUntilStopped(node);
     }

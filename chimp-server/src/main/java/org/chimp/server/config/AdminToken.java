@@ -14,22 +14,30 @@ import java.util.Optional;
  * generated once, kept in {@code <data-dir>/admin-token} readable by the owner only, and reused on restart. It is
  * never a command-line option, where other users of the machine could read it.
  */
-public final class AdminToken {
-    private AdminToken() {
+public record AdminToken(String value, Path file) {
+    /**
+     * The line a starting server prints about the token. A token the operator configured is never printed (logs
+     * are read by more people than the environment); one CHIMP generated into the data directory is, since the
+     * person who just started CHIMP needs it and can read that file anyway.
+     */
+    public String notice() {
+        return file == null
+                ? "Admin token: the one configured in CHIMP_ADMIN_TOKEN or the config file (not printed)"
+                : "Admin token (send as 'Authorization: Bearer <token>', kept in " + file + "): " + value;
     }
 
     /** The configured token, or the one stored in the data directory, or a new one stored there. */
-    public static String resolve(Optional<String> configured, Path dataDir) throws IOException {
+    public static AdminToken resolve(Optional<String> configured, Path dataDir) throws IOException {
         if (configured.isPresent()) {
             String t = configured.get().trim();
             if (t.length() < 16) {
                 throw new IllegalArgumentException("CHIMP_ADMIN_TOKEN must be at least 16 characters long");
             }
-            return t;
+            return new AdminToken(t, null);
         }
         Path file = dataDir.resolve("admin-token");
         if (Files.isRegularFile(file)) {
-            return Files.readString(file).trim();
+            return new AdminToken(Files.readString(file).trim(), file);
         }
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
@@ -41,6 +49,6 @@ public final class AdminToken {
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system (Windows): the directory's permissions have to do.
         }
-        return token;
+        return new AdminToken(token, file);
     }
 }

@@ -2,6 +2,9 @@ package org.chimp.server.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.chimp.api.image.ImageLimits;
+import org.chimp.http.ServerLimits;
 import org.chimp.server.node.NodeSettings;
 import picocli.CommandLine.Option;
 
@@ -31,9 +34,46 @@ public final class NodeOptions {
             + "default ./chimp.yaml if present). The admin token may be set there as 'admin-token'.")
     public Path config;
 
-    /** The node settings these options describe; the admin token comes from the environment or config file. */
+    @Option(names = "--max-image-pixels", defaultValue = "16777216",
+            description = "Largest image (width x height) CHIMP decodes, in requests, uploads and training; larger ones "
+            + "get 413 before a pixel is decoded (env CHIMP_MAX_IMAGE_PIXELS; default ${DEFAULT-VALUE} = 4096 x 4096).")
+    public long maxImagePixels;
+
+    @Option(names = "--max-request-bytes", defaultValue = "16777216",
+            description = "Largest body of a JSON or form request; multipart uploads have the dataset store's limit "
+            + "(env CHIMP_MAX_REQUEST_BYTES; default ${DEFAULT-VALUE}).")
+    public long maxRequestBytes;
+
+    @Option(names = "--request-idle-seconds", defaultValue = "10",
+            description = "A request body that stops arriving for this long is answered 408 "
+            + "(env CHIMP_REQUEST_IDLE_SECONDS; default ${DEFAULT-VALUE}).")
+    public int requestIdleSeconds;
+
+    @Option(names = "--http-threads", defaultValue = "250",
+            description = "Request-handling threads per HTTP port (env CHIMP_HTTP_THREADS; default ${DEFAULT-VALUE}).")
+    public int httpThreads;
+
+    private AdminToken token;
+
+    /**
+     * The node settings these options describe; the admin token comes from the environment or config file. Also
+     * installs the process-wide image limits, which every decoder (serving, uploads, training) obeys.
+     */
     public NodeSettings settings(ConfigSource config, boolean needsToken) throws IOException {
-        String token = needsToken ? AdminToken.resolve(config.setting("admin-token"), dataDir) : null;
-        return new NodeSettings(dataDir, db, broker, store, token);
+        if (maxImagePixels < 1 || maxRequestBytes < 1024 || requestIdleSeconds < 1 || httpThreads < 8) {
+            throw new IllegalArgumentException("--max-image-pixels must be positive, --max-request-bytes at least 1024, "
+                    + "--request-idle-seconds at least 1 and --http-threads at least 8");
+        }
+        ImageLimits.install(ImageLimits.forMaxPixels(maxImagePixels));
+        token = needsToken ? AdminToken.resolve(config.setting("admin-token"), dataDir) : null;
+        ServerLimits d = NodeSettings.defaultHttpLimits();
+        ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
+                Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
+        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http);
+    }
+
+    /** What a starting server prints about the admin token (after {@link #settings}). */
+    public String tokenNotice() {
+        return token == null ? "" : token.notice();
     }
 }

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.chimp.http.BearerAuth;
+import org.chimp.http.ErrorFormats;
 import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
+import org.chimp.http.JettySetup;
+import org.chimp.tracking.mlflow.MlflowErrorFormat;
 import org.chimp.jobs.Worker;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
@@ -35,6 +38,7 @@ public final class ChimpNode implements AutoCloseable {
     private final List<Javalin> apps = new ArrayList<>();
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private Worker worker;
+    private ProcessScratch uploads;
 
     private ChimpNode(ChimpServices services) {
         this.services = services;
@@ -50,11 +54,14 @@ public final class ChimpNode implements AutoCloseable {
             throws IOException {
         ChimpNode node = new ChimpNode(ChimpServices.open(settings));
         try {
+            if (!listeners.isEmpty()) {
+                node.uploads = ProcessScratch.create(node.services.workDir().resolve("uploads"));
+            }
             if (worker != null) {
                 node.startWorker(worker);
             }
             for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
-                node.listen(e.getKey(), e.getValue(), settings.adminToken());
+                node.listen(e.getKey(), e.getValue(), settings);
             }
             return node;
         } catch (IOException | RuntimeException e) {
@@ -80,21 +87,24 @@ public final class ChimpNode implements AutoCloseable {
         worker.start();
     }
 
-    private void listen(int port, Set<Role> roles, String token) throws IOException {
-        Path uploads = Files.createDirectories(services.workDir().resolve("uploads"));
+    private void listen(int port, Set<Role> roles, NodeSettings settings) throws IOException {
+        Path uploads = this.uploads.dir();
         long maxUpload = UploadLimits.defaults().maxCompressedBytes();
+        ErrorFormats formats = ErrorFormats.of(new MlflowErrorFormat());
+        BearerAuth auth = new BearerAuth(settings.adminToken(), BearerAuth.defaultPublicPaths());
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            cfg.http.maxRequestSize = 16L << 20;
-            // Jetty refuses larger uploads before they are read; the dataset store checks the unpacked size.
+            JettySetup.apply(cfg, port, settings.http(), uploads, formats, auth::admits);
+            // Multipart files are parsed from the spooled body into the same directory; the dataset store checks
+            // the unpacked size.
             cfg.jetty.multipartConfig.cacheDirectory(uploads.toString());
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-            cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + (1 << 20), SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(settings.http().maxUploadBytes(), SizeUnit.BYTES);
         });
-        HttpErrors.install(app);
-        new BearerAuth(token, BearerAuth.defaultPublicPaths()).install(app);
+        HttpErrors.install(app, formats);
+        auth.install(app);
         new HealthRoutes(services.dataSource()).addTo(app);
         for (Role role : Role.values()) {
             if (roles.contains(role)) {
@@ -102,7 +112,7 @@ public final class ChimpNode implements AutoCloseable {
             }
         }
         apps.add(app);
-        app.start(port);
+        app.start();
         roles.forEach(r -> ports.put(r, app.port()));
         LOG.info("Serving {} on port {}", roles, app.port());
     }
@@ -132,5 +142,12 @@ public final class ChimpNode implements AutoCloseable {
             }
         }
         services.close();
+        if (uploads != null) {
+            try {
+                uploads.close();
+            } catch (IOException e) {
+                LOG.warn("Removing the upload scratch directory failed: {}", e.toString());
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 package org.chimp.server.node;
 
 import java.nio.file.Path;
+import org.chimp.http.ServerLimits;
+import org.chimp.store.UploadLimits;
 
 /**
  * The backends one CHIMP process uses, resolved from options, environment and config file. Every process of a
@@ -9,6 +11,16 @@ import java.nio.file.Path;
  * @param db     JDBC URL, or null for the embedded H2 file database in the data directory
  * @param broker {@code embedded}, {@code redis://...} or {@code amqp://...}
  * @param store  blob store directory, or null for {@code <dataDir>/store}
+ * @param http   the limits every HTTP listener of the process applies
  */
-public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {
+public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
+    /** Settings with the default HTTP limits. */
+    public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {
+        this(dataDir, db, broker, store, adminToken, defaultHttpLimits());
+    }
+
+    /** The default HTTP limits: uploads as large as the dataset store accepts. */
+    public static ServerLimits defaultHttpLimits() {
+        return ServerLimits.defaults(UploadLimits.defaults().maxCompressedBytes() + (1 << 20));
+    }
 }

@@ -79,13 +79,21 @@ class ConfigSourceTest {
 
     @Test
     void adminTokenIsGeneratedOnceAndKeptPrivate() throws Exception {
-        String first = AdminToken.resolve(Optional.empty(), dir);
+        String first = AdminToken.resolve(Optional.empty(), dir).value();
         assertThat(first).hasSizeGreaterThanOrEqualTo(32);
-        assertThat(AdminToken.resolve(Optional.empty(), dir)).isEqualTo(first);
+        assertThat(AdminToken.resolve(Optional.empty(), dir).value()).isEqualTo(first);
         assertThat(Files.getPosixFilePermissions(dir.resolve("admin-token")))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        assertThat(AdminToken.resolve(Optional.of("configured-token-123456"), dir)).isEqualTo("configured-token-123456");
+        assertThat(AdminToken.resolve(Optional.of("configured-token-123456"), dir).value()).isEqualTo("configured-token-123456");
         assertThatThrownBy(() -> AdminToken.resolve(Optional.of("short"), dir)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aConfiguredAdminTokenIsNeverPrintedAGeneratedOneIs() throws Exception {
+        AdminToken configured = AdminToken.resolve(Optional.of("configured-token-123456"), dir);
+        assertThat(configured.notice()).doesNotContain("configured-token-123456").contains("not printed");
+        AdminToken generated = AdminToken.resolve(Optional.empty(), dir);
+        assertThat(generated.notice()).contains(generated.value()).contains("admin-token");
     }
 
     @Test

@@ -10,11 +10,21 @@ record MlflowError(@JsonProperty("error_code") String errorCode, String message)
     static final String INVALID_PARAMETER_VALUE = "INVALID_PARAMETER_VALUE";
 
     static MlflowError of(ClientErrorException e) {
-        return switch (e.status()) {
-            case 404 -> new MlflowError(RESOURCE_DOES_NOT_EXIST, e.getMessage());
-            case 409 -> new MlflowError(RESOURCE_ALREADY_EXISTS, e.getMessage());
-            default -> new MlflowError(INVALID_PARAMETER_VALUE, e.getMessage());
+        return of(e.status(), e.getMessage());
+    }
+
+    /** MLflow's error code for an HTTP status. */
+    static MlflowError of(int status, String message) {
+        String code = switch (status) {
+            case 401 -> "UNAUTHENTICATED";
+            case 403 -> "PERMISSION_DENIED";
+            case 404 -> RESOURCE_DOES_NOT_EXIST;
+            case 409 -> RESOURCE_ALREADY_EXISTS;
+            case 429 -> "REQUEST_LIMIT_EXCEEDED";
+            case 503 -> "TEMPORARILY_UNAVAILABLE";
+            default -> status >= 500 ? "INTERNAL_ERROR" : INVALID_PARAMETER_VALUE;
         };
+        return new MlflowError(code, message);
     }
 
     /** MLflow answers 404 for missing resources and 400 for everything else the caller got wrong. */

@@ -32,7 +32,7 @@ final class MlflowRequest {
 
     /** Query parameters for GET, and for other methods sent without a body (MLflow clients send DELETE both ways). */
     static MlflowRequest of(Context ctx) {
-        if (ctx.method() == HandlerType.GET || ctx.body().isBlank()) {
+        if (ctx.method() == HandlerType.GET || Requests.isBlank(ctx.bodyAsBytes())) {
             ObjectNode fields = JsonNodeFactory.instance.objectNode();
             ctx.queryParamMap().forEach((name, values) -> {
                 if (values.size() == 1) {
@@ -80,23 +80,51 @@ final class MlflowRequest {
         return v;
     }
 
+    /** A string field: JSON strings only, as MLflow's protobuf parsing has it ({@code {"name": 123}} is a 400). */
     String optional(String name) {
         JsonNode v = fields.get(name);
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isValueNode()) {
-            throw ClientErrorException.invalid("Parameter '" + name + "' must be a single value, got " + v);
+        if (!v.isTextual()) {
+            throw ClientErrorException.invalid("Parameter '" + name + "' must be a string, got " + shown(v));
         }
         return v.asText();
     }
 
+    /** Whether a field was sent with a value (not absent, null or an empty string). */
+    boolean has(String name) {
+        JsonNode v = fields.get(name);
+        return v != null && !v.isNull() && !(v.isTextual() && v.asText().isEmpty());
+    }
+
+    /** A number or boolean field: the JSON value, or a string of it (query parameters, protobuf's int64 strings). */
+    private String scalar(String name) {
+        JsonNode v = fields.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isValueNode()) {
+            throw ClientErrorException.invalid("Parameter '" + name + "' must be a single value, got " + shown(v));
+        }
+        return v.asText();
+    }
+
+    private static String shown(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+
     long requiredLong(String name) {
-        return parseLong(name, required(name));
+        String v = scalar(name);
+        if (v == null || v.isEmpty()) {
+            throw missing(name);
+        }
+        return parseLong(name, v);
     }
 
     long optionalLong(String name, long dflt) {
-        String v = optional(name);
+        String v = scalar(name);
         return v == null || v.isEmpty() ? dflt : parseLong(name, v);
     }
 
@@ -127,7 +155,10 @@ final class MlflowRequest {
     }
 
     double requiredDouble(String name) {
-        String v = required(name);
+        String v = scalar(name);
+        if (v == null || v.isEmpty()) {
+            throw missing(name);
+        }
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
@@ -136,7 +167,7 @@ final class MlflowRequest {
     }
 
     boolean optionalBoolean(String name) {
-        String v = optional(name);
+        String v = scalar(name);
         if (v == null || v.isEmpty()) {
             return false;
         }

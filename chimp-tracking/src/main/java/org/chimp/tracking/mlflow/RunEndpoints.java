@@ -48,9 +48,9 @@ final class RunEndpoints {
 
     private ObjectNode update(MlflowRequest r) {
         String status = r.optional("status");
-        String endTime = r.optional("end_time");
+        boolean endTime = r.has("end_time");
         RunInfo info = store.updateRun(runId(r), status == null || status.isEmpty() ? null : RunStatus.parse(status),
-                endTime == null || endTime.isEmpty() ? null : r.requiredLong("end_time"), r.optional("run_name"));
+                endTime ? r.requiredLong("end_time") : null, r.optional("run_name"));
         return MlflowJson.wrap("run_info", MlflowJson.runInfo(info));
     }
 

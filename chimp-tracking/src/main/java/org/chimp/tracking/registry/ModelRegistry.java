@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.chimp.api.ModelConfig;
+import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.DataAccessException;
 import org.chimp.db.Database;
@@ -406,10 +407,8 @@ public final class ModelRegistry {
     }
 
     private static void checkName(String name) {
-        if (name == null || name.isBlank() || name.length() > 256 || !name.equals(name.strip())) {
-            throw ClientErrorException.invalid("Invalid registered model name '" + name
-                    + "': give a non-empty name of at most 256 characters without leading or trailing spaces");
-        }
+        // Model names become URL path segments (/model/{name}/infer): one rule for every door a name comes through.
+        Names.modelName(name);
     }
 
     private static void checkArtifactFiles(Map<String, Path> files) {

@@ -12,11 +12,24 @@ import org.chimp.tracking.search.Lexer.Token;
  * ({@code name LIKE 'a%'}). What a key or operator means for a resource is checked when compiling, not here.
  */
 public final class SearchParser {
+    /** Longest filter accepted: a filter is typed or generated from a UI, not a bulk data channel. */
+    public static final int MAX_FILTER_LENGTH = 64 << 10;
+    /** Most comparisons joined by AND in one filter. */
+    public static final int MAX_COMPARISONS = 100;
+    /** Most values in one IN list; each becomes a bind parameter, and databases cap those. */
+    public static final int MAX_IN_VALUES = 1000;
+    /** Most order_by terms. */
+    public static final int MAX_ORDER_TERMS = 20;
+
     private final String src;
     private final List<Token> tokens;
     private int pos;
 
     private SearchParser(String src) {
+        if (src.length() > MAX_FILTER_LENGTH) {
+            throw ClientErrorException.invalid("The search expression has " + src.length() + " characters; at most "
+                    + MAX_FILTER_LENGTH + " are accepted. Narrow it, or search in several requests");
+        }
         this.src = src;
         this.tokens = Lexer.tokens(src);
     }
@@ -32,6 +45,9 @@ public final class SearchParser {
     /** The terms of an order_by list, each like {@code metrics.acc DESC} or {@code name}. */
     public static List<OrderTerm> orderBy(List<String> orderBy) {
         List<OrderTerm> out = new ArrayList<>();
+        if (orderBy.size() > MAX_ORDER_TERMS) {
+            throw ClientErrorException.invalid("At most " + MAX_ORDER_TERMS + " order_by terms are accepted, got " + orderBy.size());
+        }
         for (String term : orderBy) {
             if (term != null && !term.isBlank()) {
                 out.add(new SearchParser(term).orderTerm());
@@ -50,6 +66,9 @@ public final class SearchParser {
             }
             if (!t.is(Kind.KEYWORD, "AND")) {
                 throw invalid(src, "expected AND before '" + t.text() + "'");
+            }
+            if (out.size() == MAX_COMPARISONS) {
+                throw ClientErrorException.invalid("The filter joins more than " + MAX_COMPARISONS + " comparisons; narrow it");
             }
             out.add(comparison());
         }
@@ -102,6 +121,10 @@ public final class SearchParser {
         }
         List<Object> values = new ArrayList<>();
         while (true) {
+            if (values.size() == MAX_IN_VALUES) {
+                throw ClientErrorException.invalid("An IN list may hold at most " + MAX_IN_VALUES
+                        + " values; split the search into several requests");
+            }
             values.add(value(next("a value")));
             Token t = next(") or ,");
             if (t.kind() == Kind.RPAREN) {
@@ -165,6 +188,7 @@ public final class SearchParser {
     }
 
     static ClientErrorException invalid(String src, String why) {
-        return ClientErrorException.invalid("Invalid search expression '" + src + "': " + why);
+        String shown = src.length() > 200 ? src.substring(0, 200) + "…" : src;
+        return ClientErrorException.invalid("Invalid search expression '" + shown + "': " + why);
     }
 }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.chimp.db.TestDatabases;
 import org.chimp.http.HttpErrors;
+import org.chimp.http.ErrorFormats;
 import org.chimp.http.Json;
 import org.chimp.store.ArtifactStore;
 import org.chimp.tracking.ActiveRun;
@@ -50,6 +51,11 @@ class MlflowRoutesTest {
 
         Response post(String path, String json) throws Exception {
             return postTo("/api/2.0/mlflow/" + path, json);
+        }
+
+        Response postBytes(String path, byte[] body) throws Exception {
+            return send(HttpRequest.newBuilder(uri("/api/2.0/mlflow/" + path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
         }
 
         Response postTo(String fullPath, String json) throws Exception {
@@ -91,7 +97,7 @@ class MlflowRoutesTest {
         ModelRegistry registry = new ModelRegistry(ds, new ArtifactStore(blobs, tmp.resolve("cache")));
         // Larger than log-batch's 1 MB, as the server's (dataset uploads), so that the MLflow limit is what answers.
         Javalin app = Javalin.create(cfg -> cfg.http.maxRequestSize = 10_000_000L);
-        HttpErrors.install(app);
+        HttpErrors.install(app, ErrorFormats.of(new MlflowErrorFormat()));
         new MlflowRoutes(tracking, registry).addTo(app);
         app.start("127.0.0.1", 0);
         return new Server(app, tracking, registry);
@@ -310,6 +316,41 @@ class MlflowRoutesTest {
     private static Map<String, String> keyValues(JsonNode list) {
         Map<String, String> out = new HashMap<>();
         list.forEach(kv -> out.put(kv.get("key").asText(), kv.get("value").asText()));
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void hostileInputIsAnMlflowErrorAndChangesNothing(TestDatabases.Kind kind) throws Exception {
+        try (HikariDataSource ds = kind.open(); Server s = start(ds)) {
+            int experiments = s.post("experiments/search", "{}").ok().body().get("experiments").size();
+            s.post("registered-models/create", "{\"name\": \"../../etc\"}").isError(400, "INVALID_PARAMETER_VALUE");
+            s.post("registered-models/create", "{\"name\": \"a/b\"}").isError(400, "INVALID_PARAMETER_VALUE");
+            s.post("experiments/create", "{\"name\": 123}").isError(400, "INVALID_PARAMETER_VALUE");
+            s.post("experiments/create", "{\"name\": \"ok\"} trailing garbage").isError(400, "INVALID_PARAMETER_VALUE");
+            s.post("experiments/create", "{\"name\": \"a\", \"name\": \"b\"}").isError(400, "INVALID_PARAMETER_VALUE");
+            s.post("experiments/create", "{\"name\": \"" + "x".repeat(100_000) + "\"}").isError(400, "INVALID_PARAMETER_VALUE");
+            byte[] badUtf8 = concat("{\"name\": \"bad".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, (byte) 0x28},
+                    "\"}".getBytes(StandardCharsets.UTF_8));
+            s.postBytes("experiments/create", badUtf8).isError(400, "INVALID_PARAMETER_VALUE");
+            assertThat(s.post("experiments/search", "{}").ok().body().get("experiments")).hasSize(experiments);
+            assertThat(s.post("registered-models/search", "{}").ok().body().path("registered_models")).isEmpty();
+
+            String id = s.post("experiments/create", "{\"name\": \"e\"}").ok().body().get("experiment_id").asText();
+            StringBuilder in = new StringBuilder("params.lr IN (");
+            for (int i = 0; i < 100_000; i++) {
+                in.append(i == 0 ? "" : ", ").append('\'').append(i).append('\'');
+            }
+            String body = Json.MAPPER.writeValueAsString(java.util.Map.of("experiment_ids", java.util.List.of(id),
+                    "filter", in.append(')').toString()));
+            s.post("runs/search", body).isError(400, "INVALID_PARAMETER_VALUE");
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b, byte[] c) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length + c.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        System.arraycopy(c, 0, out, a.length + b.length, c.length);
         return out;
     }
 }
