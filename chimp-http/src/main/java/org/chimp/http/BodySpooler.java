@@ -60,14 +60,37 @@ public final class BodySpooler implements Filter {
             handle(new SpooledRequest(req, body, limits.maxParts(), spoolDir.toFile()), res, chain, body);
             return;
         }
-        if (req.getDispatcherType() != DispatcherType.REQUEST || !hasBody(req) || !admitted.test(req)) {
+        if (req.getDispatcherType() != DispatcherType.REQUEST || !admitted.test(req)) {
             chain.doFilter(req, res);
+            return;
+        }
+        if (!hasBody(req)) {
+            // An empty multipart body still goes through the spooled request's parser, which answers 400, not 500.
+            if (isMultipart(req)) {
+                SpooledBody empty = new SpooledBody(spoolDir, 0, 0);
+                handle(new SpooledRequest(req, empty, limits.maxParts(), spoolDir.toFile()), res, chain, empty);
+            } else {
+                chain.doFilter(req, res);
+            }
             return;
         }
         long max = isMultipart(req) ? limits.maxUploadBytes() : limits.maxBodyBytes();
         long declared = req.getContentLengthLong();
         if (declared > max) {
             reject(req, res, 413, tooLarge(declared, max));
+            return;
+        }
+        if (declared > 0 && declared <= limits.memoryBytes() && req.getInputStream().available() >= declared) {
+            // The usual small JSON body came with the headers (Jetty delays dispatch until content arrives): read
+            // it here, where it cannot block, and skip the asynchronous round trip.
+            SpooledBody body = new SpooledBody(spoolDir, limits.memoryBytes(), max);
+            byte[] bytes = req.getInputStream().readNBytes((int) declared);
+            if (bytes.length != declared) {
+                answer(req, res, 400, "The request body has " + bytes.length + " bytes but its Content-Length says " + declared);
+                return;
+            }
+            body.write(bytes, 0, bytes.length);
+            handle(new SpooledRequest(req, body, limits.maxParts(), spoolDir.toFile()), res, chain, body);
             return;
         }
         spool(req, res, declared, max);
