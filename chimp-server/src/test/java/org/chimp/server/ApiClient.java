@@ -68,6 +68,11 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }
 
+    /** Any bytes with any content type, for requests a well-behaved client would not send. */
+    Reply postBytes(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
     }
