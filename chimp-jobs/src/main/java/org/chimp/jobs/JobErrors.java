@@ -1,6 +1,7 @@
 package org.chimp.jobs;
 
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import org.chimp.api.error.ClientErrorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,11 @@ final class JobErrors {
                 LOG.info("Job {} attempt {} failed: {}", job.id(), job.attempts(), t.getMessage(), t.getCause());
             }
             return t.getMessage();
+        }
+        if (t instanceof CancellationException) {
+            // How a cooperative handler stops when cancelled (or given back at shutdown): no incident, no stack.
+            LOG.info("Job {} attempt {} stopped: {}", job.id(), job.attempts(), t.getMessage());
+            return "stopped before finishing";
         }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         LOG.warn("Job {} attempt {} failed (incident {})", job.id(), job.attempts(), incident, t);
