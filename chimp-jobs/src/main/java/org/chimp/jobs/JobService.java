@@ -226,7 +226,7 @@ public final class JobService {
         throw ClientErrorException.conflict("Job " + id + " kept changing state while being retried; try again");
     }
 
-    /** The registered workers, oldest first; stale ones (killed without closing) show as not alive. */
+    /** The registered workers, oldest first; silent ones (killed without closing) show as lost, not alive, with no jobs. */
     public List<WorkerInfo> workers() {
         return workers.list();
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.chimp.api.error.ClientErrorException;
 import org.chimp.jobs.JobStore.Outcome;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
@@ -53,7 +52,7 @@ final class Settler {
 
     /** An attempt's handler returned {@code result} or threw {@code failure}; stores it soon. */
     void submit(Attempt attempt, JsonNode result, Throwable failure) {
-        queue.add(new Settlement(attempt, result, failure));
+        queue.add(new Settlement(attempt, result, failure, failure == null ? null : JobErrors.describe(attempt.job(), failure)));
     }
 
     /** Stores what was submitted so far, waiting up to {@code timeout}, then stops the thread. */
@@ -120,8 +119,9 @@ final class Settler {
                 cancelled(s, acks);
                 continue;
             }
-            if (s.failure != null && !(s.failure instanceof ClientErrorException)) {
-                LOG.warn("Job {} failed after {} attempts; it is dead-lettered", s.job().id(), s.job().attempts(), s.failure);
+            if (s.failure != null) {
+                LOG.info("Job {} failed after {} attempt(s); it is dead-lettered: {}", s.job().id(), s.job().attempts(),
+                        s.error);
             }
             Outcome o = s.outcome();
             dispatchCallback(s.job().finishedAs(o.to(), o.result(), o.error(), JobStore.now()));
@@ -137,10 +137,10 @@ final class Settler {
         Job job = s.job();
         int n = job.attempts();
         Duration delay = backoff.delay(n);
-        if (!store.retryLater(job.id(), n, message(s.failure), JobStore.now().plus(delay))) {
+        if (!store.retryLater(job.id(), n, s.error, JobStore.now().plus(delay))) {
             return false;
         }
-        LOG.info("Job {} attempt {} failed, retrying in {} ms: {}", job.id(), n, delay.toMillis(), s.failure.toString());
+        LOG.info("Job {} attempt {} failed, retrying in {} ms: {}", job.id(), n, delay.toMillis(), s.error);
         broker.release(s.attempt.delivery(), delay);
         return true;
     }
@@ -167,20 +167,15 @@ final class Settler {
         }
     }
 
-    private static String message(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
-
-    /** What an attempt's handler did. */
-    private record Settlement(Attempt attempt, JsonNode result, Throwable failure) {
+    /** What an attempt's handler did; {@code error} is the failure as callers see it (see {@link JobErrors}). */
+    private record Settlement(Attempt attempt, JsonNode result, Throwable failure, String error) {
         Job job() {
             return attempt.job();
         }
 
         /** Failed in a way another attempt may fix, with attempts left. */
         boolean retryable() {
-            return failure != null && !(failure instanceof ClientErrorException)
-                    && job().attempts() < job().maxAttempts();
+            return failure != null && !JobErrors.permanent(failure) && job().attempts() < job().maxAttempts();
         }
 
         /** The final state this attempt stores: its result, its client error, or its last failure. */
@@ -190,8 +185,7 @@ final class Settler {
             if (failure == null) {
                 return new Outcome(job.id(), JobState.RUNNING, n, JobState.SUCCEEDED, result, null, false);
             }
-            String error = failure instanceof ClientErrorException ? failure.getMessage()
-                    : "failed after " + n + " attempts: " + message(failure);
+            String error = JobErrors.permanent(failure) ? error() : "failed after " + n + " attempts: " + error();
             return new Outcome(job.id(), JobState.RUNNING, n, JobState.FAILED, null, error, false);
         }
     }

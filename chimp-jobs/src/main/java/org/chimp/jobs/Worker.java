@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,6 +127,7 @@ public final class Worker implements AutoCloseable {
         }
         startedAt = JobStore.now();
         beat();
+        cleanUpAfterKilledWorkers();
         // Two threads, so that a slow registry write or recovery sweep never delays extending a running job.
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> daemon(r, "chimp-worker-timer"));
         // Every job schedules a heartbeat and cancels it when done: drop cancelled ones at once, or thousands of
@@ -378,9 +380,41 @@ public final class Worker implements AutoCloseable {
         if (!store.finish(job.id(), job.state(), job.attempts(), state, null, error)) {
             return Verdict.RACED;
         }
-        settler.dispatchCallback(job.finishedAs(state, null, error, JobStore.now()));
+        Job ended = job.finishedAs(state, null, error, JobStore.now());
+        if (job.state() == JobState.RUNNING) {
+            abandoned(ended); // its worker died mid-attempt (triage spares jobs of live workers)
+        }
+        settler.dispatchCallback(ended);
         broker.ack(d);
         return Verdict.HANDLED;
+    }
+
+    /** Lets the job's handler close what the dead worker's attempt left open (see {@link JobHandler#abandoned}). */
+    private void abandoned(Job ended) {
+        JobHandler handler = handlers.get(ended.type());
+        if (handler == null) {
+            return;
+        }
+        try {
+            handler.abandoned(ended);
+        } catch (RuntimeException e) {
+            LOG.warn("Cleaning up after the abandoned attempt {} of job {} failed", ended.attempts(), ended.id(), e);
+        }
+    }
+
+    /** Lets each handler remove what attempts of killed workers left on this machine (see {@link JobHandler#cleanUp}). */
+    private void cleanUpAfterKilledWorkers() {
+        for (JobHandler handler : new LinkedHashSet<>(handlers.values())) {
+            try {
+                handler.cleanUp(this::runningOnALiveWorker);
+            } catch (RuntimeException e) {
+                LOG.warn("Worker {} could not clean up after earlier workers", id(), e);
+            }
+        }
+    }
+
+    private boolean runningOnALiveWorker(String jobId) {
+        return store.find(jobId).filter(j -> j.state() == JobState.RUNNING && registry.stillRunning(j)).isPresent();
     }
 
     /** Runs a started job on one of the group's handler threads; it holds a slot already, so one is idle. */

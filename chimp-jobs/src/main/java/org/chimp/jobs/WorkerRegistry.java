@@ -85,13 +85,18 @@ final class WorkerRegistry {
         return w.get().currentJobs().contains(job.id()) || job.startedAt().plus(grace).isAfter(JobStore.now());
     }
 
+    /**
+     * A silent worker (killed, or cut off) shows as {@link WorkerInfo#LOST} with no current jobs, as Flower shows a
+     * Celery worker offline: the jobs it had are no longer its (they are retried elsewhere). Its row stays, for
+     * the record, until pruned.
+     */
     private static WorkerInfo read(ResultSet rs, Instant now) throws SQLException {
         Duration heartbeat = Duration.ofMillis(rs.getLong("heartbeat_ms"));
         Instant last = Sql.instant(rs, "last_heartbeat");
+        boolean alive = last.plus(heartbeat.multipliedBy(WorkerInfo.ALIVE_INTERVALS)).isAfter(now);
         return new WorkerInfo(rs.getString("id"), rs.getString("host"), rs.getLong("pid"), strings(rs.getString("queues")),
-                rs.getInt("concurrency"), heartbeat, rs.getString("state"), strings(rs.getString("current_jobs")),
-                Sql.instant(rs, "started_at"), last,
-                last.plus(heartbeat.multipliedBy(WorkerInfo.ALIVE_INTERVALS)).isAfter(now));
+                rs.getInt("concurrency"), heartbeat, alive ? rs.getString("state") : WorkerInfo.LOST,
+                alive ? strings(rs.getString("current_jobs")) : List.of(), Sql.instant(rs, "started_at"), last, alive);
     }
 
     private static List<String> strings(String json) {

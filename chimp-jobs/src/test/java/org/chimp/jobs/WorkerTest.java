@@ -90,7 +90,7 @@ class WorkerTest {
             }), GRACE);
             Job job = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", PAYLOAD).withMaxAttempts(4)).id(), JobState.FAILED);
             assertThat(job.attempts()).isEqualTo(4);
-            assertThat(job.error()).isEqualTo("failed after 4 attempts: boom 4");
+            assertThat(job.error()).startsWith("failed after 4 attempts: internal error (incident ");
             assertThat(calls.get()).isEqualTo(4);
         }
     }
@@ -108,6 +108,67 @@ class WorkerTest {
             assertThat(job.attempts()).isEqualTo(1);
             assertThat(job.error()).isEqualTo("n must be even");
             assertThat(calls.get()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aPermanentFailureFailsTheJobAtOnceWithItsMessageAndAcksIt(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            AtomicInteger calls = new AtomicInteger();
+            f.worker(handlers(ctx -> {
+                calls.incrementAndGet();
+                throw new PermanentJobFailure("The image 'a.png' is corrupt", new java.io.IOException("/srv/x/a.png"));
+            }), GRACE);
+            Job job = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", PAYLOAD).withMaxAttempts(5)).id(), JobState.FAILED);
+            assertThat(job.attempts()).isEqualTo(1);
+            assertThat(job.deadLettered()).isTrue();
+            assertThat(job.error()).isEqualTo("The image 'a.png' is corrupt");
+            Fixture.await(() -> f.broker.missing(List.of(job.id())).orElseThrow().contains(job.id()), "the ack");
+            assertThat(calls.get()).isEqualTo(1);
+        }
+    }
+
+    /** Out of memory on one input: not retried (it would fail again), and the worker goes on with other jobs. */
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void anOutOfMemoryErrorFailsTheJobAtOnceAndTheWorkerSurvives(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            AtomicInteger calls = new AtomicInteger();
+            f.worker(handlers(ctx -> {
+                calls.incrementAndGet();
+                if (ctx.job().payload().has("huge")) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                return DOUBLE.handle(ctx);
+            }), GRACE);
+            ObjectNode huge = PAYLOAD.deepCopy().put("huge", true);
+            Job oom = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", huge).withMaxAttempts(3)).id(), JobState.FAILED);
+            assertThat(oom.attempts()).isEqualTo(1);
+            assertThat(oom.deadLettered()).isTrue();
+            assertThat(oom.error()).startsWith("ran out of memory").contains("incident ");
+            Job next = f.awaitState(f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id(), JobState.SUCCEEDED);
+            assertThat(next.result().get("doubled").asInt()).isEqualTo(42);
+            assertThat(calls.get()).isEqualTo(2);
+        }
+    }
+
+    /** An unexpected failure's message may hold server paths: callers get an incident id, the log the details. */
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void anUnexpectedFailureShowsAnIncidentIdNotItsMessage(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            String secret = "/var/lib/chimp/work/training-123/datasets/train/x.png: No such file";
+            f.worker(handlers(ctx -> {
+                throw new java.nio.file.NoSuchFileException(secret);
+            }), GRACE);
+            String id = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD).withMaxAttempts(2)).id();
+            Fixture.await(() -> f.jobs.get(id).error() != null, "the first attempt's error");
+            assertThat(f.jobs.get(id).error()).doesNotContain("/var", "training-123", "NoSuchFile").contains("incident ");
+            Job job = f.awaitState(id, JobState.FAILED);
+            assertThat(job.error()).startsWith("failed after 2 attempts: internal error (incident ")
+                    .doesNotContain("/var", "training-123", "NoSuchFile");
+            assertThat(org.chimp.jobs.http.JobRoutes.toJson(job).toString()).doesNotContain("/var", "training-123");
         }
     }
 
@@ -190,6 +251,74 @@ class WorkerTest {
             Job job = f.awaitState(id, JobState.FAILED);
             assertThat(job.error()).isEqualTo("worker died; attempts exhausted");
             assertThat(calls.get()).isZero();
+        }
+    }
+
+    /** The handler hears of a dead attempt that will not run again, to close what it left (a tracking run). */
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void theHandlerIsToldOfADeadAttemptEndedUnrun(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            String exhausted = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD).withMaxAttempts(1)).id();
+            String cancelled = f.jobs.submit(JobRequest.of("q", "t", PAYLOAD)).id();
+            for (String id : List.of(exhausted, cancelled)) {
+                assertThat(f.jobs.store().start(id, JobState.QUEUED, 0)).isTrue(); // then its worker died
+            }
+            f.jobs.cancel(cancelled);
+            f.broker.receive(List.of("q"), Duration.ofSeconds(5)).orElseThrow(); // their messages come back later
+            f.broker.receive(List.of("q"), Duration.ofSeconds(5)).orElseThrow();
+            Map<String, JobState> told = new java.util.concurrent.ConcurrentHashMap<>();
+            f.worker(handlers(new JobHandler() {
+                @Override
+                public com.fasterxml.jackson.databind.JsonNode handle(JobContext ctx) {
+                    throw new AssertionError("not run");
+                }
+
+                @Override
+                public void abandoned(Job ended) {
+                    told.put(ended.id(), ended.state());
+                }
+            }), GRACE);
+            f.awaitState(exhausted, JobState.FAILED);
+            f.awaitState(cancelled, JobState.CANCELLED);
+            Fixture.await(() -> told.size() == 2, "both abandoned attempts reported");
+            assertThat(told).containsEntry(exhausted, JobState.FAILED).containsEntry(cancelled, JobState.CANCELLED);
+        }
+    }
+
+    /** A starting worker lets its handlers clean up, telling them which jobs still run on a live worker. */
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aStartingWorkerLetsHandlersCleanUpAfterKilledWorkers(TestDatabases.Kind kind) throws Exception {
+        try (Fixture f = new Fixture(kind)) {
+            java.time.Instant now = JobStore.now();
+            String onLive = f.jobs.submit(JobRequest.of("idle", "t", PAYLOAD)).id();
+            String onDead = f.jobs.submit(JobRequest.of("idle", "t", PAYLOAD)).id();
+            String queued = f.jobs.submit(JobRequest.of("idle", "t", PAYLOAD)).id();
+            f.sql("UPDATE jobs_jobs SET state = 'RUNNING', attempts = 1, worker_id = 'live', started_at = ? WHERE id = ?",
+                    now.minus(Duration.ofMinutes(5)), onLive);
+            f.sql("UPDATE jobs_jobs SET state = 'RUNNING', attempts = 1, worker_id = 'dead', started_at = ? WHERE id = ?",
+                    now.minus(Duration.ofMinutes(5)), onDead);
+            f.jobs.registry().save(new WorkerInfo("live", "h", 1, List.of("idle"), 1, Duration.ofSeconds(5), "running",
+                    List.of(onLive), now.minus(Duration.ofMinutes(10)), now, true));
+            f.jobs.registry().save(new WorkerInfo("dead", "h", 2, List.of("idle"), 1, Duration.ofSeconds(5), "running",
+                    List.of(onDead), now.minus(Duration.ofMinutes(10)), now.minus(Duration.ofMinutes(5)), true));
+            Map<String, Boolean> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            f.worker(handlers(new JobHandler() {
+                @Override
+                public com.fasterxml.jackson.databind.JsonNode handle(JobContext ctx) {
+                    return null;
+                }
+
+                @Override
+                public void cleanUp(java.util.function.Predicate<String> running) {
+                    for (String id : List.of(onLive, onDead, queued, "no-such-job")) {
+                        seen.put(id, running.test(id));
+                    }
+                }
+            }), GRACE);
+            assertThat(seen).containsEntry(onLive, true).containsEntry(onDead, false).containsEntry(queued, false)
+                    .containsEntry("no-such-job", false);
         }
     }
 

@@ -61,6 +61,11 @@ public final class ActiveRun {
 
     /** Ends the run as FINISHED (success true) or FAILED. */
     public void end(boolean success) {
-        store.updateRun(id(), success ? RunStatus.FINISHED : RunStatus.FAILED, System.currentTimeMillis(), null);
+        end(success ? RunStatus.FINISHED : RunStatus.FAILED);
+    }
+
+    /** Ends the run with this status (KILLED for a cancelled one, as MLflow does). */
+    public void end(RunStatus status) {
+        store.updateRun(id(), status, System.currentTimeMillis(), null);
     }
 }

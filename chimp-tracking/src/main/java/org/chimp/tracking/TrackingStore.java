@@ -209,6 +209,17 @@ public final class TrackingStore {
         });
     }
 
+    /**
+     * Ends every run still RUNNING that has tag {@code key} = {@code value} with {@code status} (FAILED for an
+     * attempt whose worker died, KILLED for a cancelled one, as MLflow marks them); returns how many it ended. For
+     * the code that takes over from a producer that can no longer end its run itself.
+     */
+    public int endRunningRunsTagged(String key, String value, RunStatus status) {
+        return Jdbc.withConnection(ds, c -> Sql.update(c, "UPDATE tracking_runs SET status = ?, end_time = ? "
+                + "WHERE status = 'RUNNING' AND run_id IN (SELECT run_id FROM tracking_run_tags WHERE name = ? AND val = ?)",
+                status.name(), System.currentTimeMillis(), key, value));
+    }
+
     /** Logs a parameter; logging the same value again is allowed, another value is a 400. */
     public void logParam(String runId, String key, String value) {
         logBatch(runId, List.of(), Map.of(key, value), Map.of());

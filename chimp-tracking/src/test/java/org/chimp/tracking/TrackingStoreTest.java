@@ -182,4 +182,26 @@ class TrackingStoreTest {
     static void assertNotFound(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
+
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void runsLeftRunningCanBeEndedByTag(TestDatabases.Kind kind) {
+        try (HikariDataSource ds = kind.open()) {
+            TrackingStore store = new TrackingStore(ds, new MemoryBlobStore());
+            String exp = store.getOrCreateExperiment("takeover");
+            ActiveRun dead = store.startRun(exp, "attempt-1", Map.of("task", "t1"));
+            ActiveRun done = store.startRun(exp, "attempt-0", Map.of("task", "t1"));
+            done.end(true);
+            ActiveRun other = store.startRun(exp, "other", Map.of("task", "t2"));
+            assertThat(store.endRunningRunsTagged("task", "t1", RunStatus.FAILED)).isEqualTo(1);
+            assertThat(store.getRun(dead.id()).info().status()).isEqualTo(RunStatus.FAILED);
+            assertThat(store.getRun(dead.id()).info().endTime()).isNotNull();
+            assertThat(store.getRun(done.id()).info().status()).isEqualTo(RunStatus.FINISHED);
+            assertThat(store.getRun(other.id()).info().status()).isEqualTo(RunStatus.RUNNING);
+            other.end(RunStatus.KILLED);
+            assertThat(store.getRun(other.id()).info().status()).isEqualTo(RunStatus.KILLED);
+            assertThat(store.endRunningRunsTagged("task", "t2", RunStatus.FAILED)).isZero();
+        }
+    }
 }

@@ -16,6 +16,9 @@ import org.chimp.api.error.ClientErrorException;
  * problems are collected into one message so a caller can fix a request in one go.
  */
 public final class Parameters {
+    /** The longest string value accepted (a name kind may allow less; see {@link TextKind}). */
+    public static final int MAX_TEXT = 4096;
+
     private Parameters() {
     }
 
@@ -42,7 +45,10 @@ public final class Parameters {
         for (ParameterSpec spec : specs) {
             known.add(spec.name());
             JsonNode raw = given == null ? null : given.get(spec.name());
-            if (raw == null || raw.isNull() || (raw.isTextual() && raw.asText().isEmpty() && spec.type() != ParameterType.STRING)) {
+            // An empty form field is a value left out, except for free text (where "" may mean something).
+            boolean emptyText = raw != null && raw.isTextual() && raw.asText().isEmpty()
+                    && (spec.type() != ParameterType.STRING || spec.textKind() != TextKind.TEXT);
+            if (raw == null || raw.isNull() || emptyText) {
                 if (!spec.optional()) {
                     problems.add("'" + spec.name() + "' is required (" + spec.type().wireName() + ": " + spec.description() + ")");
                 } else if (spec.defaultValue() != null && !spec.defaultValue().isNull()) {
@@ -52,8 +58,15 @@ public final class Parameters {
             }
             JsonNode value = fromText ? spec.type().parseText(raw.asText()) : spec.type().coerce(raw);
             if (value == null) {
-                problems.add("'" + spec.name() + "' must be of type " + spec.type().wireName() + ", got " + raw);
+                problems.add("'" + spec.name() + "' must be of type " + spec.type().wireName() + ", got " + shown(raw));
                 continue;
+            }
+            if (value.isTextual() && spec.type() == ParameterType.STRING) {
+                String problem = textProblem(spec, value.asText());
+                if (problem != null) {
+                    problems.add("'" + spec.name() + "': " + problem);
+                    continue;
+                }
             }
             if (value.isNumber() && spec.min() != null && value.asDouble() < spec.min()) {
                 problems.add("'" + spec.name() + "' must be at least " + format(spec.min()) + ", got " + value);
@@ -77,6 +90,25 @@ public final class Parameters {
             throw ClientErrorException.invalid("Invalid parameters for " + what + ": " + String.join("; ", problems));
         }
         return out;
+    }
+
+    /** Why a string value is not acceptable (too long, or not of the declared kind); null if it is. */
+    private static String textProblem(ParameterSpec spec, String text) {
+        if (spec.textKind() == TextKind.TEXT && text.length() > MAX_TEXT) {
+            return "at most " + MAX_TEXT + " characters are allowed, got " + text.length();
+        }
+        try { // a name kind has its own, smaller, length limit
+            spec.textKind().check(text);
+            return null;
+        } catch (ClientErrorException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** A given value as echoed in a message: cut short, so a huge value does not make a huge answer. */
+    private static String shown(JsonNode raw) {
+        String text = raw.toString();
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
     }
 
     private static String format(double d) {

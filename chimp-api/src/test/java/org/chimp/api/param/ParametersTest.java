@@ -109,4 +109,47 @@ class ParametersTest {
         ((ArrayNode) layers).add(2);
         assertThat(withLayers.get("layers")).isEqualTo(F.arrayNode().add(1));
     }
+
+    private static final List<ParameterSpec> NAMED = List.of(
+            ParameterSpec.optional("model_name", ParameterType.STRING, "model", F.textNode("m")).holding(TextKind.MODEL_NAME),
+            ParameterSpec.optional("experiment_name", ParameterType.STRING, "experiment", null)
+                    .holding(TextKind.EXPERIMENT_NAME),
+            ParameterSpec.optional("note", ParameterType.STRING, "free text", null),
+            ParameterSpec.optional("n", ParameterType.INTEGER, "a number", null));
+
+    @Test
+    void namesAreCheckedWhereTheyAreGiven() {
+        assertInvalid(() -> Parameters.fromText(NAMED, Map.of("model_name", "../../etc"), "p"))
+                .contains("'model_name': Invalid model name '../../etc'");
+        assertInvalid(() -> Parameters.validate(NAMED, F.objectNode().put("model_name", "a/b"), "p"))
+                .contains("'model_name': Invalid model name");
+        assertInvalid(() -> Parameters.fromText(NAMED, Map.of("experiment_name", "x".repeat(100_000)), "p"))
+                .contains("'experiment_name'").hasSizeLessThan(1000);
+        assertInvalid(() -> Parameters.fromText(NAMED, Map.of("experiment_name", "a\0b"), "p"))
+                .contains("control character");
+        ObjectNode ok = Parameters.fromText(NAMED, Map.of("model_name", "Faces (v2)", "experiment_name", "/Users/me/x"), "p");
+        assertThat(ok.get("model_name").asText()).isEqualTo("Faces (v2)");
+        assertThat(ok.get("experiment_name").asText()).isEqualTo("/Users/me/x");
+        // An empty form field leaves a name out: the default applies.
+        assertThat(Parameters.fromText(NAMED, Map.of("model_name", ""), "p").get("model_name").asText()).isEqualTo("m");
+    }
+
+    @Test
+    void everyStringIsBoundedAndHugeValuesAreNotEchoed() {
+        assertInvalid(() -> Parameters.fromText(NAMED, Map.of("note", "x".repeat(Parameters.MAX_TEXT + 1)), "p"))
+                .contains("'note': at most " + Parameters.MAX_TEXT + " characters");
+        assertThat(Parameters.fromText(NAMED, Map.of("note", "x".repeat(Parameters.MAX_TEXT)), "p").get("note").asText())
+                .hasSize(Parameters.MAX_TEXT);
+        assertInvalid(() -> Parameters.fromText(NAMED, Map.of("n", "1".repeat(100_000) + "x"), "p"))
+                .contains("'n' must be of type int").hasSizeLessThan(1000);
+    }
+
+    @Test
+    void onlyAStringCanHoldAName() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ParameterSpec.required("n", ParameterType.INTEGER, "")
+                .holding(TextKind.MODEL_NAME)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ParameterSpec.required("s", ParameterType.STRING, "").textKind()).isEqualTo(TextKind.TEXT);
+        assertThat(ParameterSpec.required("s", ParameterType.STRING, "").holding(TextKind.LABEL).between(null, null)
+                .textKind()).isEqualTo(TextKind.LABEL);
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.chimp.api.param.ParameterSpec;
 import org.chimp.api.param.ParameterType;
+import org.chimp.api.param.TextKind;
 import org.chimp.training.DatasetSpec;
 import org.chimp.training.PluginInfo;
 import org.chimp.training.TrainingContext;
@@ -33,8 +34,10 @@ public final class ImageClassifierPlugin implements TrainingPlugin {
             "Trains a softmax classifier on grayscale, resized images (e.g. facial expressions), evaluates it on the "
                     + "test split (or a held-out part of train) and registers it as an ONNX model",
             List.of(
-                    ParameterSpec.optional("model_name", ParameterType.STRING, "registered model to add a version to", JSON.textNode(NAME)),
-                    ParameterSpec.optional("experiment_name", ParameterType.STRING, "tracking experiment of the run", JSON.textNode(NAME)),
+                    ParameterSpec.optional("model_name", ParameterType.STRING, "registered model to add a version to", JSON.textNode(NAME))
+                            .holding(TextKind.MODEL_NAME),
+                    ParameterSpec.optional("experiment_name", ParameterType.STRING, "tracking experiment of the run", JSON.textNode(NAME))
+                            .holding(TextKind.EXPERIMENT_NAME),
                     ParameterSpec.optional("epochs", ParameterType.INTEGER, "passes over the training images", JSON.numberNode(20)).between(1.0, 500.0),
                     ParameterSpec.optional("learning_rate", ParameterType.NUMBER, "SGD step size", JSON.numberNode(0.1)).between(1e-6, 10.0),
                     ParameterSpec.optional("image_size", ParameterType.INTEGER, "side length images are resized to", JSON.numberNode(48)).between(8.0, 256.0),

@@ -75,8 +75,10 @@ public record ImageFolderDataset(List<String> labels, Examples train, Examples t
         try {
             return Image.read(file);
         } catch (IOException e) {
+            // The reason, not the exception's message: that names the file by its path on this server.
+            String reason = e.getCause() instanceof ClientErrorException c ? c.getMessage() : "it is not a readable PNG or JPEG";
             throw ClientErrorException.invalid("The image " + splitDir.getParent().relativize(file)
-                    + " could not be read: " + e.getMessage() + "; fix or remove it and upload a new dataset version", e);
+                    + " could not be read (" + reason + "); fix or remove it and upload a new dataset version", e);
         }
     }
 

@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.param.ParameterSpec;
+import org.chimp.api.param.ParameterType;
 import org.chimp.api.param.Parameters;
+import org.chimp.api.param.TextKind;
 import org.chimp.jobs.Job;
 import org.chimp.jobs.JobRequest;
 import org.chimp.jobs.JobService;
@@ -34,6 +40,10 @@ public final class TrainingService {
     public static final String JOB_TYPE = "training";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Map<String, TextKind> CONVENTIONAL_NAMES = Map.of(
+            "model_name", TextKind.MODEL_NAME, "experiment_name", TextKind.EXPERIMENT_NAME);
+    /** Dataset references: {@code name} or {@code name@version}. */
+    private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}");
     private final PluginRegistry plugins;
     private final Function<String, DatasetVersion> resolveDataset;
     private final Function<JobRequest, Job> submitJob;
@@ -80,7 +90,7 @@ public final class TrainingService {
         PluginInfo info = plugin.info();
         String what = "plugin '" + info.name() + "'";
         Map<String, String> refs = datasetRefs(info, datasetsJson);
-        ObjectNode arguments = Parameters.fromText(info.arguments(), formArguments, what);
+        ObjectNode arguments = Parameters.fromText(argumentSpecs(info), formArguments, what);
         ObjectNode pinned = JsonNodeFactory.instance.objectNode();
         refs.forEach((key, ref) -> pinned.put(key, resolveDataset.apply(ref).ref()));
 
@@ -89,6 +99,19 @@ public final class TrainingService {
         payload.set("arguments", arguments);
         payload.set("datasets", pinned);
         return payload;
+    }
+
+    /**
+     * The plugin's declared arguments, with the conventional names every plugin shares checked as names even if the
+     * plugin declared them as plain strings: {@code model_name} becomes a registered model, {@code experiment_name}
+     * a tracking experiment, so a name no URL can reach or no column can hold is refused before anything is queued.
+     */
+    static List<ParameterSpec> argumentSpecs(PluginInfo info) {
+        return info.arguments().stream().map(spec -> {
+            TextKind conventional = CONVENTIONAL_NAMES.get(spec.name());
+            return conventional != null && spec.type() == ParameterType.STRING && spec.textKind() == TextKind.TEXT
+                    ? spec.holding(conventional) : spec;
+        }).toList();
     }
 
     /** A training task by id; empty for unknown ids and for jobs that are not training tasks. */
@@ -115,12 +138,20 @@ public final class TrainingService {
         Map<String, String> refs = new TreeMap<>();
         json.fields().forEachRemaining(e -> {
             if (!declared.contains(e.getKey())) {
-                problems.add("'" + e.getKey() + "' is not a dataset of plugin '" + info.name() + "' (its datasets: "
+                String key = e.getKey().length() > 80 ? e.getKey().substring(0, 80) + "…" : e.getKey();
+                problems.add("'" + key + "' is not a dataset of plugin '" + info.name() + "' (its datasets: "
                         + (declared.isEmpty() ? "none" : String.join(", ", declared)) + ")");
             } else if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
-                problems.add("dataset '" + e.getKey() + "' must be a dataset name (or name@version) string, got " + e.getValue());
+                problems.add("dataset '" + e.getKey() + "' must be a dataset name (or name@version) string, got "
+                        + (e.getValue().isContainerNode() ? e.getValue().getNodeType().name().toLowerCase(Locale.ROOT) : e.getValue()));
             } else {
-                refs.put(e.getKey(), e.getValue().asText().trim());
+                String ref = e.getValue().asText().trim();
+                String problem = refProblem(ref);
+                if (problem == null) {
+                    refs.put(e.getKey(), ref);
+                } else {
+                    problems.add("dataset '" + e.getKey() + "': " + problem);
+                }
             }
         });
         for (DatasetSpec d : info.datasets()) {
@@ -132,6 +163,20 @@ public final class TrainingService {
             throw ClientErrorException.invalid("Invalid datasets for plugin '" + info.name() + "': " + String.join("; ", problems));
         }
         return refs;
+    }
+
+    /** Why a dataset reference is malformed (a bad name, a bad version), or null if it is well formed. */
+    private static String refProblem(String ref) {
+        int at = ref.lastIndexOf('@');
+        try {
+            Names.datasetName(at < 0 ? ref : ref.substring(0, at));
+        } catch (ClientErrorException e) {
+            return e.getMessage();
+        }
+        if (at >= 0 && !VERSION.matcher(ref.substring(at + 1)).matches()) {
+            return "a version after '@' must be a number of 1-9 digits, e.g. faces@2";
+        }
+        return null;
     }
 
     private static String example(PluginInfo info) {

@@ -59,6 +59,11 @@ class TrainingRoutesTest {
         assertThat(epochs.get("default").asInt()).isEqualTo(20);
         assertThat(info.get("arguments").get("learning_rate").get("type").asText()).isEqualTo("float");
         assertThat(info.get("datasets").get("train").get("optional").asBoolean()).isFalse();
+        // Names say what they name, so a client can check them as the server will.
+        assertThat(info.get("arguments").get("model_name").get("type").asText()).isEqualTo("str");
+        assertThat(info.get("arguments").get("model_name").get("kind").asText()).isEqualTo("model_name");
+        assertThat(info.get("arguments").get("experiment_name").get("kind").asText()).isEqualTo("experiment_name");
+        assertThat(epochs.has("kind")).isFalse();
         assertThat(get("/plugins?include_details=maybe").status()).isEqualTo(400);
     }
 
@@ -120,6 +125,14 @@ class TrainingRoutesTest {
         assertThat(badEpochs.body().get("message").asText()).contains("'epochs'");
         assertThat(post("/tasks/run/image-classifier", Map.of("datasets", "{\"test\": \"faces\"}")).status()).isEqualTo(400);
         assertThat(post("/tasks/run/nope", Map.of("datasets", "{}")).status()).isEqualTo(404);
+        Response badName = post("/tasks/run/image-classifier", Map.of("datasets", "{\"train\": \"faces\"}",
+                "model_name", "../../etc"));
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(badName.body().get("message").asText()).contains("'model_name'", "Invalid model name");
+        Response longName = post("/tasks/run/image-classifier", Map.of("datasets", "{\"train\": \"faces\"}",
+                "experiment_name", "e".repeat(100_000)));
+        assertThat(longName.status()).isEqualTo(400);
+        assertThat(longName.body().get("message").asText()).contains("'experiment_name'").hasSizeLessThan(1000);
         Response unknown = get("/tasks/poll/no-such-task");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().get("message").asText()).contains("no-such-task");

@@ -63,6 +63,17 @@ class ImageFolderDatasetTest {
         SyntheticFaces.writeDirectory(tmp, 1, 0, 1);
         Files.writeString(tmp.resolve("train/happy/broken.png"), "not a png");
         assertThatThrownBy(() -> ImageFolderDataset.load(tmp, PP))
-                .isInstanceOf(ClientErrorException.class).hasMessageContaining("broken.png");
+                .isInstanceOf(ClientErrorException.class).hasMessageContaining("train/happy/broken.png")
+                // Shown to the task's poller as it is: no server path (the worker's temp directory).
+                .message().doesNotContain(tmp.toString());
+    }
+
+    @Test
+    void aDecompressionBombIsAClientErrorNamingTheImage() throws Exception {
+        SyntheticFaces.writeDirectory(tmp, 1, 0, 1);
+        Files.write(tmp.resolve("train/happy/bomb.png"), org.chimp.api.image.PngBomb.gray(20000, 20000));
+        assertThatThrownBy(() -> ImageFolderDataset.load(tmp, PP))
+                .isInstanceOf(ClientErrorException.class).hasMessageContaining("train/happy/bomb.png")
+                .message().doesNotContain(tmp.toString());
     }
 }

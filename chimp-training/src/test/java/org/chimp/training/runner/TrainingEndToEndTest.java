@@ -55,6 +55,19 @@ class TrainingEndToEndTest {
         }
     }
 
+    /** Fails as a bug does, with a message naming a server path. */
+    static final class LeakyPlugin implements TrainingPlugin {
+        @Override
+        public PluginInfo info() {
+            return new PluginInfo("leaky", "1", "fails with a path", List.of(), List.of(), null);
+        }
+
+        @Override
+        public TrainingResult run(TrainingContext ctx) throws Exception {
+            throw new java.io.IOException(ctx.tempDir().resolve("weights.bin") + ": No space left on device");
+        }
+    }
+
     @TempDir
     Path tmp;
 
@@ -67,7 +80,7 @@ class TrainingEndToEndTest {
             TrackingStore tracking = new TrackingStore(ds, blobs);
             ModelRegistry registry = new ModelRegistry(ds, new ArtifactStore(blobs, tmp.resolve("cache")));
             JobService jobs = new JobService(ds, broker);
-            PluginRegistry plugins = new PluginRegistry(List.of(new ImageClassifierPlugin(), new BrokenPlugin()));
+            PluginRegistry plugins = new PluginRegistry(List.of(new ImageClassifierPlugin(), new BrokenPlugin(), new LeakyPlugin()));
             TrainingService service = new TrainingService(plugins, datasets, jobs);
 
             Path zip = tmp.resolve("faces.zip");
@@ -77,6 +90,7 @@ class TrainingEndToEndTest {
             }
             Job task = service.submit("image-classifier", Map.of("epochs", "20", "experiment_name", "faces-exp"), "{\"train\": \"faces\"}");
             Job broken = service.submit("broken", Map.of(), "{}");
+            Job leaky = service.submit("leaky", Map.of(), "{}");
             // A newer upload after submission must not change what the queued task trains on.
             try (InputStream in = Files.newInputStream(zip)) {
                 datasets.upload("faces", in);
@@ -90,6 +104,7 @@ class TrainingEndToEndTest {
                 worker.start();
                 task = awaitFinal(service, task.id());
                 broken = awaitFinal(service, broken.id());
+                leaky = awaitFinal(service, leaky.id());
             }
 
             assertThat(task.state()).as("error: %s", task.error()).isEqualTo(JobState.SUCCEEDED);
@@ -124,10 +139,72 @@ class TrainingEndToEndTest {
             Run brokenRun = tracking.searchRuns(List.of(tracking.getOrCreateExperiment("broken")), 10, 0).get(0);
             assertThat(brokenRun.info().status()).isEqualTo(RunStatus.FAILED);
             assertThat(brokenRun.params()).containsEntry("started", "yes");
+            // A bug's message stays in the server log: the poller sees an incident id, no path.
+            assertThat(leaky.state()).isEqualTo(JobState.FAILED);
+            assertThat(leaky.attempts()).isEqualTo(leaky.maxAttempts());
+            String polled = org.chimp.training.http.TaskStatusJson.of(leaky).toString();
+            assertThat(polled).contains("incident").doesNotContain(tmp.toString(), "weights.bin", "No space");
             // Every task's temp directory is gone.
             try (var left = Files.list(work)) {
                 assertThat(left).isEmpty();
             }
+        }
+    }
+
+    /**
+     * A worker killed mid-training (simulated: the task running as attempt 1 on a worker with no heartbeat, its run
+     * RUNNING, its directory left): the next attempt runs on another worker, attempt 1's run ends FAILED, as MLflow
+     * marks it, and no directory stays.
+     */
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aKilledAttemptsRunEndsFailedAndItsDirectoryGoesWhenTheTaskIsTakenOver(TestDatabases.Kind kind) throws Exception {
+        try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, Duration.ofMillis(300))) {
+            FileBlobStore blobs = new FileBlobStore(tmp.resolve("blobs"));
+            DatasetStore datasets = new DatasetStore(ds, blobs, UploadLimits.defaults());
+            TrackingStore tracking = new TrackingStore(ds, blobs);
+            ModelRegistry registry = new ModelRegistry(ds, new ArtifactStore(blobs, tmp.resolve("cache")));
+            JobService jobs = new JobService(ds, broker);
+            PluginRegistry plugins = new PluginRegistry(List.of(new QuickPlugin()));
+            TrainingService service = new TrainingService(plugins, datasets, jobs);
+            String id = service.submit("quick", Map.of(), "{}").id();
+            // What the killed worker left: the job running as its attempt 1, a RUNNING run, a temp directory.
+            org.chimp.db.Jdbc.withConnection(ds, c -> org.chimp.db.Sql.update(c, "UPDATE jobs_jobs SET state = 'RUNNING', "
+                    + "attempts = 1, worker_id = 'killed-worker', started_at = ? WHERE id = ?",
+                    java.time.Instant.now().minusSeconds(600), id));
+            Run killed = tracking.getRun(tracking.startRun(tracking.getOrCreateExperiment("quick"), "quick-" + id,
+                    Map.of(TrainingJobHandler.TASK_ID_TAG, id)).id());
+            Path work = tmp.resolve("work");
+            Path left = Files.createDirectories(work.resolve("training-" + id + "-a1-42/work"));
+            Files.writeString(left.resolve("partial.bin"), "x");
+
+            TrainingJobHandler handler = new TrainingJobHandler(plugins, datasets, tracking, registry, work);
+            Job task;
+            try (Worker worker = new Worker(jobs, broker, Map.of(TrainingService.JOB_TYPE, handler),
+                    List.of(TrainingService.QUEUE), 1, Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)))) {
+                worker.start();
+                task = awaitFinal(service, id);
+            }
+            assertThat(task.state()).as("error: %s", task.error()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(task.attempts()).isEqualTo(2);
+            assertThat(tracking.getRun(killed.info().runId()).info().status()).isEqualTo(RunStatus.FAILED);
+            assertThat(tracking.getRun(task.result().get("run_id").asText()).info().status()).isEqualTo(RunStatus.FINISHED);
+            try (var dirs = Files.list(work)) {
+                assertThat(dirs).isEmpty();
+            }
+        }
+    }
+
+    /** Succeeds at once, registering nothing. */
+    static final class QuickPlugin implements TrainingPlugin {
+        @Override
+        public PluginInfo info() {
+            return new PluginInfo("quick", "1", "succeeds", List.of(), List.of(), null);
+        }
+
+        @Override
+        public TrainingResult run(TrainingContext ctx) {
+            return new TrainingResult(ctx.run().id(), "quick", null, Map.of());
         }
     }
 

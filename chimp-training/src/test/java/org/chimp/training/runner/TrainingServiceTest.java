@@ -33,8 +33,25 @@ class TrainingServiceTest {
         }
     }
 
+    /** A third-party plugin declaring its names as plain strings: they are checked as names all the same. */
+    static final class PlainNamesPlugin implements TrainingPlugin {
+        @Override
+        public PluginInfo info() {
+            return new PluginInfo("plain", "1", "test", List.of(
+                    ParameterSpec.optional("model_name", ParameterType.STRING, "", null),
+                    ParameterSpec.optional("experiment_name", ParameterType.STRING, "", null),
+                    ParameterSpec.optional("note", ParameterType.STRING, "", null)),
+                    List.of(new DatasetSpec("train", "", true)), null);
+        }
+
+        @Override
+        public TrainingResult run(TrainingContext ctx) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
     private final FakeQueue queue = new FakeQueue().dataset("faces", 3).dataset("more", 1);
-    private final TrainingService service = queue.service(new PluginRegistry(List.of(new ImageClassifierPlugin(), new FlagPlugin())));
+    private final TrainingService service = queue.service(new PluginRegistry(List.of(new ImageClassifierPlugin(), new FlagPlugin(), new PlainNamesPlugin())));
 
     @Test
     void queuesTypedArgumentsWithDefaultsAndPinnedDatasetVersions() {
@@ -93,6 +110,43 @@ class TrainingServiceTest {
                 .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404))
                 .hasMessageContaining("image-classifier");
         assertThat(queue.submitted).isEmpty();
+    }
+
+    @Test
+    void namesAreCheckedBeforeTheTaskIsQueued() {
+        for (String plugin : List.of("image-classifier", "plain")) {
+            String train = "{\"train\": \"faces\"}";
+            assertInvalid(() -> service.submit(plugin, Map.of("model_name", "../../etc"), train),
+                    "'model_name': Invalid model name '../../etc'");
+            assertInvalid(() -> service.submit(plugin, Map.of("model_name", "a/b"), train), "'model_name'");
+            assertInvalid(() -> service.submit(plugin, Map.of("experiment_name", "x".repeat(100_000)), train),
+                    "'experiment_name'", "at most 500");
+            assertInvalid(() -> service.submit(plugin, Map.of("experiment_name", "bad\nname"), train), "control character");
+        }
+        assertThatThrownBy(() -> service.submit("plain", Map.of("experiment_name", "x".repeat(100_000)), "{}"))
+                .message().hasSizeLessThan(1000);
+        Job ok = service.submit("plain", Map.of("model_name", "Faces (v2)", "experiment_name", "/Users/me/faces"), "{}");
+        assertThat(ok.payload().get("arguments").get("model_name").asText()).isEqualTo("Faces (v2)");
+    }
+
+    @Test
+    void everyStringArgumentIsBounded() {
+        assertInvalid(() -> service.submit("plain", Map.of("note", "n".repeat(100_000)), "{}"), "'note': at most 4096");
+        assertThatThrownBy(() -> service.submit("plain", Map.of("note", "n".repeat(100_000)), "{}"))
+                .message().hasSizeLessThan(1000);
+    }
+
+    @Test
+    void malformedDatasetReferencesAre400sWithShortMessages() {
+        assertInvalid(() -> service.submit("image-classifier", Map.of(), "{\"train\": \"../faces\"}"),
+                "dataset 'train'", "Invalid dataset name '../faces'");
+        assertInvalid(() -> service.submit("image-classifier", Map.of(), "{\"train\": \"faces@v2\"}"),
+                "dataset 'train'", "version after '@'");
+        assertInvalid(() -> service.submit("image-classifier", Map.of(), "{\"train\": \"faces@99999999999\"}"),
+                "version after '@'");
+        String huge = "{\"train\": \"" + "f".repeat(100_000) + "\", \"" + "k".repeat(10_000) + "\": \"faces\"}";
+        assertInvalid(() -> service.submit("image-classifier", Map.of(), huge), "dataset 'train'", "at most 64");
+        assertThatThrownBy(() -> service.submit("image-classifier", Map.of(), huge)).message().hasSizeLessThan(2000);
     }
 
     private void assertInvalid(Runnable call, String... fragments) {
