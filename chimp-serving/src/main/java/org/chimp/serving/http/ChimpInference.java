@@ -11,6 +11,7 @@ import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
+import org.chimp.api.image.ImageScope;
 import org.chimp.http.Json;
 import org.chimp.http.Requests;
 import org.chimp.serving.Deployments;
@@ -36,7 +37,8 @@ final class ChimpInference {
             throw ClientErrorException.invalid("personal models are not supported yet; leave out 'id' to use the "
                     + stage.mlflowName() + " model");
         }
-        try (Lease lease = deployments.get(ctx.pathParam("name"), stage)) {
+        try (Lease lease = deployments.get(ctx.pathParam("name"), stage); ImageScope decoded = ImageScope.open()) {
+            // Decoded images count against the in-flight pixel budget until this request is done with them.
             List<Image> images = images(Requests.jsonBody(ctx));
             List<Classification> results = lease.model().runBatch(images, RunContext.defaults());
             Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));

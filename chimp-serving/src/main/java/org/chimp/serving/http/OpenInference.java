@@ -14,6 +14,7 @@ import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
+import org.chimp.api.image.ImageScope;
 import org.chimp.api.image.ImageLimits;
 import org.chimp.http.Json;
 import org.chimp.http.Requests;
@@ -77,7 +78,8 @@ final class OpenInference {
     }
 
     void infer(Context ctx) {
-        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION)) {
+        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION); ImageScope decoded = ImageScope.open()) {
+            // Decoded images count against the in-flight pixel budget until this request is done with them.
             JsonNode body = Requests.jsonBody(ctx);
             InputTensor in = tensor(body);
             float[][] scores = Scores.finite(lease, run(lease.model(), in));

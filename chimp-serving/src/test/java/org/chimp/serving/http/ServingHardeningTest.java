@@ -82,6 +82,27 @@ class ServingHardeningTest {
     }
 
     @Test
+    void theImagesOfOneRequestMayNotHoldMoreThanTheInFlightBudgetTogether() throws Exception {
+        ImageLimits.install(new ImageLimits(16, 100, 32));
+        String four = blackPng(4);
+        String two = "{\"inputs\": [\"" + four + "\", \"" + four + "\"]}";
+        ok(app.send("POST", "/model/faces/infer", two));
+        String three = "{\"inputs\": [\"" + four + "\", \"" + four + "\", \"" + four + "\"]}";
+        assertThat(error(app.send("POST", "/model/faces/infer", three), 413, null)).contains("at most 32 pixels together");
+        assertThat(error(app.send("POST", "/v2/models/faces/infer", "{\"inputs\": [{\"name\": \"image\", \"shape\": [3], "
+                + "\"datatype\": \"BYTES\", \"data\": [\"" + four + "\", \"" + four + "\", \"" + four + "\"]}]}"), 413, null))
+                .contains("together");
+        ok(app.send("POST", "/model/faces/infer", two)); // the budget was given back
+    }
+
+    /** A black side x side gray PNG, base64. */
+    private static String blackPng(int side) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(side, side, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", out);
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    @Test
     void numbersOutsideTheDatatypeAreRefusedNamingTheInputAndIndex() throws Exception {
         error(app.send("POST", "/v2/models/faces/infer", """
                 {"inputs": [{"name": "features", "shape": [1, 4], "datatype": "FP32", "data": [0, 1, 1e39, 0]}]}"""), 400,
