@@ -201,6 +201,11 @@ class ServingHardeningTest {
         assertThat(error(app.send("POST", "/model/faces/infer", "{\"inputs\": " + nested + "}"), 400, null)).contains("not valid JSON");
         assertThat(error(app.send("POST", "/v2/models/faces/infer", "{\"inputs\": [{\"name\": \"x\", \"shape\": [1], "
                 + "\"datatype\": \"BYTES\", \"data\": " + nested + "}]}"), 400, null)).contains("not valid JSON");
+        // Just under the parser's nesting limit: parsed, then refused by shape.
+        String deep = "[".repeat(900) + "0" + "]".repeat(900);
+        assertThat(error(app.send("POST", "/model/faces/infer", "{\"inputs\": " + deep + "}"), 400, null)).contains("nested 900 deep");
+        assertThat(error(app.send("POST", "/v2/models/faces/infer", "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 4], "
+                + "\"datatype\": \"FP32\", \"data\": " + deep + "}]}"), 400, null)).contains("needs 4 values in 'data', got 1");
         for (String shape : List.of("[2147483647, 2147483647]", "[-1, 4]", "[0, 4]", "[1, 4.5]", "[]", "\"1,4\"", "[1, 2, 2, 2, 2]")) {
             assertThat(error(app.send("POST", "/v2/models/faces/infer", "{\"inputs\": [{\"name\": \"x\", \"shape\": " + shape
                     + ", \"datatype\": \"FP32\", \"data\": [0, 0, 0, 0]}]}"), 400, null)).as(shape).contains("Input 'x': 'shape'");
