@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.chimp.api.Architectures;
 import org.chimp.api.Model;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Deployments implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Deployments.class);
+    /**
+     * How long requests get the remembered 409 of a version that failed to load before one of them tries again:
+     * building a model reads its artifacts and starts an ONNX session, too much to repeat for every request.
+     * Registry changes and {@link #reload()} try again at once.
+     */
+    static final long LOAD_RETRY_SECONDS = 30;
 
     private final ModelRegistry registry;
     private final ArtifactStore artifacts;
@@ -271,6 +278,7 @@ public final class Deployments implements AutoCloseable {
         volatile Loaded current;
         /** The last version that failed to load for this slot, until one loads or the registry moves on. */
         volatile FailedLoad failed;
+        volatile long failedAt;
 
         Slot(Key key) {
             this.key = key;
@@ -282,6 +290,10 @@ public final class Deployments implements AutoCloseable {
                         ? ClientErrorException.notFound("model '" + key.name() + "' has no version in stage " + key.stage().mlflowName()
                                 + "; promote one with POST /api/2.0/mlflow/model-versions/transition-stage")
                         : ClientErrorException.notFound("model '" + key.name() + "' has no version in stage " + key.stage().mlflowName()));
+                FailedLoad f = failed;
+                if (f != null && f.version() == v.version() && System.nanoTime() - failedAt < TimeUnit.SECONDS.toNanos(LOAD_RETRY_SECONDS)) {
+                    throw ClientErrorException.conflict(f.message());
+                }
                 current = load(v);
                 LOG.info("Serving model '{}' version {} ({})", key.name(), v.version(), key.stage().mlflowName());
             }
@@ -334,6 +346,7 @@ public final class Deployments implements AutoCloseable {
                 failed = null;
                 return l;
             } catch (ClientErrorException e) {
+                failedAt = System.nanoTime();
                 failed = new FailedLoad(v.version(), key.stage().mlflowName(), e.getMessage());
                 throw e;
             }

@@ -141,6 +141,29 @@ class DeploymentsTest {
     }
 
     @Test
+    void aFailedLoadIsNotRetriedByEveryRequestButByAReload() throws Exception {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        String hex = f.registry.latest("faces", Stage.PRODUCTION).orElseThrow().config().artifacts().get("weights").substring(7);
+        Path blob;
+        try (var files = Files.walk(dir.resolve("blobs"))) {
+            blob = files.filter(p -> p.getFileName().toString().contains(hex)).findFirst().orElseThrow();
+        }
+        Path away = Files.move(blob, dir.resolve("away"));
+        Files.deleteIfExists(dir.resolve("cache").resolve(hex));
+        assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409));
+        Files.move(away, blob); // the store is whole again, but requests keep the remembered answer for a while
+        assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("model 'faces' version 1 (Production) cannot be loaded");
+        assertThat(f.deployments.reload()).containsExactly("faces");
+        try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(lease.version().version()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void archivingTheProductionVersionStopsServingIt() {
         f = new ServingFixture(TestDatabases.Kind.H2, dir);
         int v1 = f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
