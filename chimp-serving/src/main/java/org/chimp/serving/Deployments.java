@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.chimp.api.Architectures;
 import org.chimp.api.Model;
@@ -36,12 +38,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Deployments implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Deployments.class);
+    /**
+     * How long requests get the remembered 409 of a version that failed to load before one of them tries again:
+     * building a model reads its artifacts and starts an ONNX session, too much to repeat for every request.
+     * Registry changes and {@link #reload()} try again at once.
+     */
+    static final long LOAD_RETRY_SECONDS = 30;
 
     private final ModelRegistry registry;
     private final ArtifactStore artifacts;
     private final Architectures architectures;
     private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
     private final Set<String> pendingNames = ConcurrentHashMap.newKeySet();
+    private final Set<Key> pendingLoads = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "chimp-deployments-reload");
@@ -75,7 +84,7 @@ public final class Deployments implements AutoCloseable {
                 loaded = slot.loadIfEmpty();
             }
             if (loaded.retain()) {
-                return new Lease(loaded);
+                return new Lease(loaded, slot.failed);
             }
             // Swapped out and fully released between the read and the retain: the slot already has its successor.
         }
@@ -113,10 +122,42 @@ public final class Deployments implements AutoCloseable {
         slots.forEach((key, slot) -> {
             Loaded l = slot.current;
             if (l != null) {
-                out.add(new LoadedModel(key.name(), key.stage().mlflowName(), l.deployment().version().version()));
+                ModelVersion v = l.version();
+                out.add(new LoadedModel(key.name(), key.stage().mlflowName(), v.version(), v.stage().mlflowName(), slot.failed));
             }
         });
         out.sort(Comparator.comparing(LoadedModel::name).thenComparing(LoadedModel::stage));
+        return out;
+    }
+
+    /**
+     * Whether each registered model with a Production version can answer: ready when a version of it is loaded
+     * (an older one still answering while a newer one fails to load counts, with the failure as the reason).
+     * Models not loaded yet are queued for loading, so readiness turns true once they are, without a request.
+     * A model whose Production version failed to load is not retried here: registry changes and
+     * {@code GET /model?reload_models=true} retry it.
+     */
+    public List<ModelReadiness> readiness() {
+        List<ModelReadiness> out = new ArrayList<>();
+        for (String name : registry.names()) {
+            Key key = new Key(name, Stage.PRODUCTION);
+            Optional<ModelVersion> v = latest(key);
+            if (v.isEmpty()) {
+                continue; // nothing to serve, nothing to wait for
+            }
+            Slot slot = slots.computeIfAbsent(key, Slot::new);
+            Loaded l = slot.current;
+            FailedLoad failed = slot.failed;
+            if (l != null) {
+                out.add(new ModelReadiness(name, true, failed == null ? null
+                        : failed.message() + "; version " + l.version().version() + " keeps answering"));
+            } else if (failed != null && failed.version() == v.get().version()) {
+                out.add(new ModelReadiness(name, false, failed.message()));
+            } else {
+                queueLoad(key);
+                out.add(new ModelReadiness(name, false, "version " + v.get().version() + " (Production) is loading"));
+            }
+        }
         return out;
     }
 
@@ -155,13 +196,27 @@ public final class Deployments implements AutoCloseable {
         slots.values().forEach(Slot::unload);
     }
 
+    private void queueLoad(Key key) {
+        if (closed || !pendingLoads.add(key)) {
+            return;
+        }
+        try {
+            reloader.execute(() -> {
+                pendingLoads.remove(key);
+                refreshQuietly(slots.computeIfAbsent(key, Slot::new));
+            });
+        } catch (RejectedExecutionException e) {
+            pendingLoads.remove(key); // closing
+        }
+    }
+
     private boolean refreshQuietly(Slot slot) {
         try {
             return slot.refresh();
         } catch (RuntimeException e) {
             Loaded l = slot.current;
             LOG.warn("Could not reload model '{}' ({}); {}: {}", slot.key.name(), slot.key.stage().mlflowName(),
-                    l == null ? "nothing is served" : "version " + l.deployment().version().version() + " keeps answering",
+                    l == null ? "nothing is served" : "version " + l.version().version() + " keeps answering",
                     e.getMessage(), e instanceof ClientErrorException ? null : e);
             return false;
         }
@@ -178,11 +233,16 @@ public final class Deployments implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds a version's model. Every failure is a 409 naming the version; the message shows the config problems
+     * the architecture reports (which name no server paths) and nothing of other failures (I/O, a corrupt
+     * artifact), which the log has in full.
+     */
     private Loaded build(ModelVersion v) {
+        String what = "model '" + v.name() + "' version " + v.version() + " (" + v.stage().mlflowName() + ") cannot be loaded: ";
         if (v.config() == null) {
             // Versions registered through MLflow's API without a CHIMP model config have nothing to build from.
-            throw ClientErrorException.conflict("model '" + v.name() + "' version " + v.version() + " ("
-                    + v.stage().mlflowName() + ") cannot be loaded: it has no CHIMP model config (chimp-model.json "
+            throw ClientErrorException.conflict(what + "it has no CHIMP model config (chimp-model.json "
                     + "next to the model in the run's artifacts); register models through a training plugin or "
                     + "log that file with the model");
         }
@@ -191,10 +251,22 @@ public final class Deployments implements AutoCloseable {
             model = architectures.build(Tasks.IMAGE_CLASSIFICATION, v.config(), artifacts);
         } catch (ClientErrorException e) {
             // The registered config is at fault, not the request that happened to trigger the load.
-            throw ClientErrorException.conflict("model '" + v.name() + "' version " + v.version() + " ("
-                    + v.stage().mlflowName() + ") cannot be loaded: " + e.getMessage());
+            LOG.warn("{}{}", what, e.getMessage(), e.getCause());
+            throw ClientErrorException.conflict(what + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("{}{}", what, e.getMessage(), e);
+            throw ClientErrorException.conflict(what + "its artifacts could not be read; the server log has the details");
         }
         return new Loaded(new Deployment(v, model));
+    }
+
+    /** The registry's current record of a served version (its stage may have changed); the old one if unreadable. */
+    private ModelVersion current(ModelVersion served) {
+        try {
+            return registry.version(served.name(), served.version());
+        } catch (RuntimeException e) {
+            return served;
+        }
     }
 
     private record Key(String name, Stage stage) {
@@ -204,6 +276,9 @@ public final class Deployments implements AutoCloseable {
     private final class Slot {
         final Key key;
         volatile Loaded current;
+        /** The last version that failed to load for this slot, until one loads or the registry moves on. */
+        volatile FailedLoad failed;
+        volatile long failedAt;
 
         Slot(Key key) {
             this.key = key;
@@ -215,31 +290,66 @@ public final class Deployments implements AutoCloseable {
                         ? ClientErrorException.notFound("model '" + key.name() + "' has no version in stage " + key.stage().mlflowName()
                                 + "; promote one with POST /api/2.0/mlflow/model-versions/transition-stage")
                         : ClientErrorException.notFound("model '" + key.name() + "' has no version in stage " + key.stage().mlflowName()));
-                current = build(v);
+                FailedLoad f = failed;
+                if (f != null && f.version() == v.version() && System.nanoTime() - failedAt < TimeUnit.SECONDS.toNanos(LOAD_RETRY_SECONDS)) {
+                    throw ClientErrorException.conflict(f.message());
+                }
+                current = load(v);
                 LOG.info("Serving model '{}' version {} ({})", key.name(), v.version(), key.stage().mlflowName());
             }
             return current;
         }
 
-        /** Loads the registry's current version if it differs from the served one; true if anything changed. */
+        /**
+         * Loads the registry's current version if it differs from the served one; true if anything changed. When
+         * the new version fails to load, the served one keeps answering, with its registry record refreshed (its
+         * stage is now Archived, say) and the failure remembered, so listings and metadata tell the truth.
+         */
         synchronized boolean refresh() {
             Optional<ModelVersion> v = latest(key);
             Loaded old = current;
-            if (v.isPresent() && old != null && old.deployment().version().version() == v.get().version()) {
+            if (v.isPresent() && old != null && old.version().version() == v.get().version()) {
+                old.update(v.get());
+                failed = null;
                 return false;
             }
             if (v.isEmpty() && old == null) {
+                failed = null;
                 return false;
             }
-            Loaded next = v.isPresent() ? build(v.get()) : null;
+            Loaded next = null;
+            if (v.isPresent()) {
+                try {
+                    next = load(v.get());
+                } catch (RuntimeException e) {
+                    if (old != null) {
+                        old.update(current(old.version()));
+                    }
+                    throw e;
+                }
+            }
+            failed = null;
             current = next;
             if (old != null) {
                 old.release();
             }
             LOG.info("Model '{}' ({}): now {}, was {}", key.name(), key.stage().mlflowName(),
                     next == null ? "nothing" : "version " + v.get().version(),
-                    old == null ? "nothing" : "version " + old.deployment().version().version());
+                    old == null ? "nothing" : "version " + old.version().version());
             return true;
+        }
+
+        /** Builds a version, remembering a failure for listings and readiness. */
+        private Loaded load(ModelVersion v) {
+            try {
+                Loaded l = build(v);
+                failed = null;
+                return l;
+            } catch (ClientErrorException e) {
+                failedAt = System.nanoTime();
+                failed = new FailedLoad(v.version(), key.stage().mlflowName(), e.getMessage());
+                throw e;
+            }
         }
 
         synchronized void unload() {
@@ -255,13 +365,24 @@ public final class Deployments implements AutoCloseable {
     static final class Loaded {
         private final Deployment deployment;
         private final AtomicInteger refs = new AtomicInteger(1);
+        private volatile ModelVersion version;
 
         Loaded(Deployment deployment) {
             this.deployment = deployment;
+            this.version = deployment.version();
         }
 
         Deployment deployment() {
             return deployment;
+        }
+
+        /** The registry's record of the served version as last seen: its stage can change while it is served. */
+        ModelVersion version() {
+            return version;
+        }
+
+        void update(ModelVersion now) {
+            version = now;
         }
 
         boolean retain() {

@@ -1,5 +1,6 @@
 package org.chimp.serving;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.chimp.api.Model;
 import org.chimp.api.classification.Classification;
@@ -12,10 +13,12 @@ import org.chimp.tracking.registry.ModelVersion;
  */
 public final class Lease implements AutoCloseable {
     private final Deployments.Loaded loaded;
+    private final FailedLoad failedLoad;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Lease(Deployments.Loaded loaded) {
+    Lease(Deployments.Loaded loaded, FailedLoad failedLoad) {
         this.loaded = loaded;
+        this.failedLoad = failedLoad;
     }
 
     /** The deployment this lease holds. */
@@ -23,9 +26,14 @@ public final class Lease implements AutoCloseable {
         return loaded.deployment();
     }
 
-    /** The model version being served. */
+    /** The model version being served, as the registry has it now (its stage may no longer be the one served). */
     public ModelVersion version() {
-        return loaded.deployment().version();
+        return loaded.version();
+    }
+
+    /** The newer version that should answer instead but failed to load, if any. */
+    public Optional<FailedLoad> failedLoad() {
+        return Optional.ofNullable(failedLoad);
     }
 
     /** The loaded model; valid until this lease is closed. */

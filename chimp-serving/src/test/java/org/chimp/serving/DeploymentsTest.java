@@ -3,6 +3,7 @@ package org.chimp.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -10,10 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.chimp.api.Architectures;
 import org.chimp.api.RunContext;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
 import org.chimp.db.TestDatabases;
+import org.chimp.store.ArtifactStore;
+import org.chimp.store.FileBlobStore;
 import org.chimp.tracking.registry.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +121,46 @@ class DeploymentsTest {
         assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
                 .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409))
                 .hasMessageContaining("model 'faces' version 1 (Production) cannot be loaded").hasMessageContaining("2 labels");
+    }
+
+    @Test
+    void anUnreadableArtifactIsA409WithoutItsDetails() throws Exception {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        // A cache whose copy of the weights does not match their hash: the store is corrupt (an internal failure).
+        String hex = f.registry.latest("faces", Stage.PRODUCTION).orElseThrow().config().artifacts().get("weights").substring(7);
+        Path cache = Files.createDirectories(dir.resolve("other-cache"));
+        Files.writeString(cache.resolve(hex), "tampered");
+        try (Deployments d = new Deployments(f.registry, new ArtifactStore(new FileBlobStore(dir.resolve("blobs")), cache),
+                Architectures.load())) {
+            assertThatThrownBy(() -> d.get("faces", Stage.PRODUCTION))
+                    .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409))
+                    .hasMessage("model 'faces' version 1 (Production) cannot be loaded: its artifacts could not be read; "
+                            + "the server log has the details");
+        }
+    }
+
+    @Test
+    void aFailedLoadIsNotRetriedByEveryRequestButByAReload() throws Exception {
+        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        String hex = f.registry.latest("faces", Stage.PRODUCTION).orElseThrow().config().artifacts().get("weights").substring(7);
+        Path blob;
+        try (var files = Files.walk(dir.resolve("blobs"))) {
+            blob = files.filter(p -> p.getFileName().toString().contains(hex)).findFirst().orElseThrow();
+        }
+        Path away = Files.move(blob, dir.resolve("away"));
+        Files.deleteIfExists(dir.resolve("cache").resolve(hex));
+        assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409));
+        Files.move(away, blob); // the store is whole again, but requests keep the remembered answer for a while
+        assertThatThrownBy(() -> f.deployments.get("faces", Stage.PRODUCTION))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("model 'faces' version 1 (Production) cannot be loaded");
+        assertThat(f.deployments.reload()).containsExactly("faces");
+        try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(lease.version().version()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -38,7 +38,8 @@ public record Image(int width, int height, int channels, float[] pixels) {
     /**
      * Decodes PNG, JPEG, BMP or GIF bytes (the first frame), within {@link ImageLimits#current()}: the header's
      * size is checked before any pixel is decoded, so a small file that declares a huge image costs nothing.
-     * Corrupt data is a 400, an oversized image a 413.
+     * Corrupt data is a 400, an oversized image a 413. Inside an {@link ImageScope} the decoded pixels stay counted
+     * against the in-flight budget until the scope closes.
      */
     public static Image decode(byte[] bytes) {
         return decode(bytes, ImageLimits.current());
@@ -57,8 +58,17 @@ public record Image(int width, int height, int channels, float[] pixels) {
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 limits.check(w, h);
-                try (ImageLimits.Reservation room = ImageLimits.reserve((long) w * h)) {
-                    return of(reader.read(0));
+                long pixels = (long) w * h;
+                ImageScope.checkRoom(pixels, limits);
+                ImageLimits.Reservation room = ImageLimits.reserve(pixels);
+                try {
+                    Image image = of(reader.read(0));
+                    // Inside an ImageScope the room stays reserved while the request still holds the pixels.
+                    ImageScope.keep(room, pixels);
+                    return image;
+                } catch (IOException | RuntimeException | Error e) {
+                    room.close();
+                    throw e;
                 }
             } finally {
                 reader.dispose();

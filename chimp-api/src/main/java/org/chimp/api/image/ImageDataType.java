@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.error.Quote;
 
 /**
  * The JSON forms of an image: a base64 string of PNG/JPEG bytes (a {@code data:} URL prefix is allowed), or
@@ -50,19 +51,38 @@ public final class ImageDataType implements DataType<Image> {
      * whose innermost lists are not 1, 3 or 4 long is a batch of gray images).
      */
     public List<Image> fromJsonBatch(JsonNode json) {
-        List<Image> out = new ArrayList<>();
+        return fromJsonBatch(json, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads one image or a batch of at most {@code maxImages} (see {@link #fromJsonBatch(JsonNode)}); the count is
+     * checked before any image is decoded, so an oversized batch costs nothing.
+     */
+    public List<Image> fromJsonBatch(JsonNode json, int maxImages) {
+        List<JsonNode> items = batchItems(json);
+        if (items.size() > maxImages) {
+            throw ClientErrorException.invalid("At most " + maxImages + " images per request, got " + items.size()
+                    + "; split the batch");
+        }
+        List<Image> out = new ArrayList<>(items.size());
+        items.forEach(n -> out.add(fromJson(n)));
+        return out;
+    }
+
+    private static List<JsonNode> batchItems(JsonNode json) {
+        List<JsonNode> items = new ArrayList<>();
         if (json != null && json.isArray() && json.size() > 0 && json.get(0).isTextual()) {
-            json.forEach(n -> out.add(fromJson(n)));
-            return out;
+            json.forEach(items::add);
+            return items;
         }
         int depth = json == null ? 0 : depth(json);
         boolean batchOfGray = depth == 3 && !isChannelCount(json.get(0).get(0).size());
         if (depth == 4 || batchOfGray) {
-            json.forEach(n -> out.add(fromJson(n)));
-            return out;
+            json.forEach(items::add);
+        } else {
+            items.add(json);
         }
-        out.add(fromJson(json));
-        return out;
+        return items;
     }
 
     @Override
@@ -118,22 +138,29 @@ public final class ImageDataType implements DataType<Image> {
             throw ClientErrorException.invalid("Pixel lists must be [H][W] or [H][W][C] with C = 1, 3 or 4 and H, W > 0, got "
                     + h + "x" + w + "x" + c);
         }
+        // Every row is checked before the pixels are allocated: H x W is then bounded by the values actually sent,
+        // and by the same per-image limits as an image file's header.
+        for (int y = 0; y < h; y++) {
+            JsonNode row = rows.get(y);
+            if (!row.isArray() || row.size() != w) {
+                throw ClientErrorException.invalid("Pixel row " + y + " has " + (row.isArray() ? row.size() + " values" : "no list")
+                        + ", row 0 has " + w + ": rows must be equally long");
+            }
+        }
+        ImageLimits.current().check(w, h);
         int outC = c == 1 ? 1 : 3;
         float[] px = new float[h * w * outC];
         float max = 0;
         boolean fractions = false;
         for (int y = 0; y < h; y++) {
             JsonNode row = rows.get(y);
-            if (!row.isArray() || row.size() != w) {
-                throw ClientErrorException.invalid("Pixel row " + y + " has " + row.size() + " values, row 0 has " + w + ": rows must be equally long");
-            }
             for (int x = 0; x < w; x++) {
                 JsonNode p = row.get(x);
                 for (int ch = 0; ch < outC; ch++) {
                     JsonNode v = depth == 2 ? p : (p.isArray() && p.size() == c ? p.get(ch) : null);
                     if (v == null || !v.isNumber() || v.asDouble() < 0 || v.asDouble() > 255) {
                         throw ClientErrorException.invalid("Pixel (" + x + ", " + y + ") must be " + (depth == 2 ? "a number" : c + " numbers")
-                                + " from 0 to 255, got " + p);
+                                + " from 0 to 255, got " + Quote.json(p));
                     }
                     float f = (float) v.asDouble();
                     max = Math.max(max, f);

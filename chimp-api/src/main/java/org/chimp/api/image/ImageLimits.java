@@ -96,7 +96,7 @@ public record ImageLimits(long maxPixels, int maxSide, long inFlightPixels) {
         return () -> s.release(n);
     }
 
-    private static int permits(long pixels) {
+    static int permits(long pixels) {
         // Semaphore permits are ints; counted in units of 16 pixels, 2^31 units cover any heap a JVM gets.
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (pixels + 15) / 16));
     }

@@ -1,6 +1,7 @@
 package org.chimp.api.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.chimp.api.error.ClientErrors.assertClientError;
 import static org.chimp.api.error.ClientErrors.assertInvalid;
 import static org.chimp.api.image.TestImages.assertPixels;
 
@@ -164,5 +165,47 @@ class ImageDataTypeTest {
         assertThat(type.jsonSchema().get("oneOf")).hasSize(2);
         assertThat(type.id()).isEqualTo("image");
         assertThat(type.valueType()).isEqualTo(Image.class);
+    }
+
+    @Test
+    void pixelListsBeyondTheImageLimitsAre413BeforeAllocating() {
+        ImageLimits before = ImageLimits.current();
+        try {
+            ImageLimits.install(ImageLimits.forMaxPixels(6));
+            assertClientError(413, () -> type.fromJson(json("[[0, 0, 0], [0, 0, 0], [0, 0, 0]]"))).contains("3x3");
+            assertThat(type.fromJson(json("[[0, 0, 0], [0, 0, 0]]")).width()).isEqualTo(3);
+        } finally {
+            ImageLimits.install(before);
+        }
+        // A first row of many values and short other rows: refused by the row check, nothing H x W is allocated.
+        StringBuilder wide = new StringBuilder("[[");
+        for (int i = 0; i < 5000; i++) {
+            wide.append(i == 0 ? "0" : ",0");
+        }
+        wide.append("]");
+        for (int i = 0; i < 5000; i++) {
+            wide.append(",[0]");
+        }
+        assertInvalid(() -> type.fromJson(json(wide + "]"))).contains("Pixel row 1 has 1 values, row 0 has 5000");
+    }
+
+    @Test
+    void aBatchOverTheLimitIsRefusedBeforeAnyImageIsDecoded() {
+        // The second item is a bomb: counted, never decoded.
+        String bomb = Base64.getEncoder().encodeToString(PngBomb.gray(20_000, 20_000));
+        assertInvalid(() -> type.fromJsonBatch(json("[\"" + base64Png() + "\", \"" + bomb + "\"]"), 1))
+                .isEqualTo("At most 1 images per request, got 2; split the batch");
+        assertInvalid(() -> type.fromJsonBatch(json("[[[0, 0]], [[0, 0]], [[0, 0]]]"), 2)).contains("got 3");
+        assertThat(type.fromJsonBatch(json("[[[0, 0]], [[0, 0]]]"), 2)).hasSize(2);
+    }
+
+    @Test
+    void errorMessagesQuoteOnlyAShortPrefixOfTheValue() {
+        StringBuilder huge = new StringBuilder("[[[0, 0, 0], [0");
+        for (int i = 0; i < 100_000; i++) {
+            huge.append(",0");
+        }
+        huge.append("]]]");
+        assertInvalid(() -> type.fromJson(json(huge.toString()))).hasSizeLessThan(300).contains("...");
     }
 }

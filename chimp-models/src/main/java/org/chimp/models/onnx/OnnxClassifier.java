@@ -74,7 +74,7 @@ public final class OnnxClassifier implements Model<Image, Classification> {
             return model;
         } catch (OrtException e) {
             close(session);
-            throw ClientErrorException.invalid("The ONNX model's inputs and outputs could not be read: " + e.getMessage(), e);
+            throw ClientErrorException.invalid("The ONNX model's inputs and outputs could not be read (" + e.getCode() + ")", e);
         } catch (RuntimeException e) {
             close(session);
             throw e;
@@ -182,7 +182,11 @@ public final class OnnxClassifier implements Model<Image, Classification> {
         try {
             runFeatures(new float[preprocessing.featureCount()], 1);
         } catch (IllegalStateException e) {
-            throw ClientErrorException.invalid("The ONNX model does not fit the config: " + e.getMessage(), e);
+            // CHIMP's own findings (output sizes) are shown; ONNX Runtime's messages are internals, kept for the log.
+            String why = e.getCause() instanceof OrtException ort
+                    ? "ONNX Runtime could not run it on one input of the configured preprocessing size (" + ort.getCode() + ")"
+                    : e.getMessage();
+            throw ClientErrorException.invalid("The ONNX model does not fit the config: " + why, e);
         }
     }
 

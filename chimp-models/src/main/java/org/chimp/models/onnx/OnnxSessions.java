@@ -23,7 +23,8 @@ final class OnnxSessions {
         try (OrtSession.SessionOptions options = options()) {
             return environment().createSession(file.toString(), options);
         } catch (OrtException e) {
-            throw ClientErrorException.invalid("The 'weights' artifact is not a model ONNX Runtime can load: " + e.getMessage(), e);
+            // ONNX Runtime's message names the local file it read: only its error code goes to the caller.
+            throw ClientErrorException.invalid("The 'weights' artifact is not a model ONNX Runtime can load (" + e.getCode() + ")", e);
         }
     }
 

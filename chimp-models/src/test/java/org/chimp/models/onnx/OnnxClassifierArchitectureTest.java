@@ -179,7 +179,8 @@ class OnnxClassifierArchitectureTest {
         assertThatThrownBy(() -> build(TinyOnnx.flat(ROWS, BIAS, true, 0), p))
                 .isInstanceOf(ClientErrorException.class).hasMessageContaining("'input_name' is 'pixels'").hasMessageContaining("features");
         assertThatThrownBy(() -> build("not a model".getBytes(), params(LABELS, gray(2, 2))))
-                .isInstanceOf(ClientErrorException.class).hasMessageContaining("not a model ONNX Runtime can load");
+                .isInstanceOf(ClientErrorException.class).hasMessageContaining("not a model ONNX Runtime can load")
+                .hasMessageNotContaining("/"); // ONNX Runtime's own message names the cached file's path
     }
 
     private Model<Image, Classification> build(byte[] onnx, ObjectNode params) {

@@ -11,6 +11,7 @@ import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
+import org.chimp.api.image.ImageScope;
 import org.chimp.http.Json;
 import org.chimp.http.Requests;
 import org.chimp.serving.Deployments;
@@ -36,9 +37,11 @@ final class ChimpInference {
             throw ClientErrorException.invalid("personal models are not supported yet; leave out 'id' to use the "
                     + stage.mlflowName() + " model");
         }
-        try (Lease lease = deployments.get(ctx.pathParam("name"), stage)) {
+        try (Lease lease = deployments.get(ctx.pathParam("name"), stage); ImageScope decoded = ImageScope.open()) {
+            // Decoded images count against the in-flight pixel budget until this request is done with them.
             List<Image> images = images(Requests.jsonBody(ctx));
             List<Classification> results = lease.model().runBatch(images, RunContext.defaults());
+            Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));
             ctx.json(response(lease, results));
         }
     }
@@ -49,12 +52,8 @@ final class ChimpInference {
             throw ClientErrorException.invalid("The body must be {\"inputs\": <image or list of images>}, each image a base64 "
                     + "PNG/JPEG string or nested pixel lists [H][W] or [H][W][C] (values 0-255)");
         }
-        List<Image> images = IMAGES.fromJsonBatch(inputs);
-        if (images.size() > maxBatch) {
-            throw ClientErrorException.invalid("At most " + maxBatch + " images per request, got " + images.size()
-                    + "; split the batch");
-        }
-        return images;
+        // The batch is counted before any image is decoded.
+        return IMAGES.fromJsonBatch(inputs, maxBatch);
     }
 
     private static ObjectNode response(Lease lease, List<Classification> results) {
@@ -82,6 +81,7 @@ final class ChimpInference {
                 .put("task", config.task()).put("architecture", config.architecture()).put("source", v.source());
         m.putObject("flavors").putObject("onnx");
         m.set("signature", Signatures.mlflow(lease.model()));
+        ServedVersion.addTo(m, lease);
         return m;
     }
 

@@ -4,20 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Base64;
-import javax.imageio.ImageIO;
-import org.chimp.db.TestDatabases;
-import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
 import org.chimp.serving.ServingFixture;
 import org.chimp.tracking.registry.Stage;
@@ -32,24 +21,19 @@ class ServingRoutesTest {
 
     @TempDir
     Path dir;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ServingApp app;
     private ServingFixture f;
-    private Javalin app;
 
     @BeforeEach
     void start() {
-        f = new ServingFixture(TestDatabases.Kind.H2, dir);
+        app = new ServingApp(dir);
+        f = app.f;
         f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
-        app = Javalin.create(c -> c.showJavalinBanner = false);
-        HttpErrors.install(app);
-        new ServingRoutes(f.deployments).addTo(app);
-        app.start(0);
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        f.close();
+        app.close();
     }
 
     @Test
@@ -130,7 +114,7 @@ class ServingRoutesTest {
 
         ok(send("POST", "/model/faces/infer", "{\"inputs\": " + TOP_PIXELS + "}"));
         JsonNode loaded = ok(send("GET", "/model", null)).path("data").path("loaded_models");
-        assertThat(loaded.toString()).isEqualTo("[{\"name\":\"faces\",\"stage\":\"Production\",\"version\":1}]");
+        assertThat(loaded.toString()).isEqualTo("[{\"name\":\"faces\",\"stage\":\"Production\",\"version\":1,\"version_stage\":\"Production\"}]");
 
         JsonNode reloaded = ok(send("GET", "/model?reload_models=true", null));
         assertThat(reloaded.path("updated_models").toString()).isEqualTo("[\"cats\"]");
@@ -208,39 +192,19 @@ class ServingRoutesTest {
         return best;
     }
 
-    /** A 2x2 gray PNG with a bright top row (or bottom row), encoded the way a browser would send it. */
-    private static String png(boolean topBright) throws IOException {
-        BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
-        int bright = topBright ? 0 : 1;
-        img.getRaster().setSample(0, bright, 0, 255);
-        img.getRaster().setSample(1, bright, 0, 255);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return Base64.getEncoder().encodeToString(out.toByteArray());
+    private static String png(boolean topBright) {
+        return ServingApp.png(topBright);
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(String method, String path, String body) {
+        return app.send(method, path, body);
     }
 
     private static JsonNode ok(HttpResponse<String> r) throws IOException {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Json.MAPPER.readTree(r.body());
+        return ServingApp.ok(r);
     }
 
-    /** Checks an error response's status and shape, and its message if given; returns the message. */
     private static String error(HttpResponse<String> r, int status, String message) throws IOException {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        ObjectNode body = (ObjectNode) Json.MAPPER.readTree(r.body());
-        assertThat(body.path("status-code").asInt()).isEqualTo(status);
-        if (message != null) {
-            assertThat(body.path("message").asText()).isEqualTo(message);
-        }
-        return body.path("message").asText();
+        return ServingApp.error(r, status, message);
     }
 }
