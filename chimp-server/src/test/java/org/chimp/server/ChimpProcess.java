@@ -23,10 +23,13 @@ final class ChimpProcess implements AutoCloseable {
 
     /** Starts {@code chimp <args>} with extra environment variables, its output going to {@code log}. */
     static ChimpProcess start(Path log, Map<String, String> env, String... args) throws IOException {
+        // The class path goes in CLASSPATH, not on the command line: ONNX Runtime 1.29's native start-up crashes
+        // (SIGSEGV, no hs_err file) in a JVM whose command line is longer than about 4 KB.
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "org.chimp.server.Main"));
+                "-Xmx512m", "org.chimp.server.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new ChimpProcess(pb.start(), log);
@@ -37,7 +40,7 @@ final class ChimpProcess implements AutoCloseable {
         ApiClient api = new ApiClient(port, "unused-token-0123456789");
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(deadline)) {
-            assertThat(process.isAlive()).as("process alive; see " + log).isTrue();
+            assertThat(process.isAlive()).as(() -> "process alive; its log ends:\n" + tail()).isTrue();
             try {
                 if (api.getWithoutToken("/ping").status() == 200) {
                     return this;
@@ -47,6 +50,16 @@ final class ChimpProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("no HTTP on port " + port + " within 90 s; see " + log);
+    }
+
+    /** The last lines of the process's log, for failure messages (the log's temp directory is gone afterwards). */
+    String tail() {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is handed back. */
