@@ -35,7 +35,16 @@ public final class DatasetRoutes implements Routes {
     }
 
     private void upload(Context ctx) throws Exception {
-        UploadedFile file = ctx.uploadedFile("file");
+        List<UploadedFile> files = ctx.uploadedFiles("file");
+        if (files.size() > 1) {
+            throw ClientErrorException.invalid("POST /datasets takes one zip in the file part 'file'; this request has "
+                    + files.size() + " of them: send one file (zip several folders into one dataset zip)");
+        }
+        if (ctx.formParams("dataset_name").size() > 1) {
+            throw ClientErrorException.invalid("POST /datasets takes one form field 'dataset_name'; this request has "
+                    + ctx.formParams("dataset_name").size() + ": send one");
+        }
+        UploadedFile file = files.isEmpty() ? null : files.get(0);
         String name = ctx.formParam("dataset_name");
         List<String> missing = new ArrayList<>();
         if (file == null) {
