@@ -65,8 +65,10 @@ final class DatasetZip {
         ZipFile zf;
         try {
             zf = new ZipFile(zip.toFile());
-        } catch (ZipException e) {
-            throw ClientErrorException.invalid("The upload is not a zip file (" + e.getMessage() + "); " + LAYOUT, e);
+        } catch (ZipException | EOFException e) {
+            // A truncated central directory ends in EOFException rather than ZipException.
+            throw ClientErrorException.invalid("The upload is not a zip file (" + (e.getMessage() == null ? "it is truncated"
+                    : e.getMessage()) + "); " + LAYOUT, e);
         }
         try (zf) {
             List<Planned> planned = plan(zf);

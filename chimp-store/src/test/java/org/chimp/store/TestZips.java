@@ -16,8 +16,14 @@ final class TestZips {
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
     private final java.util.Set<String> stored = new java.util.HashSet<>();
 
+    private static final Map<Integer, byte[]> PNGS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A tiny grayscale PNG whose pixels depend on {@code seed}, so different seeds give different files. */
     static byte[] png(int seed) {
+        return PNGS.computeIfAbsent(seed, TestZips::encodePng).clone();
+    }
+
+    private static byte[] encodePng(int seed) {
         BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < 16; i++) {
             int v = (seed * 31 + i * 17) & 0xff;
