@@ -44,7 +44,7 @@ public final class DatasetStore {
 
     /** A store that unpacks uploads under the system temporary directory. */
     public DatasetStore(DataSource ds, BlobStore blobs, UploadLimits limits) {
-        this(ds, blobs, limits, Path.of(System.getProperty("java.io.tmpdir")));
+        this(ds, blobs, limits, Path.of(System.getProperty("java.io.tmpdir"), "chimp"));
     }
 
     /**

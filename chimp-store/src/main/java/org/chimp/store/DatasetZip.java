@@ -46,6 +46,11 @@ final class DatasetZip {
      * temporary sibling whose name is about 50 bytes longer.
      */
     static final int MAX_SEGMENT_BYTES = 200;
+    /**
+     * Central directory bytes allowed per allowed entry: a 46-byte header, a name of a few hundred bytes and the
+     * usual extra fields. It bounds the memory ZipFile and the checks here take for the list of entries.
+     */
+    static final long DIRECTORY_BYTES_PER_ENTRY = 320;
     /** Largest image file: decoding reads it into memory, and a 4096x4096 photo is a few megabytes. */
     static final long MAX_IMAGE_BYTES = 64L << 20;
 
@@ -62,6 +67,12 @@ final class DatasetZip {
 
     /** Validates the zip and unpacks its images under {@code targetDir} as {@code <split>/<label>/<file>}. */
     ExtractedDataset extract(Path zip, Path targetDir) throws IOException {
+        long directory = ZipDirectorySize.of(zip);
+        long maxDirectory = limits.maxEntries() * DIRECTORY_BYTES_PER_ENTRY;
+        if (directory > maxDirectory) {
+            throw ClientErrorException.tooLarge("The zip's list of entries (its central directory) takes " + directory
+                    + " bytes; at most " + maxDirectory + " are allowed: use fewer entries, shorter names, no comments");
+        }
         ZipFile zf;
         try {
             zf = new ZipFile(zip.toFile());

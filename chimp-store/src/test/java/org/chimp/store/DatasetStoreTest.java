@@ -326,4 +326,16 @@ class DatasetStoreTest {
         assertThat(upload(store, "faces", TestZips.faces().image("train/heureux é/a.png", 5)).splits().get("train"))
                 .containsKey("heureux é");
     }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aCentralDirectoryLargerThanTheEntriesNeedIsRefusedBeforeItIsRead(TestDatabases.Kind kind) throws IOException {
+        DatasetStore store = open(kind, LIMITS);
+        // 100 entries allowed: 32000 bytes of directory. Comments are kept there, up to 64 KiB an entry.
+        TestZips zip = TestZips.faces();
+        for (int i = 0; i < 3; i++) {
+            zip.commented("train/happy/c" + i + ".png", TestZips.png(10 + i), "x".repeat(20_000));
+        }
+        assertRejected(store, () -> upload(store, "faces", zip), 413, "central directory", "32000");
+    }
 }

@@ -15,6 +15,7 @@ import javax.imageio.ImageIO;
 final class TestZips {
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
     private final java.util.Set<String> stored = new java.util.HashSet<>();
+    private final Map<String, String> comments = new java.util.HashMap<>();
 
     private static final Map<Integer, byte[]> PNGS = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -79,6 +80,12 @@ final class TestZips {
         return entry(name, content);
     }
 
+    /** An entry with a comment, which the zip keeps in its central directory. */
+    TestZips commented(String name, byte[] content, String comment) {
+        comments.put(name, comment);
+        return entry(name, content);
+    }
+
     /** The same entries inside one top-level folder, as zipping a folder produces. */
     TestZips wrapped(String folder) {
         TestZips z = new TestZips();
@@ -100,6 +107,7 @@ final class TestZips {
                     entry.setCompressedSize(e.getValue().length);
                     entry.setCrc(crc.getValue());
                 }
+                entry.setComment(comments.get(e.getKey()));
                 zip.putNextEntry(entry);
                 if (e.getValue() != null) {
                     zip.write(e.getValue());
