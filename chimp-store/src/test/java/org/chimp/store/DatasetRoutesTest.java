@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.chimp.db.TestDatabases;
@@ -170,5 +171,19 @@ class DatasetRoutesTest {
         HttpResponse<String> badName = post("../etc", TestZips.faces().bytes());
         assertThat(badName.statusCode()).isEqualTo(400);
         assertThat(badName.body()).contains("dataset name");
+    }
+
+    @Test
+    void malformedMultipartBodiesAre4xx() throws Exception {
+        byte[] good = multipart(Map.of("dataset_name", "faces"), TestZips.faces().bytes());
+        for (byte[] body : new byte[][] {
+                Arrays.copyOf(good, good.length / 2),
+                "--nope\r\n\r\n".getBytes(StandardCharsets.UTF_8),
+                new byte[0],
+                ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\nabc").getBytes(StandardCharsets.UTF_8)}) {
+            HttpResponse<String> r = post(body);
+            assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
+        }
+        assertThat(Json.MAPPER.readTree(get("/datasets").body()).get("datasets")).isEmpty();
     }
 }
