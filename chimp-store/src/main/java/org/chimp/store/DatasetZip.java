@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -101,9 +102,9 @@ final class DatasetZip {
             for (Enumeration<? extends ZipEntry> en = zf.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
                 checkSafe(e.getName());
-                if (!seen.add(e.getName().toLowerCase(Locale.ROOT))) {
+                if (!seen.add(sameness(e.getName()))) {
                     throw ClientErrorException.invalid("The zip has the entry '" + shown(e.getName()) + "' more than once "
-                            + "(names differing only in case count as the same); remove the duplicate");
+                            + "(names differing only in case or in how accents are encoded count as the same); remove the duplicate");
                 }
                 if (!e.isDirectory() && !isJunk(e.getName())) {
                     kept.add(e);
@@ -124,10 +125,10 @@ final class DatasetZip {
             }
             checkLabel(e.getName(), seg[1]);
             String label = seg[0] + "/" + seg[1];
-            String before = labels.putIfAbsent(label.toLowerCase(Locale.ROOT), label);
+            String before = labels.putIfAbsent(sameness(label), label);
             if (before != null && !before.equals(label)) {
                 throw ClientErrorException.invalid("The zip has the labels '" + shown(before) + "' and '" + shown(label)
-                        + "', which differ only in case; use one spelling");
+                        + "', which differ only in case or in how accents are encoded; use one spelling");
             }
             planned.add(new Planned(e, path));
         }
@@ -135,6 +136,14 @@ final class DatasetZip {
             throw ClientErrorException.invalid("The dataset is empty: the zip has no images under train/; " + LAYOUT);
         }
         return planned;
+    }
+
+    /**
+     * The form in which two names count as the same: they look alike ('é' as one character or as 'e' and an accent)
+     * and case-insensitive file systems (macOS, Windows) would put them in one place.
+     */
+    private static String sameness(String name) {
+        return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 
     /** Rejects names that would land outside the target directory, whatever the unpacking code does. */

@@ -232,6 +232,11 @@ class DatasetStoreTest {
         assertRejected(store, () -> upload(store, "faces", dup), 400, "train/happy/a.png", "more than once");
         assertRejected(store, () -> upload(store, "faces", TestZips.faces().image("train/Happy/x.png", 5)),
                 400, "train/Happy", "differ only in case");
+        // 'é' as one character and as 'e' plus a combining accent: they look the same.
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image("train/caf\u00e9/x.png", 5).image("train/cafe\u0301/y.png", 6)),
+                400, "differ only in case or in how accents are encoded");
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image("train/happy/\u00e9.png", 5).image("train/happy/e\u0301.png", 6)),
+                400, "more than once");
     }
 
     @ParameterizedTest
