@@ -23,4 +23,14 @@ public interface BlobStore {
 
     /** Removes an object; absent objects are ignored. */
     void delete(String key) throws IOException;
+
+    /**
+     * Removes every object under a folder-like prefix ending in '/', and whatever a write interrupted there left
+     * behind. Only for prefixes that nothing is still writing to.
+     */
+    default void deleteAll(String prefix) throws IOException {
+        for (String key : list(prefix)) {
+            delete(key);
+        }
+    }
 }

@@ -15,13 +15,13 @@ import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
 
-/** The dataset versions table: reserving numbers, publishing and reading versions. */
+/** The dataset versions table: publishing versions under the next number and reading them. */
 final class DatasetCatalog {
-    private static final int RESERVE_ATTEMPTS = 20;
+    private static final int PUBLISH_ATTEMPTS = 20;
     private static final String SELECT = """
             SELECT d.name, d.version, d.content_hash, d.file_count, d.size_bytes, d.created_at, l.split, l.label, l.files
             FROM store_datasets d LEFT JOIN store_dataset_labels l ON l.name = d.name AND l.version = d.version
-            WHERE d.ready AND %s
+            WHERE %s
             ORDER BY d.name, d.version, l.split, l.label""";
 
     private final DataSource ds;
@@ -32,26 +32,36 @@ final class DatasetCatalog {
     }
 
     /**
-     * Inserts the version as not yet ready under the next free number and returns it. The primary key makes a
-     * concurrent upload that picked the same number fail, and that one simply tries the next number.
+     * Publishes an upload whose files are all stored under {@code blobPrefix}: in one transaction, removes its
+     * journal row and inserts the version under the next free number, which is returned. The number is taken only
+     * now, so an upload that never gets here uses none. The primary key makes a concurrent upload that picked the
+     * same number fail, and that one simply tries the next number.
+     *
+     * @throws IllegalStateException if recovery has claimed the upload (its process was taken for dead)
      */
-    DatasetVersion reserve(DatasetVersion v) {
+    DatasetVersion publish(DatasetVersion v, String uploadId, String blobPrefix) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return Jdbc.inTransaction(ds, c -> insert(c, v));
+                return Jdbc.inTransaction(ds, c -> {
+                    if (!UploadJournal.finish(c, uploadId)) {
+                        throw new IllegalStateException("Upload " + uploadId + " of dataset " + v.name()
+                                + " was abandoned by recovery before it could be published");
+                    }
+                    return insert(c, v, blobPrefix);
+                });
             } catch (DataAccessException e) {
-                if (!e.isUniqueViolation() || attempt == RESERVE_ATTEMPTS) {
+                if (!e.isUniqueViolation() || attempt == PUBLISH_ATTEMPTS) {
                     throw e;
                 }
             }
         }
     }
 
-    private static DatasetVersion insert(Connection c, DatasetVersion v) throws SQLException {
+    private static DatasetVersion insert(Connection c, DatasetVersion v, String blobPrefix) throws SQLException {
         int next = Sql.first(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM store_datasets WHERE name = ?",
                 rs -> rs.getInt(1), v.name()).orElseThrow();
-        Sql.update(c, "INSERT INTO store_datasets (name, version, content_hash, file_count, size_bytes, created_at, ready) "
-                + "VALUES (?, ?, ?, ?, ?, ?, FALSE)", v.name(), next, v.contentHash(), v.fileCount(), v.sizeBytes(), v.createdAt());
+        Sql.update(c, "INSERT INTO store_datasets (name, version, content_hash, file_count, size_bytes, created_at, blob_prefix) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", v.name(), next, v.contentHash(), v.fileCount(), v.sizeBytes(), v.createdAt(), blobPrefix);
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO store_dataset_labels (name, version, split, label, files) VALUES (?, ?, ?, ?, ?)")) {
             for (var split : v.splits().entrySet()) {
@@ -69,26 +79,25 @@ final class DatasetCatalog {
         return new DatasetVersion(v.name(), next, v.contentHash(), v.fileCount(), v.sizeBytes(), v.splits(), v.createdAt());
     }
 
-    /** Makes a reserved version visible, once all its files are stored. */
-    void publish(String name, int version) {
-        update("UPDATE store_datasets SET ready = TRUE WHERE name = ? AND version = ?", name, version);
+    /** True if a published version keeps its files under the prefix. */
+    boolean isPublished(String blobPrefix) {
+        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT 1 FROM store_datasets WHERE blob_prefix = ?",
+                rs -> 1, blobPrefix)).isPresent();
     }
 
-    /** Forgets a reserved version whose files could not be stored. */
-    void discard(String name, int version) {
-        update("DELETE FROM store_datasets WHERE name = ? AND version = ?", name, version);
+    /** Where the files of a published version are stored. */
+    String blobPrefix(DatasetVersion v) {
+        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT blob_prefix FROM store_datasets WHERE name = ? AND version = ?",
+                rs -> rs.getString(1), v.name(), v.version())).orElseThrow(() -> new IllegalStateException(
+                "Dataset " + v.ref() + " is not in the catalog"));
     }
 
-    private void update(String sql, String name, int version) {
-        Jdbc.withConnection(ds, c -> Sql.update(c, sql, name, version));
-    }
-
-    /** The newest ready version of every dataset, by name. */
+    /** The newest version of every dataset, by name. */
     List<DatasetVersion> newest() {
-        return query("d.version = (SELECT MAX(x.version) FROM store_datasets x WHERE x.name = d.name AND x.ready)");
+        return query("d.version = (SELECT MAX(x.version) FROM store_datasets x WHERE x.name = d.name)");
     }
 
-    /** Every ready version of one dataset, oldest first. */
+    /** Every version of one dataset, oldest first. */
     List<DatasetVersion> versions(String name) {
         return query("d.name = ?", name);
     }

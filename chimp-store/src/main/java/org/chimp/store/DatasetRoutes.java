@@ -3,6 +3,7 @@ package org.chimp.store;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +36,16 @@ public final class DatasetRoutes implements Routes {
     }
 
     private void upload(Context ctx) throws Exception {
-        UploadedFile file = ctx.uploadedFile("file");
+        List<UploadedFile> files = fileParts(ctx);
+        if (files.size() > 1) {
+            throw ClientErrorException.invalid("POST /datasets takes one zip in the file part 'file'; this request has "
+                    + files.size() + " of them: send one file (zip several folders into one dataset zip)");
+        }
+        if (ctx.formParams("dataset_name").size() > 1) {
+            throw ClientErrorException.invalid("POST /datasets takes one form field 'dataset_name'; this request has "
+                    + ctx.formParams("dataset_name").size() + ": send one");
+        }
+        UploadedFile file = files.isEmpty() ? null : files.get(0);
         String name = ctx.formParam("dataset_name");
         List<String> missing = new ArrayList<>();
         if (file == null) {
@@ -50,6 +60,20 @@ public final class DatasetRoutes implements Routes {
         }
         try (InputStream in = file.content()) {
             send(ctx, toJson(store.upload(name.trim(), in)));
+        }
+    }
+
+    /** The parts named 'file'; a body Jetty cannot parse as multipart (cut short, wrong boundary) is a 400. */
+    private static List<UploadedFile> fileParts(Context ctx) throws Exception {
+        try {
+            return ctx.uploadedFiles("file");
+        } catch (Exception e) {
+            // Jetty's parser throws IOException through Kotlin, undeclared.
+            if (e instanceof IOException) {
+                throw ClientErrorException.invalid("The multipart/form-data body could not be read (" + e.getMessage()
+                        + "); send the zip as the file part 'file' and the form field 'dataset_name', as curl -F does", e);
+            }
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package org.chimp.store;
 
 import java.io.EOFException;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -21,12 +23,16 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.Image;
 
 /**
- * Checks an uploaded zip against the dataset layout and unpacks it. Every entry is checked before a single
+ * Checks an uploaded zip against the dataset layout and unpacks it. Every entry name is checked before a single
  * byte is unpacked, and unpacking counts the bytes really produced (declared sizes can lie) so a zip bomb is
- * stopped early. One instance per upload: it counts the bytes unpacked so far.
+ * stopped early. Every image is then decoded once within {@link org.chimp.api.image.ImageLimits}, so a corrupt
+ * file or a small file declaring a huge image (a decompression bomb) is refused here, naming the entry, instead of
+ * failing training later. One instance per upload: it counts the bytes unpacked so far.
  */
 final class DatasetZip {
     static final String LAYOUT = "expected train/<label>/<image> and optionally test/<label>/<image>, "
@@ -34,6 +40,20 @@ final class DatasetZip {
     private static final Set<String> SPLITS = Set.of("train", "test");
     private static final Pattern IMAGE = Pattern.compile("(?i).+\\.(png|jpe?g)");
     private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
+    /** Longest entry name looked at; longer ones are refused before anything else is done with them. */
+    static final int MAX_ENTRY_NAME = 1024;
+    /**
+     * Longest path segment in UTF-8 bytes: file systems allow 255, and the blob store writes each file through a
+     * temporary sibling whose name is about 50 bytes longer.
+     */
+    static final int MAX_SEGMENT_BYTES = 200;
+    /**
+     * Central directory bytes allowed per allowed entry: a 46-byte header, a name of a few hundred bytes and the
+     * usual extra fields. It bounds the memory ZipFile and the checks here take for the list of entries.
+     */
+    static final long DIRECTORY_BYTES_PER_ENTRY = 320;
+    /** Largest image file: decoding reads it into memory, and a 4096x4096 photo is a few megabytes. */
+    static final long MAX_IMAGE_BYTES = 64L << 20;
 
     private final UploadLimits limits;
     private long unpacked;
@@ -48,11 +68,19 @@ final class DatasetZip {
 
     /** Validates the zip and unpacks its images under {@code targetDir} as {@code <split>/<label>/<file>}. */
     ExtractedDataset extract(Path zip, Path targetDir) throws IOException {
+        long directory = ZipDirectorySize.of(zip);
+        long maxDirectory = limits.maxEntries() * DIRECTORY_BYTES_PER_ENTRY;
+        if (directory > maxDirectory) {
+            throw ClientErrorException.tooLarge("The zip's list of entries (its central directory) takes " + directory
+                    + " bytes; at most " + maxDirectory + " are allowed: use fewer entries, shorter names, no comments");
+        }
         ZipFile zf;
         try {
             zf = new ZipFile(zip.toFile());
-        } catch (ZipException e) {
-            throw ClientErrorException.invalid("The upload is not a zip file (" + e.getMessage() + "); " + LAYOUT, e);
+        } catch (ZipException | EOFException e) {
+            // A truncated central directory ends in EOFException rather than ZipException.
+            throw ClientErrorException.invalid("The upload is not a zip file (" + (e.getMessage() == null ? "it is truncated"
+                    : e.getMessage()) + "); " + LAYOUT, e);
         }
         try (zf) {
             List<Planned> planned = plan(zf);
@@ -74,9 +102,9 @@ final class DatasetZip {
             for (Enumeration<? extends ZipEntry> en = zf.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
                 checkSafe(e.getName());
-                if (!seen.add(e.getName().toLowerCase(Locale.ROOT))) {
-                    throw ClientErrorException.invalid("The zip has the entry '" + e.getName() + "' more than once "
-                            + "(names differing only in case count as the same); remove the duplicate");
+                if (!seen.add(sameness(e.getName()))) {
+                    throw ClientErrorException.invalid("The zip has the entry '" + shown(e.getName()) + "' more than once "
+                            + "(names differing only in case or in how accents are encoded count as the same); remove the duplicate");
                 }
                 if (!e.isDirectory() && !isJunk(e.getName())) {
                     kept.add(e);
@@ -93,13 +121,14 @@ final class DatasetZip {
             String path = wrapper == null ? e.getName() : e.getName().substring(wrapper.length() + 1);
             String[] seg = path.split("/");
             if (seg.length != 3 || !SPLITS.contains(seg[0]) || !IMAGE.matcher(seg[2]).matches()) {
-                throw ClientErrorException.invalid("The zip entry '" + e.getName() + "' does not fit the dataset layout: " + LAYOUT);
+                throw ClientErrorException.invalid("The zip entry '" + shown(e.getName()) + "' does not fit the dataset layout: " + LAYOUT);
             }
+            checkLabel(e.getName(), seg[1]);
             String label = seg[0] + "/" + seg[1];
-            String before = labels.putIfAbsent(label.toLowerCase(Locale.ROOT), label);
+            String before = labels.putIfAbsent(sameness(label), label);
             if (before != null && !before.equals(label)) {
-                throw ClientErrorException.invalid("The zip has the labels '" + before + "' and '" + label
-                        + "', which differ only in case; use one spelling");
+                throw ClientErrorException.invalid("The zip has the labels '" + shown(before) + "' and '" + shown(label)
+                        + "', which differ only in case or in how accents are encoded; use one spelling");
             }
             planned.add(new Planned(e, path));
         }
@@ -109,8 +138,20 @@ final class DatasetZip {
         return planned;
     }
 
+    /**
+     * The form in which two names count as the same: they look alike ('é' as one character or as 'e' and an accent)
+     * and case-insensitive file systems (macOS, Windows) would put them in one place.
+     */
+    private static String sameness(String name) {
+        return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    }
+
     /** Rejects names that would land outside the target directory, whatever the unpacking code does. */
     private static void checkSafe(String name) {
+        if (name.length() > MAX_ENTRY_NAME) {
+            throw ClientErrorException.invalid("The zip entry '" + shown(name) + "' has a name of " + name.length()
+                    + " characters; at most " + MAX_ENTRY_NAME + " are allowed");
+        }
         String problem = null;
         if (name.isEmpty() || name.startsWith("/") || DRIVE.matcher(name).matches()) {
             problem = "is an absolute path";
@@ -128,9 +169,37 @@ final class DatasetZip {
             }
         }
         if (problem != null) {
-            throw ClientErrorException.invalid("The zip entry '" + name + "' " + problem
+            throw ClientErrorException.invalid("The zip entry '" + shown(name) + "' " + problem
                     + " and could point outside the dataset; zip the dataset folder itself with relative paths");
         }
+        for (String seg : name.split("/")) {
+            if (seg.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                throw ClientErrorException.invalid("The zip entry '" + shown(name) + "' has a folder or file name longer than "
+                        + MAX_SEGMENT_BYTES + " bytes (UTF-8); shorten it");
+            }
+        }
+    }
+
+    /** Labels become class names and folder names: the one rule for them is {@link Names#label}. */
+    private static void checkLabel(String entry, String label) {
+        try {
+            Names.label(label);
+        } catch (ClientErrorException e) {
+            throw ClientErrorException.invalid("The zip entry '" + shown(entry) + "' has an unusable label folder: " + e.getMessage(), e);
+        }
+    }
+
+    /** A name as it may be echoed in a message: control characters escaped, cut at 120 characters. */
+    static String shown(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().limit(120).forEach(cp -> {
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+                b.append(String.format("\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return name.codePointCount(0, name.length()) > 120 ? b + "…" : b.toString();
     }
 
     /** Files that archivers add on their own (macOS resource forks and folder settings). */
@@ -177,15 +246,33 @@ final class DatasetZip {
                             + " bytes, the limit; split the dataset or shrink the images");
                 }
                 if (size > allowed) {
-                    throw ClientErrorException.tooLarge("The zip entry '" + p.entry().getName() + "' expands more than "
+                    throw ClientErrorException.tooLarge("The zip entry '" + shown(p.entry().getName()) + "' expands more than "
                             + limits.maxRatio() + " times its compressed size; such zips (zip bombs) are refused");
+                }
+                if (size > MAX_IMAGE_BYTES) {
+                    throw ClientErrorException.tooLarge("The zip entry '" + shown(p.entry().getName()) + "' is larger than "
+                            + MAX_IMAGE_BYTES + " bytes, the limit for one image; shrink it");
                 }
                 md.update(buf, 0, n);
                 os.write(buf, 0, n);
             }
         } catch (ZipException | EOFException e) {
-            throw ClientErrorException.invalid("The zip file is damaged at entry '" + p.entry().getName() + "': " + e.getMessage(), e);
+            throw ClientErrorException.invalid("The zip file is damaged at entry '" + shown(p.entry().getName()) + "': " + e.getMessage(), e);
         }
+        checkImage(p, out);
         return new DatasetFile(p.path(), out, size, HexFormat.of().formatHex(md.digest()));
+    }
+
+    /**
+     * Decodes the image as training will. For small images (the usual dataset) reading the header through ImageIO
+     * costs about as much as decoding, so the full decode is kept: it also catches truncated and corrupt files.
+     */
+    private static void checkImage(Planned p, Path file) throws IOException {
+        try {
+            Image.decode(Files.readAllBytes(file));
+        } catch (ClientErrorException e) {
+            String message = "The zip entry '" + shown(p.entry().getName()) + "' is not a usable image: " + e.getMessage();
+            throw e.status() == 413 ? ClientErrorException.tooLarge(message) : ClientErrorException.invalid(message, e);
+        }
     }
 }

@@ -92,6 +92,15 @@ public final class FileBlobStore implements BlobStore {
         Files.deleteIfExists(path(key));
     }
 
+    /** Deletes the prefix's directory with everything in it, half-written temporary files included. */
+    @Override
+    public void deleteAll(String prefix) throws IOException {
+        if (!BlobKeys.checkPrefix(prefix).endsWith("/")) {
+            throw new IllegalArgumentException("deleteAll takes a folder prefix ending in '/', got '" + prefix + "'");
+        }
+        ScratchSpace.deleteTree(path(prefix.substring(0, prefix.length() - 1)));
+    }
+
     private Path path(String key) {
         Path p = root.resolve(BlobKeys.check(key)).normalize();
         if (!p.startsWith(root) || p.equals(root)) {

@@ -5,7 +5,8 @@ package org.chimp.store;
  *
  * @param maxCompressedBytes   size of the zip itself
  * @param maxUncompressedBytes total size of all entries once unpacked
- * @param maxEntries           number of entries
+ * @param maxEntries           number of entries; the zip's central directory may also take at most 320 bytes per
+ *                             allowed entry (64 MB by default), as Java reads it into memory whole
  * @param maxRatio             largest allowed uncompressed/compressed ratio of a single entry
  */
 public record UploadLimits(long maxCompressedBytes, long maxUncompressedBytes, int maxEntries, int maxRatio) {

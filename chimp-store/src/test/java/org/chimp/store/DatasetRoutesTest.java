@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.chimp.db.TestDatabases;
@@ -46,12 +47,15 @@ class DatasetRoutesTest {
         ds.close();
     }
 
-    /** A multipart body with the given form fields and, if not null, the zip as part 'file'. */
-    private static byte[] multipart(Map<String, String> fields, byte[] zip) {
+    /** A multipart body with the given form fields and, if not null, the zips as parts 'file'. */
+    private static byte[] multipart(Map<String, String> fields, byte[]... zips) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         fields.forEach((k, v) -> out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n"
                 + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
-        if (zip != null) {
+        for (byte[] zip : zips) {
+            if (zip == null) {
+                continue;
+            }
             out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"faces.zip\"\r\n"
                     + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             out.writeBytes(zip);
@@ -61,14 +65,18 @@ class DatasetRoutesTest {
         return out.toByteArray();
     }
 
-    private HttpResponse<String> post(String name, byte[] zip) throws Exception {
+    private HttpResponse<String> post(String name, byte[]... zips) throws Exception {
         Map<String, String> fields = new LinkedHashMap<>();
         if (name != null) {
             fields.put("dataset_name", name);
         }
+        return post(multipart(fields, zips));
+    }
+
+    private HttpResponse<String> post(byte[] body) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(uri("/datasets"))
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(fields, zip))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -108,7 +116,7 @@ class DatasetRoutesTest {
 
     @Test
     void missingPartsAndBadZipsAre400sThatSayWhy() throws Exception {
-        HttpResponse<String> noFile = post("faces", null);
+        HttpResponse<String> noFile = post("faces", (byte[]) null);
         assertThat(noFile.statusCode()).isEqualTo(400);
         assertThat(noFile.body()).contains("'file'").doesNotContain("dataset_name");
         HttpResponse<String> noName = post(null, TestZips.faces().bytes());
@@ -128,5 +136,54 @@ class DatasetRoutesTest {
         HttpResponse<String> r = get("/datasets/nope");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("nope", "POST /datasets");
+    }
+
+    @Test
+    void twoFilePartsOrNamesAreRefusedInsteadOfSilentlyUsingTheFirst() throws Exception {
+        HttpResponse<String> twoFiles = post("faces", TestZips.faces().bytes(), new TestZips().image("train/x/a.png", 1).bytes());
+        assertThat(twoFiles.statusCode()).isEqualTo(400);
+        assertThat(twoFiles.body()).contains("send one file");
+        byte[] twoNames = multipart(Map.of(), TestZips.faces().bytes());
+        String field = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"dataset_name\"\r\n\r\n%s\r\n";
+        byte[] body = (field.formatted("faces") + field.formatted("cats") + new String(twoNames, StandardCharsets.ISO_8859_1))
+                .getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> r = post(body);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("'dataset_name'", "send one");
+        assertThat(Json.MAPPER.readTree(get("/datasets").body()).get("datasets")).isEmpty();
+    }
+
+    @Test
+    void the404ForAnUnknownDatasetDoesNotListTheOthersAndBadNamesAre400s() throws Exception {
+        assertThat(post("secret-project", TestZips.faces().bytes()).statusCode()).isEqualTo(200);
+        HttpResponse<String> r = get("/datasets/nope");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("nope", "GET /datasets").doesNotContain("secret-project");
+        for (String bad : new String[] {"x".repeat(300), "a%20b", "%C3%A9", "a%01b", "a%E2%80%8Bb"}) {
+            HttpResponse<String> b = get("/datasets/" + bad);
+            assertThat(b.statusCode()).as(bad).isEqualTo(400);
+            assertThat(b.body()).as(bad).contains("dataset name").doesNotContain("secret-project");
+        }
+        // Jetty itself refuses ambiguous encodings (400) before any route sees them.
+        for (String bad : new String[] {"..%2F..", "%FF", "a%00b"}) {
+            assertThat(get("/datasets/" + bad).statusCode()).as(bad).isEqualTo(400);
+        }
+        HttpResponse<String> badName = post("../etc", TestZips.faces().bytes());
+        assertThat(badName.statusCode()).isEqualTo(400);
+        assertThat(badName.body()).contains("dataset name");
+    }
+
+    @Test
+    void malformedMultipartBodiesAre4xx() throws Exception {
+        byte[] good = multipart(Map.of("dataset_name", "faces"), TestZips.faces().bytes());
+        for (byte[] body : new byte[][] {
+                Arrays.copyOf(good, good.length / 2),
+                "--nope\r\n\r\n".getBytes(StandardCharsets.UTF_8),
+                new byte[0],
+                ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\nabc").getBytes(StandardCharsets.UTF_8)}) {
+            HttpResponse<String> r = post(body);
+            assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
+        }
+        assertThat(Json.MAPPER.readTree(get("/datasets").body()).get("datasets")).isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.PngBomb;
 import org.chimp.db.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class DatasetStoreTest {
     private static final UploadLimits LIMITS = new UploadLimits(1 << 20, 4 << 20, 100, 50);
+    /** Made once: encoding them is the slow part of these tests. */
+    private static final byte[] BOMB = PngBomb.gray(20000, 20000);
+    private static final List<byte[]> NOISE = java.util.stream.IntStream.range(0, 5).mapToObj(i -> TestZips.noisePng(600, i)).toList();
 
     @TempDir
     Path dir;
@@ -62,12 +67,24 @@ class DatasetStoreTest {
         assertWorkDirEmpty();
     }
 
+    /** Nothing is left in the work directory but the (empty) per-process scratch directories and their locks. */
     private void assertWorkDirEmpty() throws IOException {
-        if (Files.exists(dir.resolve("work"))) {
-            try (Stream<Path> left = Files.list(dir.resolve("work"))) {
-                assertThat(left).isEmpty();
+        assertWorkDirEmpty(dir.resolve("work"));
+    }
+
+    static void assertWorkDirEmpty(Path work) throws IOException {
+        if (Files.exists(work)) {
+            try (Stream<Path> left = Files.walk(work)) {
+                assertThat(left.map(p -> work.relativize(p).toString()))
+                        .allMatch(p -> p.isEmpty() || p.equals("dataset-uploads") || p.matches("dataset-uploads/[0-9a-f-]{36}(\\.lock)?"));
             }
         }
+    }
+
+    /** The keys under a dataset's prefix, without the per-upload part ({@code datasets/<name>/<upload id>/}). */
+    static List<String> datasetFiles(BlobStore blobs, String name) throws IOException {
+        return blobs.list("datasets/" + name + "/").stream()
+                .map(k -> k.replaceFirst("^datasets/" + name + "/[0-9a-f-]{36}/", "")).toList();
     }
 
     @ParameterizedTest
@@ -80,8 +97,9 @@ class DatasetStoreTest {
         assertThat(v.fileCount()).isEqualTo(4);
         assertThat(v.splits()).isEqualTo(Map.of("train", Map.of("happy", 2, "sad", 1), "test", Map.of("happy", 1)));
         assertThat(v.sizeBytes()).isEqualTo(TestZips.png(1).length + TestZips.png(2).length + TestZips.png(3).length + TestZips.png(4).length);
-        assertThat(blobs.list("")).containsExactly("datasets/faces/1/test/happy/d.jpeg", "datasets/faces/1/train/happy/a.png",
-                "datasets/faces/1/train/happy/b.PNG", "datasets/faces/1/train/sad/c.jpg");
+        assertThat(datasetFiles(blobs, "faces")).containsExactly("test/happy/d.jpeg", "train/happy/a.png",
+                "train/happy/b.PNG", "train/sad/c.jpg");
+        assertThat(blobs.list("")).hasSize(4);
         assertThat(store.list()).containsExactly(v);
         assertThat(store.resolve("faces")).isEqualTo(v);
         assertWorkDirEmpty();
@@ -126,19 +144,28 @@ class DatasetStoreTest {
 
     @ParameterizedTest
     @MethodSource("org.chimp.db.TestDatabases#both")
-    void unknownNamesAndVersionsAre404sThatSayWhatExists(TestDatabases.Kind kind) {
+    void unknownNamesAndVersionsAre404sThatNameOnlyWhatWasAskedFor(TestDatabases.Kind kind) {
         DatasetStore store = open(kind, LIMITS);
-        assertThatThrownBy(() -> store.resolve("faces")).hasMessageContaining("no datasets yet");
+        assertThatThrownBy(() -> store.resolve("faces")).hasMessageContainingAll("faces", "GET /datasets");
         upload(store, "faces", TestZips.faces());
+        upload(store, "cats", TestZips.faces());
         upload(store, "cats", TestZips.faces());
         assertThatThrownBy(() -> store.resolve("dogs"))
                 .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404))
-                .hasMessageContainingAll("dogs", "cats, faces");
-        assertThatThrownBy(() -> store.resolve("faces@7"))
+                .hasMessageContainingAll("dogs", "GET /datasets")
+                .hasMessageNotContainingAny("cats", "faces");
+        assertThatThrownBy(() -> store.versions("dogs"))
                 .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404))
-                .hasMessageContaining("versions are 1");
-        assertThatThrownBy(() -> store.versions("dogs")).isInstanceOf(ClientErrorException.class);
-        for (String bad : new String[] {"faces@x", "../faces", "", "faces@"}) {
+                .hasMessageNotContainingAny("cats", "faces");
+        assertThatThrownBy(() -> store.resolve("cats@7"))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404))
+                .hasMessageContainingAll("no version 7", "newest is cats@2")
+                .hasMessageNotContaining("faces");
+        assertThat(store.resolve("cats@000000002").version()).isEqualTo(2);
+        assertThatThrownBy(() -> store.resolve("faces@0"))
+                .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404));
+        for (String bad : new String[] {"faces@x", "../faces", "", "faces@", "faces@99999999999999999999", "faces@-1",
+                "faces@1@2", "fäces", "faces\n", "x".repeat(10_000), "@1", null}) {
             assertThatThrownBy(() -> store.resolve(bad))
                     .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(400));
         }
@@ -170,8 +197,12 @@ class DatasetStoreTest {
     void badNamesAndNonZipsAreRefused(TestDatabases.Kind kind) throws IOException {
         DatasetStore store = open(kind, LIMITS);
         byte[] zip = TestZips.faces().bytes();
-        for (String bad : new String[] {"", "-x", "a/b", "a b", "x".repeat(65), "..", "é"}) {
-            assertRejected(store, () -> upload(store, bad, zip), 400, "Dataset names");
+        for (String bad : new String[] {"", "-x", "a/b", "a b", "x".repeat(65), "..", "é", " faces", "faces\u0000", "\uFFFD"}) {
+            assertRejected(store, () -> upload(store, bad, zip), 400, "dataset name");
+        }
+        for (String bad : new String[] {"a/b", "x".repeat(65), "..", "faces\u0000"}) {
+            assertThatThrownBy(() -> store.versions(bad))
+                    .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(400));
         }
         assertRejected(store, () -> upload(store, "faces", "just text".getBytes(StandardCharsets.UTF_8)), 400, "not a zip file");
         assertRejected(store, () -> upload(store, "faces", TestZips.png(1)), 400, "not a zip file");
@@ -201,6 +232,11 @@ class DatasetStoreTest {
         assertRejected(store, () -> upload(store, "faces", dup), 400, "train/happy/a.png", "more than once");
         assertRejected(store, () -> upload(store, "faces", TestZips.faces().image("train/Happy/x.png", 5)),
                 400, "train/Happy", "differ only in case");
+        // 'é' as one character and as 'e' plus a combining accent: they look the same.
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image("train/caf\u00e9/x.png", 5).image("train/cafe\u0301/y.png", 6)),
+                400, "differ only in case or in how accents are encoded");
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image("train/happy/\u00e9.png", 5).image("train/happy/e\u0301.png", 6)),
+                400, "more than once");
     }
 
     @ParameterizedTest
@@ -227,13 +263,10 @@ class DatasetStoreTest {
         byte[] zeros = new byte[2 << 20];
         assertRejected(store, () -> upload(store, "faces", TestZips.faces().entry("train/happy/bomb.png", zeros)),
                 413, "train/happy/bomb.png", "50 times");
-        // Random bytes do not compress (ratio 1), but 5 MiB in total exceeds the 4 MiB unpacked limit.
-        java.util.Random random = new java.util.Random(1);
+        // Noise images do not compress (ratio 1), but 5 MiB in total exceeds the 4 MiB unpacked limit.
         TestZips big = TestZips.faces();
         for (int i = 0; i < 5; i++) {
-            byte[] noise = new byte[1 << 20];
-            random.nextBytes(noise);
-            big.entry("train/noise/" + i + ".png", noise);
+            big.entry("train/noise/" + i + ".png", NOISE.get(i));
         }
         DatasetStore roomy = new DatasetStore(ds, blobs, new UploadLimits(64 << 20, 4 << 20, 100, 50), dir.resolve("work"));
         assertRejected(roomy, () -> upload(roomy, "faces", big), 413, "unpacks to more than");
@@ -244,5 +277,70 @@ class DatasetStoreTest {
             many.image("train/many/" + i + ".png", i);
         }
         assertRejected(store, () -> upload(store, "faces", many), 400, "104 entries", "at most 100");
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void imagesAreDecodedAtUploadSoBombsAndCorruptFilesAreRefusedNamingTheEntry(TestDatabases.Kind kind) throws IOException {
+        // The limits of a real server: the issue's 20000x20000 PNG passed them and then killed the training worker.
+        // Stored uncompressed, its ratio is 1: only looking into the image finds it.
+        DatasetStore store = open(kind, UploadLimits.defaults());
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().stored("train/happy/bomb.png", BOMB)),
+                413, "train/happy/bomb.png", "20000x20000");
+        byte[] png = TestZips.png(5);
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().entry("train/happy/cut.png", Arrays.copyOf(png, png.length / 2))),
+                400, "train/happy/cut.png", "not a usable image");
+        byte[] damaged = png.clone();
+        for (int i = 40; i < damaged.length - 12; i++) {
+            damaged[i] ^= 0x5a;
+        }
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().entry("train/happy/damaged.png", damaged)),
+                400, "train/happy/damaged.png");
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().text("train/happy/notes.png", "not an image")),
+                400, "train/happy/notes.png", "not a usable image");
+        // What a symlink entry unpacks to with java.util.zip: its target path as the file's content.
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().text("train/happy/link.png", "/etc/passwd")),
+                400, "train/happy/link.png");
+        // A zip inside the zip, named like an image.
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().entry("train/happy/inner.png", TestZips.faces().bytes())),
+                400, "train/happy/inner.png");
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().entry("train/happy/empty.png", new byte[0])),
+                400, "train/happy/empty.png");
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void labelsAndNamesTooLongForTheFileSystemAreRefusedNamingTheEntry(TestDatabases.Kind kind) throws IOException {
+        DatasetStore store = open(kind, LIMITS);
+        String longFile = "train/happy/" + "f".repeat(250) + ".png";
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image(longFile, 5)), 400, "ffff", "200 bytes");
+        // 90 characters pass the label rule but are 270 bytes in UTF-8: too long for a directory name.
+        String cjk = "train/" + "表".repeat(90) + "/a.png";
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image(cjk, 5)), 400, "表表表", "200 bytes");
+        String longLabel = "train/" + "l".repeat(101) + "/a.png";
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image(longLabel, 5)), 400, "llll", "label");
+        for (String label : new String[] {"-happy", "hap\u200Bpy", "happy ", "ha\uFFFDppy", "_x"}) {
+            assertRejected(store, () -> upload(store, "faces", TestZips.faces().image("train/" + label + "/a.png", 5)),
+                    400, "/a.png", "label");
+        }
+        String huge = "x/".repeat(600) + "a.png";
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().image(huge, 5)), 400, "1205 characters", "at most 1024");
+        assertRejected(store, () -> upload(store, "faces", TestZips.faces().text("train/happy/\u0007bell.png", "x")),
+                400, "\\u0007bell.png", "control characters");
+        // Unicode labels that fit are fine.
+        assertThat(upload(store, "faces", TestZips.faces().image("train/heureux é/a.png", 5)).splits().get("train"))
+                .containsKey("heureux é");
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aCentralDirectoryLargerThanTheEntriesNeedIsRefusedBeforeItIsRead(TestDatabases.Kind kind) throws IOException {
+        DatasetStore store = open(kind, LIMITS);
+        // 100 entries allowed: 32000 bytes of directory. Comments are kept there, up to 64 KiB an entry.
+        TestZips zip = TestZips.faces();
+        for (int i = 0; i < 3; i++) {
+            zip.commented("train/happy/c" + i + ".png", TestZips.png(10 + i), "x".repeat(20_000));
+        }
+        assertRejected(store, () -> upload(store, "faces", zip), 413, "central directory", "32000");
     }
 }

@@ -102,4 +102,22 @@ class FileBlobStoreTest {
         assertThatThrownBy(() -> store.list("../")).isInstanceOf(ClientErrorException.class);
         assertThatThrownBy(() -> store.list("/abs")).isInstanceOf(ClientErrorException.class);
     }
+
+    @Test
+    void deleteAllRemovesAFolderWithItsHalfWrittenFilesAndNothingElse() throws IOException {
+        FileBlobStore store = new FileBlobStore(root);
+        store.put("datasets/a/u1/train/x/1.png", text("1"));
+        store.put("datasets/a/u1/train/y/2.png", text("2"));
+        store.put("datasets/a/u10/train/x/1.png", text("other upload"));
+        store.put("datasets/a/u1.png", text("a sibling file"));
+        Files.writeString(root.resolve("datasets/a/u1/train/x/3.png.123" + BlobKeys.TEMP_SUFFIX), "half");
+        store.deleteAll("datasets/a/u1/");
+        assertThat(root.resolve("datasets/a/u1")).doesNotExist();
+        assertThat(store.list("")).containsExactly("datasets/a/u1.png", "datasets/a/u10/train/x/1.png");
+        store.deleteAll("datasets/none/");
+        assertThatThrownBy(() -> store.deleteAll("datasets/a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.deleteAll("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.deleteAll("../")).isInstanceOf(ClientErrorException.class);
+        assertThat(store.list("")).hasSize(2);
+    }
 }

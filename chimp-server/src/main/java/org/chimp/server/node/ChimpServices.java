@@ -59,6 +59,8 @@ public final class ChimpServices implements AutoCloseable {
             blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
             artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
             datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir());
+            // Before serving: remove what uploads killed with an earlier process left (files, unpack directories).
+            datasets.recover();
             tracking = new TrackingStore(ds, blobs);
             registry = new ModelRegistry(ds, artifacts);
             broker = track(Brokers.open(s.broker(), ds));
