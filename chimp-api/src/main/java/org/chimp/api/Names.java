@@ -16,7 +16,10 @@ public final class Names {
     public static final int EXPERIMENT_NAME_MAX = 500;
     /** Dataset names: also store keys and directory names. */
     public static final int DATASET_NAME_MAX = 64;
-    /** Labels: directory names in a dataset zip, well under any file system's 255-byte name limit. */
+    /**
+     * Labels: directory names in a dataset zip. 100 characters can still be 400 UTF-8 bytes, over a file system's
+     * 255-byte name limit, so the dataset zip reader also bounds every path segment in bytes.
+     */
     public static final int LABEL_MAX = 100;
     /** User ids ({@code ?id=}, calibration): URL query values and tag values. */
     public static final int USER_MAX = 64;

@@ -19,6 +19,7 @@ import org.chimp.http.Json;
 import org.chimp.http.JettySetup;
 import org.chimp.tracking.mlflow.MlflowErrorFormat;
 import org.chimp.jobs.Worker;
+import org.chimp.store.ScratchSpace;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
@@ -38,7 +39,7 @@ public final class ChimpNode implements AutoCloseable {
     private final List<Javalin> apps = new ArrayList<>();
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private Worker worker;
-    private ProcessScratch uploads;
+    private ScratchSpace uploads;
 
     private ChimpNode(ChimpServices services) {
         this.services = services;
@@ -55,7 +56,9 @@ public final class ChimpNode implements AutoCloseable {
         ChimpNode node = new ChimpNode(ChimpServices.open(settings));
         try {
             if (!listeners.isEmpty()) {
-                node.uploads = ProcessScratch.create(node.services.workDir().resolve("uploads"));
+                // Request bodies and multipart files wait here; what a killed process left is swept at start.
+                node.uploads = ScratchSpace.open(node.services.workDir().resolve("uploads"));
+                node.uploads.sweep();
             }
             if (worker != null) {
                 node.startWorker(worker);
@@ -143,11 +146,7 @@ public final class ChimpNode implements AutoCloseable {
         }
         services.close();
         if (uploads != null) {
-            try {
-                uploads.close();
-            } catch (IOException e) {
-                LOG.warn("Removing the upload scratch directory failed: {}", e.toString());
-            }
+            uploads.close();
         }
     }
 }
