@@ -112,7 +112,7 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
         }, ctx::cancelled)) {
             run.logParams(Map.of("device", trained.device(), "held_out", trained.testSource(),
                     "train_images", Integer.toString(trained.trainCount()),
-                    "validation_images", Integer.toString(trained.validationCount()),
+                    "validation_images", Integer.toString(trained.validation().count()),
                     "test_images", Integer.toString(trained.test().count()), "labels", String.join(",", trained.labels()),
                     "best_epoch", Integer.toString(trained.bestEpoch()), "stopped_early", Boolean.toString(trained.stoppedEarly())));
             Map<String, Double> metrics = testMetrics(trained);

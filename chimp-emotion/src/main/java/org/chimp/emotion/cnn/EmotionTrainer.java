@@ -126,13 +126,12 @@ public final class EmotionTrainer {
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) settings.learningRate())).build())
                         .optDevices(new Device[] {device});
                 List<EpochMetrics> history = new ArrayList<>();
-                int bestEpoch;
+                EarlyStopping stopping = new EarlyStopping(settings.patience());
                 boolean stoppedEarly = false;
+                int bestEpoch;
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(new Shape(1, net.channels(), net.height(), net.width()));
                     Random rnd = new Random(settings.seed());
-                    double bestLoss = Double.POSITIVE_INFINITY;
-                    bestEpoch = 0;
                     Map<String, float[]> best = null;
                     for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
                         double[] lossAndAccuracy = epoch(trainer, model, train, rnd, epoch, cancelled);
@@ -140,25 +139,23 @@ public final class EmotionTrainer {
                         EpochMetrics m = new EpochMetrics(epoch, lossAndAccuracy[0], lossAndAccuracy[1], val.loss(), val.accuracy());
                         history.add(m);
                         onEpoch.accept(m);
-                        if (val.loss() < bestLoss) {
-                            bestLoss = val.loss();
-                            bestEpoch = epoch;
-                            best = settings.patience() > 0 ? snapshot(model) : null;
-                        } else if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience()) {
+                        if (stopping.improved(epoch, val.loss())) {
+                            best = settings.patience() > 0 && epoch < settings.epochs() ? snapshot(model) : null;
+                        } else if (stopping.shouldStop(epoch)) {
                             stoppedEarly = true;
                             break;
                         }
                     }
-                    // Early stopping keeps the weights of the epoch with the lowest validation loss.
-                    if (best != null && bestEpoch != history.size()) {
+                    // With early stopping, the weights of the epoch with the lowest validation loss are kept.
+                    bestEpoch = history.size();
+                    if (best != null && stopping.bestEpoch() != history.size()) {
                         restore(model, best);
-                    } else {
-                        bestEpoch = history.size();
+                        bestEpoch = stopping.bestEpoch();
                     }
                 }
                 Trained trained = new Trained(labels, PREPROCESSING, net, model, List.copyOf(history),
-                        Trained.evaluate(model, net, labels, test), testSource, train.size(), validation.size(), bestEpoch,
-                        stoppedEarly, device.toString());
+                        Trained.evaluate(model, net, labels, validation), Trained.evaluate(model, net, labels, test),
+                        testSource, train.size(), bestEpoch, stoppedEarly, device.toString());
                 model = null;
                 return trained;
             } finally {
@@ -237,13 +234,15 @@ public final class EmotionTrainer {
     /**
      * A trained network and what describes it. Holds native memory: close it when done.
      *
+     * @param validation  the kept weights on the validation images
+     * @param test        the kept weights on the test images
      * @param testSource  {@code test} (the dataset's test split) or {@code validation_split} (held out of train)
      * @param bestEpoch   the epoch whose weights were kept
      * @param device      where it was trained ({@code cpu()}, {@code gpu(0)})
      */
     public record Trained(List<String> labels, ImagePreprocessing preprocessing, EmotionNet net, Model model,
-                          List<EpochMetrics> history, Evaluation test, String testSource, int trainCount,
-                          int validationCount, int bestEpoch, boolean stoppedEarly, String device) implements AutoCloseable {
+                          List<EpochMetrics> history, Evaluation validation, Evaluation test, String testSource,
+                          int trainCount, int bestEpoch, boolean stoppedEarly, String device) implements AutoCloseable {
 
         /** Label probabilities for preprocessed images ({@link ImagePreprocessing#apply} rows), computed by DJL. */
         public float[][] probabilities(float[][] features) {

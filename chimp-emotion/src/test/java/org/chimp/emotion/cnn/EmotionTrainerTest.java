@@ -1,10 +1,13 @@
 package org.chimp.emotion.cnn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.chimp.api.error.ClientErrorException;
 import org.chimp.models.onnx.OnnxClassifier;
 import org.chimp.training.imageclassifier.EpochMetrics;
 import org.chimp.training.imageclassifier.ImageFolderDataset;
@@ -62,5 +65,58 @@ class EmotionTrainerTest {
             System.out.printf("DJL vs ONNX Runtime: max abs difference %.3g%n", maxDiff);
             assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
         }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameMetricsAndAnotherSeedDoesNot() throws Exception {
+        Path small = tmp.resolve("small");
+        // No test split: test and validation images are both held out of train, by the seed.
+        SyntheticFaces.writeDirectory(small, 8, 0, 4);
+        var settings = new EmotionTrainer.Settings(2, 8, 1e-3, true, 0, 0.25, 7);
+        try (var a = EmotionTrainer.train(small, settings, m -> { }, () -> false);
+             var b = EmotionTrainer.train(small, settings, m -> { }, () -> false);
+             var c = EmotionTrainer.train(small, new EmotionTrainer.Settings(2, 8, 1e-3, true, 0, 0.25, 8), m -> { }, () -> false)) {
+            assertThat(a.testSource()).isEqualTo("validation_split");
+            assertThat(a.test().count()).isEqualTo(10);
+            // 8 per label: 2 held out for testing, then 2 of the other 6 for validation (1.5 rounded).
+            assertThat(a.validation().count()).isEqualTo(10);
+            assertThat(a.trainCount()).isEqualTo(20);
+            assertThat(b.history()).isEqualTo(a.history());
+            assertThat(b.test()).usingRecursiveComparison().isEqualTo(a.test());
+            assertThat(b.validation()).usingRecursiveComparison().isEqualTo(a.validation());
+            assertThat(c.history()).isNotEqualTo(a.history());
+        }
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceAndKeepsTheBestEpochsWeights() throws Exception {
+        // A step size far too large makes the validation loss jump around, so it stops improving quickly.
+        var settings = new EmotionTrainer.Settings(12, 16, 0.5, false, 1, 0.15, 42);
+        try (var trained = EmotionTrainer.train(faces, settings, m -> { }, () -> false)) {
+            List<EpochMetrics> h = trained.history();
+            assertThat(trained.stoppedEarly()).as("history %s", h).isTrue();
+            assertThat(h.size()).isLessThan(12).isEqualTo(trained.bestEpoch() + 1);
+            EpochMetrics best = h.get(trained.bestEpoch() - 1);
+            assertThat(h).allSatisfy(m -> assertThat(m.valLoss()).isGreaterThanOrEqualTo(best.valLoss()));
+            // The kept weights are the best epoch's, not the last one's.
+            assertThat(trained.validation().loss()).isCloseTo(best.valLoss(), org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(trained.validation().accuracy()).isEqualTo(best.valAccuracy());
+        }
+    }
+
+    @Test
+    void aDatasetTooSmallToHoldImagesOutIsA400() throws Exception {
+        Path tiny = tmp.resolve("tiny");
+        SyntheticFaces.writeDirectory(tiny, 2, 0, 1);
+        var settings = new EmotionTrainer.Settings(1, 8, 1e-3, false, 0, 0.2, 1);
+        assertThatThrownBy(() -> EmotionTrainer.train(tiny, settings, m -> { }, () -> false))
+                .isInstanceOf(ClientErrorException.class).hasMessageContaining("too small");
+    }
+
+    @Test
+    void cancellingStopsBetweenBatches() {
+        var settings = new EmotionTrainer.Settings(5, 16, 1e-3, false, 0, 0.15, 1);
+        assertThatThrownBy(() -> EmotionTrainer.train(faces, settings, m -> { }, () -> true))
+                .isInstanceOf(CancellationException.class);
     }
 }
