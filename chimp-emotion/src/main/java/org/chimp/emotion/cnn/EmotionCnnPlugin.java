@@ -46,7 +46,7 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
                     ParameterSpec.optional("model_name", ParameterType.STRING, "registered model to add a version to", JSON.textNode("emotion")),
                     ParameterSpec.optional("experiment_name", ParameterType.STRING, "tracking experiment of the run", JSON.textNode(NAME)),
                     ParameterSpec.optional("epochs", ParameterType.INTEGER, "most passes over the training images", JSON.numberNode(30)).between(1.0, 500.0),
-                    ParameterSpec.optional("batch_size", ParameterType.INTEGER, "images per optimisation step", JSON.numberNode(64)).between(1.0, 1024.0),
+                    ParameterSpec.optional("batch_size", ParameterType.INTEGER, "images per optimisation step", JSON.numberNode(64)).between(1.0, 512.0),
                     ParameterSpec.optional("learning_rate", ParameterType.NUMBER, "Adam step size", JSON.numberNode(1e-3)).between(1e-6, 1.0),
                     ParameterSpec.optional("augment", ParameterType.BOOLEAN,
                             "randomly flip, shift (up to 8%), rotate (up to 10 degrees) and brighten (up to 0.1) training images",

@@ -146,7 +146,7 @@ class EmotionCnnPluginTest {
             "epochs|-1|'epochs' must be at least 1",
             "epochs|0|'epochs' must be at least 1",
             "epochs|1000000|'epochs' must be at most 500",
-            "batch_size|100000000|'batch_size' must be at most 1024",
+            "batch_size|100000000|'batch_size' must be at most 512",
             "batch_size|0|'batch_size' must be at least 1",
             "learning_rate|NaN|'learning_rate' must be of type float",
             "learning_rate|Infinity|'learning_rate' must be of type float",
