@@ -76,14 +76,15 @@ class EmotionTrainerTest {
 
     @Test
     void earlyStoppingStopsAfterPatienceAndKeepsTheBestEpochsWeights() throws Exception {
-        // A step size far too large makes the validation loss jump around, so it stops improving quickly.
-        var settings = new EmotionTrainer.Settings(12, 16, 0.5, false, 1, 0.15, 42);
+        // A large step size makes the validation loss jump around, so it soon stops improving.
+        var settings = new EmotionTrainer.Settings(12, 16, 2e-2, false, 1, 0.15, 42);
         try (var trained = EmotionTrainer.train(faces, settings, m -> { }, () -> false)) {
             List<EpochMetrics> h = trained.history();
             assertThat(trained.stoppedEarly()).as("history %s", h).isTrue();
             assertThat(h.size()).isLessThan(12).isEqualTo(trained.bestEpoch() + 1);
             EpochMetrics best = h.get(trained.bestEpoch() - 1);
             assertThat(h).allSatisfy(m -> assertThat(m.valLoss()).isGreaterThanOrEqualTo(best.valLoss()));
+            assertThat(h.get(h.size() - 1).valLoss()).as("the last epoch is worse, so keeping it would show").isGreaterThan(best.valLoss());
             // The kept weights are the best epoch's, not the last one's.
             assertThat(trained.validation().loss()).isCloseTo(best.valLoss(), org.assertj.core.data.Offset.offset(1e-6));
             assertThat(trained.validation().accuracy()).isEqualTo(best.valAccuracy());
