@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -276,7 +277,7 @@ public final class EmotionTrainer {
                             .singletonOrThrow();
                     float[] p = logits.softmax(1).toFloatArray();
                     for (int i = 0; i < n; i++) {
-                        out[start + i] = java.util.Arrays.copyOfRange(p, i * net.labels(), (i + 1) * net.labels());
+                        out[start + i] = Arrays.copyOfRange(p, i * net.labels(), (i + 1) * net.labels());
                     }
                 }
             }

@@ -2,7 +2,10 @@ package org.chimp.emotion.cnn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 class AugmenterTest {
@@ -38,11 +41,22 @@ class AugmenterTest {
     void aConstantImageOnlyChangesBrightness() {
         Augmenter aug = new Augmenter(8, 8, 0.5f);
         float[] flat = new float[64];
-        java.util.Arrays.fill(flat, 0.25f);
+        Arrays.fill(flat, 0.25f);
         float[] out = aug.apply(flat, new Random(9));
         for (float v : out) {
             assertThat(v).isEqualTo(out[0]);
         }
         assertThat(Math.abs(out[0] - 0.25f)).isLessThanOrEqualTo((float) (Augmenter.MAX_BRIGHTNESS / 0.5) + 1e-6f);
+    }
+
+    @Property(tries = 200)
+    void anySeedKeepsValuesFiniteAndWithinTheBrightnessBound(@ForAll long seed) {
+        Augmenter aug = new Augmenter(12, 12, 0.5f);
+        float[] img = gradient(12, 12);
+        float limit = 1 + (float) (Augmenter.MAX_BRIGHTNESS / 0.5) + 1e-5f;
+        for (float v : aug.apply(img, new Random(seed))) {
+            assertThat(Float.isFinite(v)).isTrue();
+            assertThat(Math.abs(v)).isLessThanOrEqualTo(limit);
+        }
     }
 }
