@@ -115,7 +115,7 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
                     "validation_images", Integer.toString(trained.validation().count()),
                     "test_images", Integer.toString(trained.test().count()), "labels", String.join(",", trained.labels()),
                     "best_epoch", Integer.toString(trained.bestEpoch()), "stopped_early", Boolean.toString(trained.stoppedEarly())));
-            Map<String, Double> metrics = testMetrics(trained);
+            Map<String, Double> metrics = testMetrics(trained.test());
             long step = trained.history().size();
             metrics.forEach((k, v) -> run.logMetric(k, v, step));
             run.logArtifact(CONFUSION_MATRIX, trained.test().confusionJson().toPrettyString().getBytes(StandardCharsets.UTF_8));
@@ -140,23 +140,24 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
         }
     }
 
-    /** test_accuracy, test_loss, and precision_/recall_ of every label on the test set. */
-    static Map<String, Double> testMetrics(EmotionTrainer.Trained trained) {
+    /**
+     * test_accuracy, test_loss, and precision_/recall_ of every label on the test set. Tracking keys take ASCII
+     * letters, digits, {@code _ - . /} and spaces, so other characters of a label become {@code _}; a label that
+     * then collides with an earlier one gets its index appended.
+     */
+    static Map<String, Double> testMetrics(Evaluation test) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        Evaluation test = trained.test();
         metrics.put("test_accuracy", test.accuracy());
         metrics.put("test_loss", test.loss());
         for (int k = 0; k < test.labels().size(); k++) {
-            String label = metricName(test.labels().get(k));
+            String label = test.labels().get(k).replaceAll("[^A-Za-z0-9_.\\- ]", "_");
+            if (metrics.containsKey("precision_" + label)) {
+                label = label + "_" + k;
+            }
             metrics.put("precision_" + label, test.precision(k));
             metrics.put("recall_" + label, test.recall(k));
         }
         return metrics;
-    }
-
-    /** A label as part of a metric key: tracking keys take ASCII letters, digits and {@code _ - . /} and spaces. */
-    static String metricName(String label) {
-        return label.replaceAll("[^A-Za-z0-9_.\\- ]", "_");
     }
 
     /** The arguments, which dataset versions were used (by reference and content hash), and the model's shape. */

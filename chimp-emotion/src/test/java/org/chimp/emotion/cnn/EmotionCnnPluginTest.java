@@ -173,6 +173,15 @@ class EmotionCnnPluginTest {
         assertThat(queued).isEmpty();
     }
 
+    @Test
+    void labelsBecomeTrackingSafeMetricKeysWithoutCollisions() {
+        Evaluation e = new Evaluation(List.of("a+b", "a_b", "joie é"), new int[][] {{1, 0, 0}, {1, 1, 0}, {0, 0, 2}}, 0.5);
+        assertThat(EmotionCnnPlugin.testMetrics(e)).containsOnlyKeys("test_accuracy", "test_loss",
+                "precision_a_b", "recall_a_b", "precision_a_b_1", "recall_a_b_1", "precision_joie _", "recall_joie _");
+        assertThat(EmotionCnnPlugin.testMetrics(e)).containsEntry("precision_a_b", 0.5).containsEntry("recall_a_b_1", 0.5)
+                .containsEntry("test_accuracy", 0.8);
+    }
+
     private static Job awaitFinal(TrainingService service, String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         Job job = service.task(id).orElseThrow();
