@@ -10,6 +10,14 @@ public interface TrainingPlugin {
     PluginInfo info();
 
     /**
+     * Checks what the declared types and bounds cannot (a model name's characters, a choice among words) before
+     * the task is queued; a {@link org.chimp.api.error.ClientErrorException} (400) refuses the request. The
+     * arguments are already typed and have their defaults.
+     */
+    default void checkArguments(com.fasterxml.jackson.databind.node.ObjectNode arguments) {
+    }
+
+    /**
      * Trains. Arguments arrive validated and typed, datasets materialized; the plugin logs to
      * {@code ctx.run()}, reports progress, checks {@code ctx.cancelled()}, and registers its model through
      * {@code ctx.registry()}. A {@link org.chimp.api.error.ClientErrorException} means the input cannot work

@@ -65,6 +65,7 @@ public final class ChimpServices implements AutoCloseable {
             registry = new ModelRegistry(ds, artifacts);
             broker = track(Brokers.open(s.broker(), ds));
             jobs = new JobService(ds, broker);
+            keepDjlCacheInDataDir();
             plugins = PluginRegistry.load(ChimpServices.class.getClassLoader());
             training = new TrainingService(plugins, datasets, jobs);
             events = track(EventBuses.open(s.broker()));
@@ -74,6 +75,16 @@ public final class ChimpServices implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * DJL unpacks the native PyTorch library (about 430 MB) the first time the emotion-cnn plugin trains: into the
+     * data directory rather than ~/.djl.ai, unless DJL_CACHE_DIR says otherwise.
+     */
+    private void keepDjlCacheInDataDir() {
+        if (System.getenv("DJL_CACHE_DIR") == null && System.getProperty("DJL_CACHE_DIR") == null) {
+            System.setProperty("DJL_CACHE_DIR", dataDir.resolve("cache").resolve("djl").toString());
         }
     }
 

@@ -91,6 +91,7 @@ public final class TrainingService {
         String what = "plugin '" + info.name() + "'";
         Map<String, String> refs = datasetRefs(info, datasetsJson);
         ObjectNode arguments = Parameters.fromText(argumentSpecs(info), formArguments, what);
+        plugin.checkArguments(arguments);
         ObjectNode pinned = JsonNodeFactory.instance.objectNode();
         refs.forEach((key, ref) -> pinned.put(key, resolveDataset.apply(ref).ref()));
 
