@@ -38,6 +38,9 @@ public final class JettySetup {
             http.setRequestHeaderSize(limits.maxHeaderBytes());
             http.setIdleTimeout(limits.bodyIdle().toMillis());
             http.setSendServerVersion(false);
+            // Jetty would hold a request until its first body bytes arrive; the spooler answers an oversized
+            // declaration at once instead of after the idle timeout.
+            http.setDelayDispatchUntilContent(false);
         });
         cfg.jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -144,6 +144,7 @@ class DeploymentsTest {
     void aFailedLoadIsNotRetriedByEveryRequestButByAReload() throws Exception {
         f = new ServingFixture(TestDatabases.Kind.H2, dir);
         f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        f.deployments.idle().get(); // the promotion's own reload, which would otherwise race the steps below
         String hex = f.registry.latest("faces", Stage.PRODUCTION).orElseThrow().config().artifacts().get("weights").substring(7);
         Path blob;
         try (var files = Files.walk(dir.resolve("blobs"))) {
