@@ -80,20 +80,31 @@ public final class BodySpooler implements Filter {
             reject(req, res, 413, tooLarge(declared, max));
             return;
         }
-        if (declared > 0 && declared <= limits.memoryBytes() && req.getInputStream().available() >= declared) {
-            // The usual small JSON body came with the headers (Jetty delays dispatch until content arrives): read
-            // it here, where it cannot block, and skip the asynchronous round trip.
-            SpooledBody body = new SpooledBody(spoolDir, limits.memoryBytes(), max);
-            byte[] bytes = req.getInputStream().readNBytes((int) declared);
-            if (bytes.length != declared) {
-                answer(req, res, 400, "The request body has " + bytes.length + " bytes but its Content-Length says " + declared);
-                return;
-            }
-            body.write(bytes, 0, bytes.length);
+        SpooledBody body = new SpooledBody(spoolDir, limits.memoryBytes(), max);
+        if (declared > 0 && declared <= limits.memoryBytes() && readAvailable(req.getInputStream(), body, declared)) {
+            // The usual small JSON body arrived with the headers (Jetty dispatches once the first bytes are in):
+            // read here, where nothing blocks, without an asynchronous round trip.
+            body.finish();
             handle(new SpooledRequest(req, body, limits.maxParts(), spoolDir.toFile()), res, chain, body);
             return;
         }
-        spool(req, res, declared, max);
+        spool(req, res, declared, body);
+    }
+
+    /** Reads what has arrived without blocking; true if that is the whole declared body. */
+    private static boolean readAvailable(ServletInputStream in, SpooledBody body, long declared) throws IOException {
+        byte[] buf = new byte[(int) declared];
+        int got = 0;
+        int ready;
+        while (got < declared && (ready = in.available()) > 0) {
+            int n = in.read(buf, got, Math.min(ready, (int) declared - got));
+            if (n < 0) {
+                break;
+            }
+            got += n;
+        }
+        body.write(buf, 0, got);
+        return got == declared;
     }
 
     private void handle(SpooledRequest req, HttpServletResponse res, FilterChain chain, SpooledBody body)
@@ -110,8 +121,9 @@ public final class BodySpooler implements Filter {
         }
     }
 
-    private void spool(HttpServletRequest req, HttpServletResponse res, long declared, long max) throws IOException {
-        SpooledBody body = new SpooledBody(spoolDir, limits.memoryBytes(), max);
+    /** Receives the rest of the body asynchronously (some of it may be in {@code body} already), then dispatches. */
+    private void spool(HttpServletRequest req, HttpServletResponse res, long declared, SpooledBody body) throws IOException {
+        long max = body.maxBytes();
         AsyncContext async = req.startAsync();
         async.setTimeout(limits.bodyTotal().toMillis());
         AtomicBoolean done = new AtomicBoolean();

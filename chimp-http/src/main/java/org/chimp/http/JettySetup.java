@@ -38,9 +38,11 @@ public final class JettySetup {
             http.setRequestHeaderSize(limits.maxHeaderBytes());
             http.setIdleTimeout(limits.bodyIdle().toMillis());
             http.setSendServerVersion(false);
-            // Jetty would hold a request until its first body bytes arrive; the spooler answers an oversized
-            // declaration at once instead of after the idle timeout.
-            http.setDelayDispatchUntilContent(false);
+            // Jetty holds a request (not a thread) until its first body bytes arrive, so a small body is usually
+            // whole when the spooler sees it and is read without an asynchronous round trip. Clients that wait to
+            // be told (Expect: 100-continue, as curl does for large uploads) are dispatched at once, so an
+            // oversized declaration is refused before they send anything.
+            http.setDelayDispatchUntilContent(true);
         });
         cfg.jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

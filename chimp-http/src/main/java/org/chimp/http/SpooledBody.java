@@ -57,6 +57,10 @@ final class SpooledBody {
         }
     }
 
+    long maxBytes() {
+        return maxBytes;
+    }
+
     long size() {
         return size;
     }
