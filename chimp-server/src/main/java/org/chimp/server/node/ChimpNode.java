@@ -145,6 +145,7 @@ public final class ChimpNode implements AutoCloseable {
         int port = port(role);
         return apps.stream().filter(a -> a.port() == port)
                 .flatMap(a -> a.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream())
+                .filter(e -> e.getEndpoint().getMethod().isHttpMethod())
                 .map(e -> e.getEndpoint().getMethod() + " " + e.getEndpoint().getPath())
                 .toList();
     }

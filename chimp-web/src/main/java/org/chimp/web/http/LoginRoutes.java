@@ -71,18 +71,19 @@ public final class LoginRoutes implements Routes {
     }
 
     private void login(Context ctx) {
-        String expected = Cookies.read(ctx.req(), Cookies.LOGIN_CSRF);
-        if (!Secrets.equal(ctx.formParam("_csrf"), expected)) {
-            throw new ForbiddenResponse("The login form has expired or was not sent from this site's /login page; "
-                    + "reload /login and try again");
-        }
         String name = ctx.formParam("username");
         String password = ctx.formParam("password");
+        // Counted first: every attempt costs a token, whatever else is wrong with it.
         long wait = throttle.attempt(ctx.req().getRemoteAddr(), name);
         if (wait > 0) {
             ctx.header("Retry-After", Long.toString(wait));
             throw new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(),
                     "Too many login attempts; try again in " + wait + " s");
+        }
+        String expected = Cookies.read(ctx.req(), Cookies.LOGIN_CSRF);
+        if (!Secrets.equal(ctx.formParam("_csrf"), expected)) {
+            throw new ForbiddenResponse("The login form has expired or was not sent from this site's /login page; "
+                    + "reload /login and try again");
         }
         Optional<User> user = name == null || password == null || password.length() > Passwords.MAX_LENGTH
                 ? Optional.empty() : identity.users().authenticate(name, password);
