@@ -154,6 +154,9 @@ class AccessMatrixTest {
                 new Expect("POST", "/api/2.0/mlflow/runs/log-metric", Access.ADMIN),
                 new Expect("PUT", "/api/2.0/mlflow-artifacts/artifacts/<path>", Access.ADMIN),
                 new Expect("POST", "/api/2.0/chimp/models/register", Access.ADMIN),
+                new Expect("GET", "/api/2.0/chimp/users", Access.ADMIN),
+                new Expect("POST", "/api/2.0/chimp/users", Access.ADMIN),
+                new Expect("DELETE", "/api/2.0/chimp/users/{name}", Access.ADMIN),
                 new Expect("POST", "/some/route/added/later", Access.ADMIN));
         for (Expect x : expected) {
             assertThat(node.access().ruleFor(x.method(), x.route()).access()).as(x.method() + " " + x.route()).isEqualTo(x.access());
@@ -186,6 +189,31 @@ class AccessMatrixTest {
         HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(base + "/datasets"))
                 .header("Cookie", "chimp_session=" + "A".repeat(43)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void adminsManageUsersOverHttp() throws Exception {
+        ApiClient admin = new ApiClient(node.port(Role.TRAINING), ADMIN_TOKEN);
+        ApiClient.Reply added = admin.postJson("/api/2.0/chimp/users", java.util.Map.of("name", "dave", "role", "user",
+                "password", "dave's password"));
+        assertThat(added.status()).as(added.text()).isEqualTo(200);
+        assertThat(added.text()).doesNotContain("dave's password").doesNotContain("argon2");
+        assertThat(admin.postJson("/api/2.0/chimp/users", java.util.Map.of("name", "DAVE", "password", "another password"))
+                .status()).isEqualTo(409);
+        assertThat(admin.postJson("/api/2.0/chimp/users", java.util.Map.of("name", "eve", "password", "short")).status()).isEqualTo(400);
+        assertThat(admin.postJson("/api/2.0/chimp/users", java.util.Map.of("name", "eve", "role", "root",
+                "password", "long enough password")).status()).isEqualTo(400);
+        assertThat(admin.get("/api/2.0/chimp/users").text()).contains("\"dave\"").doesNotContain("\"eve\"");
+        ApiClient.Reply token = admin.postJson("/api/2.0/chimp/tokens", java.util.Map.of("user", "dave", "label", "cli"));
+        assertThat(token.status()).as(token.text()).isEqualTo(200);
+        ApiClient dave = new ApiClient(node.port(Role.TRAINING), token.json().get("token").asText());
+        assertThat(dave.get("/api/2.0/chimp/whoami").json().get("user").asText()).isEqualTo("dave");
+        assertThat(dave.postJson("/api/2.0/chimp/tokens", java.util.Map.of("user", "alice", "label", "theft")).status())
+                .as("a user cannot make tokens for someone else").isEqualTo(403);
+        assertThat(admin.postJson("/api/2.0/chimp/tokens", java.util.Map.of("label", "nobody's")).status())
+                .as("the admin token belongs to no user").isEqualTo(400);
+        assertThat(call("DELETE", "/api/2.0/chimp/users/dave", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(dave.get("/datasets").status()).as("a removed user's tokens stop working").isEqualTo(401);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.chimp.web.http.AccessRule;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.LoginRoutes;
 import org.chimp.web.http.TokenRoutes;
+import org.chimp.web.http.UserRoutes;
 
 /**
  * Who may call which endpoint of every role: the one place that says so. Routes are named as they are registered
@@ -47,6 +48,8 @@ final class AccessTable {
         r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));
         r.add(AccessRule.of("*", TokenRoutes.PATH, USER));
         r.add(AccessRule.of("DELETE", TokenRoutes.PATH + "/{id}", USER));
+        r.add(AccessRule.of("*", UserRoutes.PATH, ADMIN));
+        r.add(AccessRule.of("DELETE", UserRoutes.PATH + "/{name}", ADMIN));
         // Serving.
         r.add(AccessRule.of("GET", "/model", USER));
         r.add(AccessRule.of("POST", "/model/{name}/infer", USER));

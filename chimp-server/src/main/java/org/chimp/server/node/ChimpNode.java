@@ -28,6 +28,7 @@ import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.Authenticator;
 import org.chimp.web.http.LoginRoutes;
 import org.chimp.web.http.TokenRoutes;
+import org.chimp.web.http.UserRoutes;
 import org.chimp.web.identity.LoginThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +121,7 @@ public final class ChimpNode implements AutoCloseable {
         // Every port has login and tokens: cookies are per host, not per port, so a session works on all of them.
         new LoginRoutes(services.identity(), loginThrottle).addTo(app);
         new TokenRoutes(services.identity()).addTo(app);
+        new UserRoutes(services.identity()).addTo(app);
         for (Role role : Role.values()) {
             if (roles.contains(role)) {
                 role.routes(services).forEach(r -> r.addTo(app));
