@@ -7,6 +7,7 @@ import static org.chimp.web.http.Access.USER;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.chimp.http.BearerAuth;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
@@ -39,10 +40,10 @@ final class AccessTable {
     static AccessRules rules() {
         List<AccessRule> r = new ArrayList<>();
         // Liveness, health, metrics and static files, as before users existed; and the login form.
-        for (String p : List.of("/ping", "/ping/", "/health", "/health/", "/metrics", "/v2/health/live", "/v2/health/ready",
-                "/", "/index.html", "/static/*", "/webjars/*", LoginRoutes.LOGIN)) {
+        for (String p : BearerAuth.defaultPublicPaths()) {
             r.add(AccessRule.of("*", p, PUBLIC));
         }
+        r.add(AccessRule.of("*", LoginRoutes.LOGIN, PUBLIC));
         // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
         r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));
         r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));
