@@ -9,6 +9,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.db.DataAccessException;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
 
@@ -37,6 +38,18 @@ public final class Users {
     public User add(String name, UserRole role, String password) {
         Names.user(name);
         String hash = passwords.hash(password);
+        try {
+            return insert(name, role, hash);
+        } catch (DataAccessException e) {
+            // Another request added the same name between the check and the insert: the unique key refused it.
+            if (find(name).isPresent()) {
+                throw ClientErrorException.conflict("A user named '" + name + "' already exists");
+            }
+            throw e;
+        }
+    }
+
+    private User insert(String name, UserRole role, String hash) {
         return Jdbc.inTransaction(ds, c -> {
             if (Sql.first(c, "SELECT id FROM web_users WHERE name_key = ?", rs -> rs.getLong(1), key(name)).isPresent()) {
                 throw ClientErrorException.conflict("A user named '" + name + "' already exists");
