@@ -65,13 +65,19 @@ public final class BearerAuth {
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
     }
 
-    private boolean valid(String header) {
-        if (!hasBearer(header)) {
-            return false;
-        }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    /** The token of an {@code Authorization: Bearer <token>} header, or null for no header or another scheme. */
+    public static String bearerToken(String header) {
+        return hasBearer(header) ? header.substring(7).trim() : null;
+    }
+
+    /** Whether a token is the admin token. */
+    public boolean isAdminToken(String given) {
         // Constant-time comparison, so the token cannot be guessed byte by byte from response times.
-        return MessageDigest.isEqual(given, token);
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
+    }
+
+    private boolean valid(String header) {
+        return isAdminToken(bearerToken(header));
     }
 
     boolean isPublic(String path) {

@@ -7,6 +7,7 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,6 +24,12 @@ import org.chimp.store.ScratchSpace;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
+import org.chimp.web.http.AccessRules;
+import org.chimp.web.http.Authenticator;
+import org.chimp.web.http.LoginRoutes;
+import org.chimp.web.http.TokenRoutes;
+import org.chimp.web.http.UserRoutes;
+import org.chimp.web.identity.LoginThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +45,8 @@ public final class ChimpNode implements AutoCloseable {
     private final ChimpServices services;
     private final List<Javalin> apps = new ArrayList<>();
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
+    private final AccessRules access = AccessTable.rules();
+    private final LoginThrottle loginThrottle = new LoginThrottle(Clock.systemUTC());
     private Worker worker;
     private ScratchSpace uploads;
 
@@ -94,7 +103,7 @@ public final class ChimpNode implements AutoCloseable {
         Path uploads = this.uploads.dir();
         long maxUpload = UploadLimits.defaults().maxCompressedBytes();
         ErrorFormats formats = ErrorFormats.of(new MlflowErrorFormat());
-        BearerAuth auth = new BearerAuth(settings.adminToken(), BearerAuth.defaultPublicPaths());
+        Authenticator auth = new Authenticator(new BearerAuth(settings.adminToken(), List.of()), services.identity(), access);
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -109,6 +118,10 @@ public final class ChimpNode implements AutoCloseable {
         HttpErrors.install(app, formats);
         auth.install(app);
         new HealthRoutes(services.dataSource()).addTo(app);
+        // Every port has login and tokens: cookies are per host, not per port, so a session works on all of them.
+        new LoginRoutes(services.identity(), loginThrottle).addTo(app);
+        new TokenRoutes(services.identity()).addTo(app);
+        new UserRoutes(services.identity()).addTo(app);
         for (Role role : Role.values()) {
             if (roles.contains(role)) {
                 role.routes(services).forEach(r -> r.addTo(app));
@@ -127,6 +140,21 @@ public final class ChimpNode implements AutoCloseable {
             throw new IllegalArgumentException("This node does not serve the " + role + " role");
         }
         return p;
+    }
+
+    /** The routes served on a role's port as {@code "METHOD path"}, as registered (for the access matrix test). */
+    public List<String> endpoints(Role role) {
+        int port = port(role);
+        return apps.stream().filter(a -> a.port() == port)
+                .flatMap(a -> a.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream())
+                .filter(e -> e.getEndpoint().getMethod().isHttpMethod())
+                .map(e -> e.getEndpoint().getMethod() + " " + e.getEndpoint().getPath())
+                .toList();
+    }
+
+    /** The access table every port of this node applies. */
+    public AccessRules access() {
+        return access;
     }
 
     /** The services of this node, for tests and tools. */

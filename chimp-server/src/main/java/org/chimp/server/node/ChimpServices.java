@@ -25,6 +25,7 @@ import org.chimp.tracking.TrackingStore;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.training.runner.PluginRegistry;
 import org.chimp.training.runner.TrainingService;
+import org.chimp.web.identity.Identity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,19 +50,21 @@ public final class ChimpServices implements AutoCloseable {
     private final PluginRegistry plugins;
     private final TrainingService training;
     private final EventBus events;
+    private final Identity identity;
     private Deployments deployments;
 
     private ChimpServices(NodeSettings s) throws IOException {
         dataDir = s.dataDir().toAbsolutePath();
         try {
             Files.createDirectories(workDir());
-            ds = track(Database.open(s.db() == null ? Database.h2FileUrl(dataDir) : s.db()));
+            ds = track(Database.open(s.jdbcUrl()));
             blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
             artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
             datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir());
             // Before serving: remove what uploads killed with an earlier process left (files, unpack directories).
             datasets.recover();
             tracking = new TrackingStore(ds, blobs);
+            identity = Identity.open(ds);
             registry = new ModelRegistry(ds, artifacts);
             broker = track(Brokers.open(s.broker(), ds));
             jobs = new JobService(ds, broker);
@@ -133,6 +136,11 @@ public final class ChimpServices implements AutoCloseable {
 
     public JobService jobs() {
         return jobs;
+    }
+
+    /** Users, API tokens and browser sessions. */
+    public Identity identity() {
+        return identity;
     }
 
     public PluginRegistry plugins() {

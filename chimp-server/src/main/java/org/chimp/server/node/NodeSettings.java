@@ -1,6 +1,7 @@
 package org.chimp.server.node;
 
 import java.nio.file.Path;
+import org.chimp.db.Database;
 import org.chimp.http.ServerLimits;
 import org.chimp.store.UploadLimits;
 
@@ -17,6 +18,11 @@ public record NodeSettings(Path dataDir, String db, String broker, String store,
     /** Settings with the default HTTP limits. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {
         this(dataDir, db, broker, store, adminToken, defaultHttpLimits());
+    }
+
+    /** The JDBC URL of the database: the configured one, or the embedded H2 file in the data directory. */
+    public String jdbcUrl() {
+        return db == null ? Database.h2FileUrl(dataDir) : db;
     }
 
     /** The default HTTP limits: uploads as large as the dataset store accepts. */

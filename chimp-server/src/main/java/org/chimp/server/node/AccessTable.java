@@ -1,0 +1,88 @@
+package org.chimp.server.node;
+
+import static org.chimp.web.http.Access.ADMIN;
+import static org.chimp.web.http.Access.PUBLIC;
+import static org.chimp.web.http.Access.USER;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.chimp.http.BearerAuth;
+import org.chimp.tracking.client.RegisterModelRoutes;
+import org.chimp.tracking.mlflow.ArtifactRoutes;
+import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.web.http.AccessRule;
+import org.chimp.web.http.AccessRules;
+import org.chimp.web.http.LoginRoutes;
+import org.chimp.web.http.TokenRoutes;
+import org.chimp.web.http.UserRoutes;
+
+/**
+ * Who may call which endpoint of every role: the one place that says so. Routes are named as they are registered
+ * ({@code /jobs/{id}/cancel}); the first rule that covers a request decides, and a route no rule covers is
+ * admin-only. {@code AccessMatrixTest} calls every registered route without credentials, as a user and as an
+ * admin, and fails for routes missing here.
+ *
+ * <p>Users read everything, run inference, upload datasets and manage their own API tokens; admins also train,
+ * promote, register, delete, cancel and retry. MLflow run logging is admin-only for now: runs record no owner
+ * yet, so a user could rewrite the metrics of any run, including those promotion decisions are based on.
+ */
+final class AccessTable {
+    /**
+     * Training plugins a user may run (for themself: such a plugin must train only for {@code Principal.of(ctx)}),
+     * such as calibration; all others need an admin.
+     */
+    static final Set<String> SELF_SERVICE_PLUGINS = Set.of();
+
+    private AccessTable() {
+    }
+
+    static AccessRules rules() {
+        List<AccessRule> r = new ArrayList<>();
+        // Liveness, health, metrics and static files, as before users existed; and the login form.
+        for (String p : BearerAuth.defaultPublicPaths()) {
+            r.add(AccessRule.of("*", p, PUBLIC));
+        }
+        r.add(AccessRule.of("*", LoginRoutes.LOGIN, PUBLIC));
+        // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
+        r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));
+        r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));
+        r.add(AccessRule.of("*", TokenRoutes.PATH, USER));
+        r.add(AccessRule.of("DELETE", TokenRoutes.PATH + "/{id}", USER));
+        r.add(AccessRule.of("*", UserRoutes.PATH, ADMIN));
+        r.add(AccessRule.of("DELETE", UserRoutes.PATH + "/{name}", ADMIN));
+        // Serving.
+        r.add(AccessRule.of("GET", "/model", USER));
+        r.add(AccessRule.of("POST", "/model/{name}/infer", USER));
+        r.add(AccessRule.of("GET", "/v2/models/{name}", USER));
+        r.add(AccessRule.of("GET", "/v2/models/{name}/ready", USER));
+        r.add(AccessRule.of("POST", "/v2/models/{name}/infer", USER));
+        // Datasets, training, jobs, workers.
+        r.add(AccessRule.of("GET", "/datasets", USER));
+        r.add(AccessRule.of("GET", "/datasets/{name}", USER));
+        r.add(AccessRule.of("POST", "/datasets", USER));
+        r.add(AccessRule.of("GET", "/plugins", USER));
+        r.add(AccessRule.adminUnless("POST", "/tasks/run/{plugin}", ctx -> SELF_SERVICE_PLUGINS.contains(ctx.pathParam("plugin"))));
+        r.add(AccessRule.of("GET", "/tasks/poll/{task_id}", USER));
+        r.add(AccessRule.of("GET", "/jobs", USER));
+        r.add(AccessRule.of("GET", "/jobs/{id}", USER));
+        r.add(AccessRule.of("POST", "/jobs/{id}/cancel", ADMIN));
+        r.add(AccessRule.of("POST", "/jobs/{id}/retry", ADMIN));
+        r.add(AccessRule.of("GET", "/workers", USER));
+        // Tracking and registry: reads (GET, and the searches MLflow clients POST) for users, writes for admins.
+        for (String prefix : MlflowRoutes.PREFIXES) {
+            r.add(AccessRule.of("GET", prefix + "*", USER));
+            for (String search : List.of("experiments/search", "runs/search", "registered-models/search",
+                    "registered-models/get-latest-versions", "model-versions/search")) {
+                r.add(AccessRule.of("POST", prefix + search, USER));
+            }
+            r.add(AccessRule.of("*", prefix + "*", ADMIN));
+        }
+        for (String prefix : ArtifactRoutes.PREFIXES) {
+            r.add(AccessRule.of("GET", prefix + "*", USER));
+            r.add(AccessRule.of("*", prefix + "*", ADMIN));
+        }
+        r.add(AccessRule.of("POST", RegisterModelRoutes.PATH, ADMIN));
+        return new AccessRules(r);
+    }
+}
