@@ -54,7 +54,7 @@ for (const [source, contracts] of Object.entries(output.contracts)) {
     const dir = path.join(outRoot, path.dirname(source));
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, name + '.abi'), JSON.stringify(contract.abi, null, 2) + '\n');
-    fs.writeFileSync(path.join(dir, name + '.bin'), bytecode + '\n');
+    fs.writeFileSync(path.join(dir, name + '.bin'), bytecode); // no newline: web3j's codegen would embed it
     console.log(`${source}: ${name} (${bytecode.length / 2} bytes)`);
   }
 }

@@ -38,6 +38,7 @@ public final class DevChain {
 
     private static HardhatNode node;
     private static Web3j web3j;
+    private static RuntimeException startFailure;
 
     private DevChain() {
     }
@@ -59,11 +60,15 @@ public final class DevChain {
     }
 
     public static synchronized Web3j web3j() {
+        if (startFailure != null) {
+            throw startFailure; // once is enough: do not wait for a broken node again in every test
+        }
         if (web3j == null) {
             try {
                 node = HardhatNode.start(tools(), moduleDir().resolve("target/hardhat-node.log"));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                startFailure = new UncheckedIOException(e);
+                throw startFailure;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
