@@ -9,15 +9,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.chimp.chain.ChainRoutes;
+import org.chimp.chain.ChainSettings;
+import org.chimp.chain.sequencer.LogReader;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.ErrorFormats;
 import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
 import org.chimp.http.JettySetup;
 import org.chimp.tracking.mlflow.MlflowErrorFormat;
+import org.chimp.jobs.JobHandler;
 import org.chimp.jobs.Worker;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
@@ -52,8 +57,20 @@ public final class ChimpNode implements AutoCloseable {
      */
     public static ChimpNode start(NodeSettings settings, Map<Integer, Set<Role>> listeners, WorkerSettings worker)
             throws IOException {
+        return start(settings, listeners, worker, null);
+    }
+
+    /**
+     * Starts a node that also sequences a chain's oracle jobs (when {@code chain} is not null): its worker takes
+     * queue {@code inference} as well, and the training port serves {@code /chain/...}.
+     */
+    public static ChimpNode start(NodeSettings settings, Map<Integer, Set<Role>> listeners, WorkerSettings worker,
+                                  ChainSettings chain) throws IOException {
         ChimpNode node = new ChimpNode(ChimpServices.open(settings));
         try {
+            if (chain != null) {
+                node.services.attachChain(chain);
+            }
             if (!listeners.isEmpty()) {
                 node.uploads = ProcessScratch.create(node.services.workDir().resolve("uploads"));
             }
@@ -62,6 +79,9 @@ public final class ChimpNode implements AutoCloseable {
             }
             for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
                 node.listen(e.getKey(), e.getValue(), settings);
+            }
+            if (node.services.chain().isPresent()) {
+                node.services.chain().get().start();
             }
             return node;
         } catch (IOException | RuntimeException e) {
@@ -82,8 +102,15 @@ public final class ChimpNode implements AutoCloseable {
         Path work = Files.createDirectories(services.workDir().resolve("training"));
         TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
                 services.tracking(), services.registry(), work);
-        worker = new Worker(services.jobs(), services.broker(), Map.of(TrainingService.JOB_TYPE, training),
-                w.queues(), w.options());
+        Map<String, JobHandler> handlers = new HashMap<>(Map.of(TrainingService.JOB_TYPE, training));
+        List<String> queues = new ArrayList<>(w.queues());
+        services.chain().ifPresent(chain -> {
+            handlers.putAll(chain.handlers());
+            if (!queues.contains(LogReader.QUEUE)) {
+                queues.add(LogReader.QUEUE);
+            }
+        });
+        worker = new Worker(services.jobs(), services.broker(), handlers, queues, w.options());
         worker.start();
     }
 
@@ -91,7 +118,10 @@ public final class ChimpNode implements AutoCloseable {
         Path uploads = this.uploads.dir();
         long maxUpload = UploadLimits.defaults().maxCompressedBytes();
         ErrorFormats formats = ErrorFormats.of(new MlflowErrorFormat());
-        BearerAuth auth = new BearerAuth(settings.adminToken(), BearerAuth.defaultPublicPaths());
+        // outputs fulfilled on chain are fetched by anyone from the URI written there
+        List<String> publicPaths = new ArrayList<>(BearerAuth.defaultPublicPaths());
+        publicPaths.add(ChainRoutes.BLOBS + "*");
+        BearerAuth auth = new BearerAuth(settings.adminToken(), publicPaths);
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
