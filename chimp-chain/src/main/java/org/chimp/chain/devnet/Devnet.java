@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.chimp.chain.contract.ChimpOracle;
@@ -53,7 +52,12 @@ public final class Devnet implements AutoCloseable {
                 if (in == null) {
                     throw new IOException("the devnet tool file " + name + " is missing from the CHIMP build");
                 }
-                Files.copy(in, toolsDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                byte[] content = in.readAllBytes();
+                Path target = toolsDir.resolve(name);
+                // rewritten only when changed: npm ci runs again only when the pinned versions did
+                if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), content)) {
+                    Files.write(target, content);
+                }
             }
         }
         NodeTools tools = new NodeTools(toolsDir, NodeTools.findNode()).ensureInstalled();

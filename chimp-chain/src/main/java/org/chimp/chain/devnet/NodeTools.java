@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  */
 public record NodeTools(Path dir, Path node) {
     private static final long INSTALL_TIMEOUT_MINUTES = 10;
+    /** The sha256 of the package-lock.json the tools were installed from (also written by scripts/npm-install.sh). */
+    public static final String STAMP = "node_modules/.chimp-lock-sha256";
 
     /** Node.js from {@code CHIMP_NODE} or the PATH. */
     public static Path findNode() {
@@ -28,9 +30,17 @@ public record NodeTools(Path dir, Path node) {
         throw new IllegalStateException("Node.js (18 or newer) is needed for the development chain: install it or set CHIMP_NODE");
     }
 
-    public boolean installed() {
+    /** The tools are there, installed from the current package-lock.json (see {@link #STAMP}). */
+    public boolean installed() throws IOException {
+        Path stamp = dir.resolve(STAMP);
         return Files.isRegularFile(dir.resolve("node_modules/hardhat/internal/cli/cli.js"))
-                && Files.isRegularFile(dir.resolve("node_modules/solc/soljson.js"));
+                && Files.isRegularFile(dir.resolve("node_modules/solc/soljson.js"))
+                && Files.isRegularFile(stamp)
+                && Files.readString(stamp).strip().equals(lockHash());
+    }
+
+    private String lockHash() throws IOException {
+        return org.web3j.utils.Numeric.toHexStringNoPrefix(org.web3j.crypto.Hash.sha256(Files.readAllBytes(dir.resolve("package-lock.json"))));
     }
 
     /** Runs {@code npm ci} in the tools directory unless the tools are already there. */
@@ -47,9 +57,10 @@ public record NodeTools(Path dir, Path node) {
             process.destroyForcibly();
             throw new IOException("npm ci did not finish within " + INSTALL_TIMEOUT_MINUTES + " minutes");
         }
-        if (process.exitValue() != 0 || !installed()) {
+        if (process.exitValue() != 0) {
             throw new IOException("npm ci failed (exit " + process.exitValue() + ") in " + dir);
         }
+        Files.writeString(dir.resolve(STAMP), lockHash() + "\n");
         return this;
     }
 }

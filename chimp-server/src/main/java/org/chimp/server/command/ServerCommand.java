@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.chimp.chain.devnet.Devnet;
 import org.chimp.server.config.ChainOptions;
 import org.chimp.server.config.ConfigSource;
 import org.chimp.server.config.NodeOptions;
@@ -70,7 +71,19 @@ public final class ServerCommand implements Callable<Integer> {
             w = new WorkerSettings(List.of(TrainingService.QUEUE), 1); // chain jobs need a worker of queue inference
         }
         int publicPort = listeners.keySet().iterator().next();
-        ChimpNode node = ChimpNode.start(settings, listeners, w, chain.enabled() ? chain.settings(chain.startDevnet(options.dataDir), publicPort) : null);
+        Devnet devnet = chain.startDevnet(options.dataDir);
+        ChimpNode node;
+        try {
+            node = ChimpNode.start(settings, listeners, w, chain.enabled() ? chain.settings(devnet, publicPort) : null);
+        } catch (Exception e) {
+            if (devnet != null) {
+                devnet.close();
+            }
+            throw e;
+        }
+        if (devnet != null) {
+            node.closeAfter(devnet);
+        }
         for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
             System.out.printf("%s on http://localhost:%d%n", e.getValue(), node.port(e.getValue().iterator().next()));
         }

@@ -62,7 +62,7 @@ public final class StandaloneCommand implements Callable<Integer> {
             throw e;
         }
         if (devnet != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(devnet::close, "chimp-devnet-stop"));
+            node.closeAfter(devnet);
         }
         System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port(Role.TRAINING));
         node.services().chain().ifPresent(c -> System.out.printf("Sequencing oracle %s on chain %d as %s%s%n", c.contract(),

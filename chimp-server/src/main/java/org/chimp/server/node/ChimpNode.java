@@ -44,6 +44,7 @@ public final class ChimpNode implements AutoCloseable {
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private Worker worker;
     private ProcessScratch uploads;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     private ChimpNode(ChimpServices services) {
         this.services = services;
@@ -156,6 +157,11 @@ public final class ChimpNode implements AutoCloseable {
         return p;
     }
 
+    /** Closes this too, after the node (e.g. the development chain the node's sequencer talks to). */
+    public void closeAfter(AutoCloseable resource) {
+        closeAfter.add(resource);
+    }
+
     /** The services of this node, for tests and tools. */
     public ChimpServices services() {
         return services;
@@ -172,6 +178,13 @@ public final class ChimpNode implements AutoCloseable {
             }
         }
         services.close();
+        for (AutoCloseable resource : closeAfter) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
         if (uploads != null) {
             try {
                 uploads.close();
