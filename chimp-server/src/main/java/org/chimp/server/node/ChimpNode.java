@@ -24,6 +24,7 @@ import org.chimp.http.JettySetup;
 import org.chimp.tracking.mlflow.MlflowErrorFormat;
 import org.chimp.jobs.JobHandler;
 import org.chimp.jobs.Worker;
+import org.chimp.jobs.WorkerOptions;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChimpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChimpNode.class);
+
+    /** Threads for chain jobs in a worker that also runs training. */
+    static final int CHAIN_THREADS = 4;
 
     private final ChimpServices services;
     private final List<Javalin> apps = new ArrayList<>();
@@ -105,13 +109,16 @@ public final class ChimpNode implements AutoCloseable {
                 services.tracking(), services.registry(), work);
         Map<String, JobHandler> handlers = new HashMap<>(Map.of(TrainingService.JOB_TYPE, training));
         List<String> queues = new ArrayList<>(w.queues());
-        services.chain().ifPresent(chain -> {
-            handlers.putAll(chain.handlers());
+        WorkerOptions options = w.options();
+        if (services.chain().isPresent()) {
+            handlers.putAll(services.chain().get().handlers());
             if (!queues.contains(LogReader.QUEUE)) {
+                // chain jobs get threads of their own: a long training job must not hold them past their deadline
                 queues.add(LogReader.QUEUE);
+                options = options.withQueueConcurrency(LogReader.QUEUE, CHAIN_THREADS);
             }
-        });
-        worker = new Worker(services.jobs(), services.broker(), handlers, queues, w.options());
+        }
+        worker = new Worker(services.jobs(), services.broker(), handlers, queues, options);
         worker.start();
     }
 
