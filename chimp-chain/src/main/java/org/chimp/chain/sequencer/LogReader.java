@@ -126,19 +126,24 @@ public final class LogReader {
      * one it was computed for, whatever reorganisations happened in between.
      */
     Optional<String> canonicalFingerprint(BigInteger jobId, long fromBlock) throws IOException {
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(Math.max(config.startBlock(), fromBlock))),
-                org.web3j.protocol.core.DefaultBlockParameterName.LATEST, config.contract());
-        filter.addSingleTopic(JOB_CREATED);
-        filter.addOptionalTopics(Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
-        EthLog logs = web3j.ethGetLogs(filter).send();
-        if (logs.hasError()) {
-            throw new IOException("eth_getLogs failed: " + logs.getError().getMessage());
-        }
+        long head = web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
         Optional<String> last = Optional.empty();
-        for (EthLog.LogResult<?> result : logs.getLogs()) {
-            Log entry = (Log) result.get();
-            if (!entry.isRemoved()) {
-                last = Optional.of(fingerprint(entry));
+        // in bounded ranges like every read (nodes refuse wide ones); a job is usually answered within the first
+        for (long from = Math.max(config.startBlock(), Math.max(0, fromBlock)); from <= head; from += config.maxBlockRange()) {
+            long to = Math.min(head, from + config.maxBlockRange() - 1);
+            EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), config.contract());
+            filter.addSingleTopic(JOB_CREATED);
+            filter.addOptionalTopics(Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
+            EthLog logs = web3j.ethGetLogs(filter).send();
+            if (logs.hasError()) {
+                throw new IOException("eth_getLogs failed: " + logs.getError().getMessage());
+            }
+            for (EthLog.LogResult<?> result : logs.getLogs()) {
+                Log entry = (Log) result.get();
+                if (!entry.isRemoved()) {
+                    last = Optional.of(fingerprint(entry));
+                }
             }
         }
         return last;
