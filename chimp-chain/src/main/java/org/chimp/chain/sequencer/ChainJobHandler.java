@@ -113,6 +113,14 @@ public final class ChainJobHandler implements JobHandler {
             error = cut(failure.getMessage());
             kind = "fail";
             data = OracleCalls.fail(jobId, error);
+        } catch (Exception transientFailure) {
+            if (ctx.job().attempts() < ctx.job().maxAttempts()) {
+                throw transientFailure; // retried with backoff
+            }
+            // the last attempt: refund the requester now rather than leave the payment locked until the deadline
+            error = cut("model unavailable: " + transientFailure.getMessage());
+            kind = "fail";
+            data = OracleCalls.fail(jobId, error);
         }
         return send(job, kind, data, outputHash, outputUri, error);
     }

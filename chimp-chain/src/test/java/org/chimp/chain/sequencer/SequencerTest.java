@@ -237,6 +237,19 @@ class SequencerTest {
     }
 
     @Test
+    void aModelThatKeepsFailingTransientlyFailsTheJobOnChainOnTheLastAttempt() throws Exception {
+        BigInteger id = request("anything");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        start(0, (model, input, seed) -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("deployment is loading");
+        });
+        awaitState(List.of(id), 3);
+        assertThat(calls.get()).as("retried first (5 attempts)").isEqualTo(5);
+        assertThat(events(ChimpOracle.REFUNDED_EVENT, id)).isEqualTo(1);
+    }
+
+    @Test
     void aJobPastItsDeadlineIsLeftForReclaimAndNothingIsSent() throws Exception {
         oracle.setJobTimeout(BigInteger.valueOf(60)).send();
         BigInteger late = request("late");
