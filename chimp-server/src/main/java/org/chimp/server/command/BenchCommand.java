@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code chimp bench}: re-runnable benchmarks that print tables, for the figures in docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures CHIMP on this machine and prints a table. Use a scratch database: benches leave rows behind.",
-        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class})
+        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, ChainBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

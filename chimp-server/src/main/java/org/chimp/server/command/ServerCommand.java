@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.chimp.chain.devnet.Devnet;
+import org.chimp.server.config.ChainOptions;
 import org.chimp.server.config.ConfigSource;
 import org.chimp.server.config.NodeOptions;
 import org.chimp.server.node.ChimpNode;
@@ -27,6 +29,9 @@ import picocli.CommandLine.Spec;
 public final class ServerCommand implements Callable<Integer> {
     @Mixin
     NodeOptions options;
+
+    @Mixin
+    ChainOptions chain;
 
     @Option(names = "--roles", split = ",", defaultValue = "training,serving,tracking",
             description = "Roles to serve (env CHIMP_ROLES; default ${DEFAULT-VALUE}).")
@@ -62,7 +67,23 @@ public final class ServerCommand implements Callable<Integer> {
             listeners.computeIfAbsent(port, p -> EnumSet.noneOf(Role.class)).add(role);
         }
         WorkerSettings w = worker ? new WorkerSettings(List.of(TrainingService.QUEUE), 1) : null;
-        ChimpNode node = ChimpNode.start(settings, listeners, w);
+        if (chain.enabled() && w == null) {
+            w = new WorkerSettings(List.of(TrainingService.QUEUE), 1); // chain jobs need a worker of queue inference
+        }
+        int publicPort = listeners.keySet().iterator().next();
+        Devnet devnet = chain.startDevnet(options.dataDir);
+        ChimpNode node;
+        try {
+            node = ChimpNode.start(settings, listeners, w, chain.enabled() ? chain.settings(devnet, publicPort) : null);
+        } catch (Exception e) {
+            if (devnet != null) {
+                devnet.close();
+            }
+            throw e;
+        }
+        if (devnet != null) {
+            node.closeAfter(devnet);
+        }
         for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
             System.out.printf("%s on http://localhost:%d%n", e.getValue(), node.port(e.getValue().iterator().next()));
         }

@@ -1,7 +1,12 @@
 package org.chimp.server.command;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.chimp.chain.devnet.Devnet;
+import org.chimp.server.config.ChainOptions;
 import org.chimp.server.config.ConfigSource;
 import org.chimp.server.config.NodeOptions;
 import org.chimp.server.node.ChimpNode;
@@ -23,6 +28,9 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     NodeOptions options;
 
+    @Mixin
+    ChainOptions chain;
+
     @Option(names = "--port", defaultValue = "5252",
             description = "HTTP port (env CHIMP_PORT; default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -42,8 +50,23 @@ public final class StandaloneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), true);
         WorkerSettings w = worker ? new WorkerSettings(List.of(TrainingService.QUEUE), Math.max(1, workerConcurrency)) : null;
-        ChimpNode node = ChimpNode.standalone(settings, port, w);
+        Devnet devnet = chain.startDevnet(options.dataDir);
+        ChimpNode node;
+        try {
+            node = ChimpNode.start(settings, Map.of(port, Set.of(Role.values())), w,
+                    chain.enabled() ? chain.settings(devnet, port) : null);
+        } catch (IOException | RuntimeException e) {
+            if (devnet != null) {
+                devnet.close();
+            }
+            throw e;
+        }
+        if (devnet != null) {
+            node.closeAfter(devnet);
+        }
         System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port(Role.TRAINING));
+        node.services().chain().ifPresent(c -> System.out.printf("Sequencing oracle %s on chain %d as %s%s%n", c.contract(),
+                c.chainId(), c.sequencerAddress(), devnet == null ? "" : " (development chain at " + devnet.info().rpcUrl() + ")"));
         System.out.println(options.tokenNotice());
         System.out.printf("Data directory: %s%n%n", options.dataDir.toAbsolutePath());
         return NodeRunner.runUntilStopped(node);

@@ -7,6 +7,7 @@ import static org.chimp.web.http.Access.USER;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.chimp.chain.ChainRoutes;
 import org.chimp.http.BearerAuth;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
@@ -83,6 +84,11 @@ final class AccessTable {
             r.add(AccessRule.of("*", prefix + "*", ADMIN));
         }
         r.add(AccessRule.of("POST", RegisterModelRoutes.PATH, ADMIN));
+        // Chain: an output fulfilled on chain is fetched by anyone from the URI written there (content-addressed,
+        // so its hash on chain proves it); registering models on the oracle spends the owner's funds.
+        r.add(AccessRule.of("GET", ChainRoutes.BLOBS + "*", PUBLIC));
+        r.add(AccessRule.of("POST", "/chain/models", ADMIN));
+        r.add(AccessRule.of("GET", "/chain/jobs", USER));
         return new AccessRules(r);
     }
 }

@@ -10,17 +10,23 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.chimp.chain.ChainRoutes;
+import org.chimp.chain.ChainSettings;
+import org.chimp.chain.sequencer.LogReader;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.ErrorFormats;
 import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
 import org.chimp.http.JettySetup;
 import org.chimp.tracking.mlflow.MlflowErrorFormat;
+import org.chimp.jobs.JobHandler;
 import org.chimp.jobs.Worker;
 import org.chimp.store.ScratchSpace;
+import org.chimp.jobs.WorkerOptions;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
@@ -42,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class ChimpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChimpNode.class);
 
+    /** Threads for chain jobs in a worker that also runs training. */
+    static final int CHAIN_THREADS = 4;
+
     private final ChimpServices services;
     private final List<Javalin> apps = new ArrayList<>();
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
@@ -49,6 +58,7 @@ public final class ChimpNode implements AutoCloseable {
     private final LoginThrottle loginThrottle = new LoginThrottle(Clock.systemUTC());
     private Worker worker;
     private ScratchSpace uploads;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     private ChimpNode(ChimpServices services) {
         this.services = services;
@@ -62,8 +72,20 @@ public final class ChimpNode implements AutoCloseable {
      */
     public static ChimpNode start(NodeSettings settings, Map<Integer, Set<Role>> listeners, WorkerSettings worker)
             throws IOException {
+        return start(settings, listeners, worker, null);
+    }
+
+    /**
+     * Starts a node that also sequences a chain's oracle jobs (when {@code chain} is not null): its worker takes
+     * queue {@code inference} as well, and the training port serves {@code /chain/...}.
+     */
+    public static ChimpNode start(NodeSettings settings, Map<Integer, Set<Role>> listeners, WorkerSettings worker,
+                                  ChainSettings chain) throws IOException {
         ChimpNode node = new ChimpNode(ChimpServices.open(settings));
         try {
+            if (chain != null) {
+                node.services.attachChain(chain);
+            }
             if (!listeners.isEmpty()) {
                 // Request bodies and multipart files wait here; what a killed process left is swept at start.
                 node.uploads = ScratchSpace.open(node.services.workDir().resolve("uploads"));
@@ -74,6 +96,9 @@ public final class ChimpNode implements AutoCloseable {
             }
             for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
                 node.listen(e.getKey(), e.getValue(), settings);
+            }
+            if (node.services.chain().isPresent()) {
+                node.services.chain().get().start();
             }
             return node;
         } catch (IOException | RuntimeException e) {
@@ -94,8 +119,18 @@ public final class ChimpNode implements AutoCloseable {
         Path work = Files.createDirectories(services.workDir().resolve("training"));
         TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
                 services.tracking(), services.registry(), work);
-        worker = new Worker(services.jobs(), services.broker(), Map.of(TrainingService.JOB_TYPE, training),
-                w.queues(), w.options());
+        Map<String, JobHandler> handlers = new HashMap<>(Map.of(TrainingService.JOB_TYPE, training));
+        List<String> queues = new ArrayList<>(w.queues());
+        WorkerOptions options = w.options();
+        if (services.chain().isPresent()) {
+            handlers.putAll(services.chain().get().handlers());
+            if (!queues.contains(LogReader.QUEUE)) {
+                // chain jobs get threads of their own: a long training job must not hold them past their deadline
+                queues.add(LogReader.QUEUE);
+                options = options.withQueueConcurrency(LogReader.QUEUE, CHAIN_THREADS);
+            }
+        }
+        worker = new Worker(services.jobs(), services.broker(), handlers, queues, options);
         worker.start();
     }
 
@@ -157,6 +192,11 @@ public final class ChimpNode implements AutoCloseable {
         return access;
     }
 
+    /** Closes this too, after the node (e.g. the development chain the node's sequencer talks to). */
+    public void closeAfter(AutoCloseable resource) {
+        closeAfter.add(resource);
+    }
+
     /** The services of this node, for tests and tools. */
     public ChimpServices services() {
         return services;
@@ -173,6 +213,13 @@ public final class ChimpNode implements AutoCloseable {
             }
         }
         services.close();
+        for (AutoCloseable resource : closeAfter) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
         if (uploads != null) {
             uploads.close();
         }

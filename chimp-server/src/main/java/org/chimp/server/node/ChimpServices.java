@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.chimp.api.Architectures;
+import org.chimp.chain.ChainService;
+import org.chimp.chain.ChainSettings;
 import org.chimp.db.Database;
 import org.chimp.jobs.Brokers;
 import org.chimp.jobs.JobService;
@@ -52,6 +55,7 @@ public final class ChimpServices implements AutoCloseable {
     private final EventBus events;
     private final Identity identity;
     private Deployments deployments;
+    private ChainService chain;
 
     private ChimpServices(NodeSettings s) throws IOException {
         dataDir = s.dataDir().toAbsolutePath();
@@ -149,6 +153,19 @@ public final class ChimpServices implements AutoCloseable {
 
     public TrainingService training() {
         return training;
+    }
+
+    /** Connects this process to a chain (the sequencer starts with {@link ChainService#start}). */
+    public synchronized ChainService attachChain(ChainSettings settings) throws IOException {
+        if (chain == null) {
+            chain = track(ChainWiring.open(this, settings));
+        }
+        return chain;
+    }
+
+    /** The chain this process sequences, if any. */
+    public synchronized Optional<ChainService> chain() {
+        return Optional.ofNullable(chain);
     }
 
     /** The embedded broker serves one process: its registry listeners already reach every deployment. */

@@ -3,6 +3,7 @@ package org.chimp.server.node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.chimp.chain.ChainRoutes;
 import org.chimp.http.Routes;
 import org.chimp.jobs.http.JobRoutes;
 import org.chimp.serving.http.ServingRoutes;
@@ -52,6 +53,8 @@ public enum Role {
                 out.add(new DatasetRoutes(s.datasets()));
                 out.add(new TrainingRoutes(s.training()));
                 out.add(new JobRoutes(s.jobs()));
+                // the chain's endpoints when a chain is attached; stored outputs stay readable either way
+                out.add(s.chain().<Routes>map(c -> new ChainRoutes(c, s.artifacts())).orElseGet(() -> ChainRoutes.blobs(s.artifacts())));
             }
             case SERVING -> out.add(new ServingRoutes(s.deployments()));
             case TRACKING -> {

@@ -1,0 +1,115 @@
+package org.chimp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.chimp.chain.ChainSettings;
+import org.chimp.chain.KeyFile;
+import org.chimp.chain.contract.ChimpOracle;
+import org.chimp.chain.contract.ImageClassifierClient;
+import org.chimp.chain.devnet.Devnet;
+import org.chimp.server.ApiClient.Reply;
+import org.chimp.server.node.ChimpNode;
+import org.chimp.server.node.NodeSettings;
+import org.chimp.server.node.Role;
+import org.chimp.server.node.WorkerSettings;
+import org.chimp.training.sample.SyntheticFaces;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * The chain issue's "done": on a local chain, a contract asks CHIMP's Production model to classify an image and is
+ * called back with the output's hash and URI; the URI serves the /infer-style JSON, without a token.
+ */
+class ChainEndToEndTest {
+    private static final String TOKEN = "chain-e2e-token-0123456789";
+    private static final String MODEL = "chain-model";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aContractGetsAClassificationFromTheProductionModel() throws Exception {
+        Path data = dir.resolve("data");
+        // the devnet's tools: chimp-chain's own npm install (scripts/test installs it), not a second download
+        Files.createDirectories(data.resolve("chain"));
+        Files.createSymbolicLink(data.resolve("chain/tools"), Path.of("../chimp-chain").toAbsolutePath().normalize());
+        try (Devnet devnet = Devnet.start(data, ChimpProcess.freePort())) {
+            int port = ChimpProcess.freePort();
+            ChainSettings chain = new ChainSettings(devnet.info().rpcUrl(), devnet.info().contract(), devnet.info().keyFile(), null, 0,
+                    devnet.info().deployBlock(), "http://127.0.0.1:" + port);
+            try (ChimpNode node = ChimpNode.start(new NodeSettings(data, null, "embedded", null, TOKEN),
+                    Map.of(port, Set.of(Role.values())), new WorkerSettings(List.of("training"), 1), chain)) {
+                ApiClient api = new ApiClient(port, TOKEN);
+                Path zip = dir.resolve("faces.zip");
+                SyntheticFaces.writeZip(zip, 10, 4, 7);
+                assertThat(api.postFile("/datasets", zip, Map.of("dataset_name", "faces")).status()).isEqualTo(200);
+                Reply task = api.postForm("/tasks/run/image-classifier", Map.of("datasets", "{\"train\": \"faces\"}",
+                        "model_name", MODEL, "epochs", "2"));
+                assertThat(task.status()).as(task.text()).isEqualTo(200);
+                JsonNode poll = poll(api, task.json().get("task_id").asText());
+                assertThat(poll.get("successful").asBoolean()).as(poll.toString()).isTrue();
+                assertThat(api.postJson("/api/2.0/mlflow/model-versions/transition-stage", Map.of("name", MODEL,
+                        "version", poll.at("/value/model_version").asText(), "stage", "Production")).status()).isEqualTo(200);
+
+                Reply registered = api.postJson("/chain/models", Map.of("name", MODEL, "stage", "Production", "price_wei", "1000"));
+                assertThat(registered.status()).as(registered.text()).isEqualTo(201);
+                BigInteger modelId = BigInteger.valueOf(registered.json().get("model_id").asLong());
+
+                Web3j web3j = Web3j.build(new HttpService(devnet.info().rpcUrl()));
+                Credentials dev = KeyFile.read(devnet.info().keyFile()); // a dapp user; any funded key would do
+                var tm = new RawTransactionManager(web3j, dev, devnet.info().chainId(), new PollingTransactionReceiptProcessor(web3j, 50, 400));
+                var gas = new StaticGasProvider(BigInteger.valueOf(5_000_000_000L), BigInteger.valueOf(3_000_000));
+                ImageClassifierClient client = ImageClassifierClient.deploy(web3j, tm, gas, devnet.info().contract(), modelId).send();
+                byte[] face = SyntheticFaces.png(SyntheticFaces.Expression.values()[0], new java.util.Random(3), 48);
+                BigInteger jobId = ChimpOracle.getJobCreatedEvents(client.classify(face, BigInteger.valueOf(1000)).send()).get(0).jobId;
+
+                Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+                while (!client.resultOf(jobId).send().component2()) {
+                    assertThat(Instant.now()).as("called back in time").isBefore(deadline);
+                    Thread.sleep(100);
+                }
+                var result = client.resultOf(jobId).send();
+                String uri = result.component4();
+                assertThat(uri).startsWith("http://127.0.0.1:" + port + "/blobs/sha256:");
+                Reply blob = api.getWithoutToken(uri.substring(("http://127.0.0.1:" + port).length()));
+                assertThat(blob.status()).isEqualTo(200);
+                assertThat(Hash.sha256(blob.text().getBytes(StandardCharsets.UTF_8))).isEqualTo(result.component3());
+                assertThat(blob.json().at("/metadata/name").asText()).isEqualTo(MODEL);
+                assertThat(blob.json().at("/metadata/stage").asText()).isEqualTo("Production");
+                assertThat(blob.json().get("predicted_labels")).hasSize(1);
+
+                Reply jobs = api.get("/chain/jobs");
+                assertThat(jobs.json().at("/jobs/0/state").asText()).isEqualTo("fulfilled");
+                assertThat(api.getWithoutToken("/chain/jobs").status()).as("the job list needs the token").isEqualTo(401);
+                web3j.shutdown();
+            }
+        }
+    }
+
+    private static JsonNode poll(ApiClient api, String taskId) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        JsonNode poll;
+        do {
+            Thread.sleep(200);
+            poll = api.get("/tasks/poll/" + taskId).json();
+        } while (!poll.get("ready").asBoolean() && Instant.now().isBefore(deadline));
+        return poll;
+    }
+}
