@@ -42,19 +42,8 @@ public final class SequencerCommand implements Callable<Integer> {
         }
         NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), false);
         Devnet devnet = chain.startDevnet(options.dataDir);
-        ChimpNode node;
-        try {
-            node = ChimpNode.start(settings, Map.of(), new WorkerSettings(List.of(LogReader.QUEUE), Math.max(1, workerConcurrency)),
-                    chain.settings(devnet, 5252));
-        } catch (Exception e) {
-            if (devnet != null) {
-                devnet.close();
-            }
-            throw e;
-        }
-        if (devnet != null) {
-            node.closeAfter(devnet);
-        }
+        ChimpNode node = ChainOptions.startBeside(devnet, () -> ChimpNode.start(settings, Map.of(), new WorkerSettings(List.of(LogReader.QUEUE), Math.max(1, workerConcurrency)),
+                    chain.settings(devnet, 5252)));
         node.services().chain().ifPresent(c -> System.out.printf("Sequencing oracle %s on chain %d as %s%n", c.contract(), c.chainId(),
                 c.sequencerAddress()));
         return NodeRunner.runUntilStopped(node);

@@ -66,24 +66,11 @@ public final class ServerCommand implements Callable<Integer> {
             };
             listeners.computeIfAbsent(port, p -> EnumSet.noneOf(Role.class)).add(role);
         }
-        WorkerSettings w = worker ? new WorkerSettings(List.of(TrainingService.QUEUE), 1) : null;
-        if (chain.enabled() && w == null) {
-            w = new WorkerSettings(List.of(TrainingService.QUEUE), 1); // chain jobs need a worker of queue inference
-        }
+        // Chain jobs need a worker (of queue inference) even when training is left to others.
+        WorkerSettings w = worker || chain.enabled() ? new WorkerSettings(List.of(TrainingService.QUEUE), 1) : null;
         int publicPort = listeners.keySet().iterator().next();
         Devnet devnet = chain.startDevnet(options.dataDir);
-        ChimpNode node;
-        try {
-            node = ChimpNode.start(settings, listeners, w, chain.enabled() ? chain.settings(devnet, publicPort) : null);
-        } catch (Exception e) {
-            if (devnet != null) {
-                devnet.close();
-            }
-            throw e;
-        }
-        if (devnet != null) {
-            node.closeAfter(devnet);
-        }
+        ChimpNode node = ChainOptions.startBeside(devnet, () -> ChimpNode.start(settings, listeners, w, chain.enabled() ? chain.settings(devnet, publicPort) : null));
         for (Map.Entry<Integer, Set<Role>> e : listeners.entrySet()) {
             System.out.printf("%s on http://localhost:%d%n", e.getValue(), node.port(e.getValue().iterator().next()));
         }

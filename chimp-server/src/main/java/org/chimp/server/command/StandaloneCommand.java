@@ -1,6 +1,5 @@
 package org.chimp.server.command;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,19 +50,8 @@ public final class StandaloneCommand implements Callable<Integer> {
         NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), true);
         WorkerSettings w = worker ? new WorkerSettings(List.of(TrainingService.QUEUE), Math.max(1, workerConcurrency)) : null;
         Devnet devnet = chain.startDevnet(options.dataDir);
-        ChimpNode node;
-        try {
-            node = ChimpNode.start(settings, Map.of(port, Set.of(Role.values())), w,
-                    chain.enabled() ? chain.settings(devnet, port) : null);
-        } catch (IOException | RuntimeException e) {
-            if (devnet != null) {
-                devnet.close();
-            }
-            throw e;
-        }
-        if (devnet != null) {
-            node.closeAfter(devnet);
-        }
+        ChimpNode node = ChainOptions.startBeside(devnet, () -> ChimpNode.start(settings, Map.of(port, Set.of(Role.values())), w,
+                    chain.enabled() ? chain.settings(devnet, port) : null));
         System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port(Role.TRAINING));
         node.services().chain().ifPresent(c -> System.out.printf("Sequencing oracle %s on chain %d as %s%s%n", c.contract(),
                 c.chainId(), c.sequencerAddress(), devnet == null ? "" : " (development chain at " + devnet.info().rpcUrl() + ")"));

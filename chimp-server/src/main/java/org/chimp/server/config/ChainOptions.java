@@ -2,8 +2,10 @@ package org.chimp.server.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.chimp.chain.ChainSettings;
 import org.chimp.chain.devnet.Devnet;
+import org.chimp.server.node.ChimpNode;
 import picocli.CommandLine.Option;
 
 /**
@@ -70,5 +72,25 @@ public final class ChainOptions {
                     info.deployBlock(), url);
         }
         return new ChainSettings(rpc, contract, keyFile, passwordFile, confirmations == null ? 2 : confirmations, startBlock, url);
+    }
+
+    /**
+     * Starts a node beside the devnet (null for none): the devnet is closed after the node, or at once when the node
+     * fails to start.
+     */
+    public static ChimpNode startBeside(Devnet devnet, Callable<ChimpNode> start) throws Exception {
+        ChimpNode node;
+        try {
+            node = start.call();
+        } catch (Exception e) {
+            if (devnet != null) {
+                devnet.close();
+            }
+            throw e;
+        }
+        if (devnet != null) {
+            node.closeAfter(devnet);
+        }
+        return node;
     }
 }
