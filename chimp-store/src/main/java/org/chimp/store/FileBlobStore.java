@@ -36,11 +36,26 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void put(String key, InputStream content) throws IOException {
+        write(key, content, null);
+    }
+
+    /** Checks the hash on the staged file, before the rename makes it visible. */
+    @Override
+    public void put(String key, InputStream content, String sha256) throws IOException {
+        write(key, content, sha256);
+    }
+
+    private void write(String key, InputStream content, String sha256) throws IOException {
         Path target = path(key);
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + BlobKeys.TEMP_SUFFIX);
         try {
-            Files.copy(content, temp);
+            Sha256.Counting in = new Sha256.Counting(content);
+            Files.copy(in, temp);
+            String actual = in.hex();
+            if (sha256 != null && !actual.equals(sha256)) {
+                throw Sha256.mismatch(key, sha256, actual);
+            }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
