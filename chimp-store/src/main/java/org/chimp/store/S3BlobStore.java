@@ -360,7 +360,9 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     private IOException failure(String what, String k, SdkException e) {
-        return new IOException("Cannot " + what + " s3://" + bucket + "/" + k + ": " + e.getMessage(), e);
+        String code = e instanceof S3Exception s && s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null
+                ? s.awsErrorDetails().errorCode() + ": " : "";
+        return new IOException("Cannot " + what + " s3://" + bucket + "/" + k + ": " + code + e.getMessage(), e);
     }
 
     /** Up to {@code limit} bytes; fewer only at the end of the stream. Grows as it reads, so small objects stay small. */

@@ -19,7 +19,7 @@ import org.chimp.serving.Deployments;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.BlobStore;
 import org.chimp.store.DatasetStore;
-import org.chimp.store.FileBlobStore;
+import org.chimp.store.BlobStores;
 import org.chimp.store.UploadLimits;
 import org.chimp.tracking.TrackingStore;
 import org.chimp.tracking.registry.ModelRegistry;
@@ -56,7 +56,10 @@ public final class ChimpServices implements AutoCloseable {
         try {
             Files.createDirectories(workDir());
             ds = track(Database.open(s.db() == null ? Database.h2FileUrl(dataDir) : s.db()));
-            blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
+            blobs = BlobStores.open(s.store(), dataDir.resolve("store"), s.s3());
+            if (blobs instanceof AutoCloseable c) {
+                track(c);
+            }
             artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
             datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir());
             // Before serving: remove what uploads killed with an earlier process left (files, unpack directories).

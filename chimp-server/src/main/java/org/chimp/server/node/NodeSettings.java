@@ -2,6 +2,7 @@ package org.chimp.server.node;
 
 import java.nio.file.Path;
 import org.chimp.http.ServerLimits;
+import org.chimp.store.S3Options;
 import org.chimp.store.UploadLimits;
 
 /**
@@ -10,13 +11,19 @@ import org.chimp.store.UploadLimits;
  *
  * @param db     JDBC URL, or null for the embedded H2 file database in the data directory
  * @param broker {@code embedded}, {@code redis://...} or {@code amqp://...}
- * @param store  blob store directory, or null for {@code <dataDir>/store}
+ * @param store  blob store: a directory, {@code s3://bucket/prefix}, or null for {@code <dataDir>/store}
  * @param http   the limits every HTTP listener of the process applies
+ * @param s3     how to reach the S3 server of an {@code s3://} store
  */
-public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
+public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http, S3Options s3) {
     /** Settings with the default HTTP limits. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {
         this(dataDir, db, broker, store, adminToken, defaultHttpLimits());
+    }
+
+    /** Settings with the default S3 options (AWS). */
+    public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
+        this(dataDir, db, broker, store, adminToken, http, S3Options.defaults());
     }
 
     /** The default HTTP limits: uploads as large as the dataset store accepts. */
