@@ -41,6 +41,7 @@ public final class DatasetStore {
     private final DatasetCatalog catalog;
     private final UploadJournal journal;
     private final ScratchSpace scratch;
+    private final DatasetCache cache;
 
     /** A store that unpacks uploads under the system temporary directory. */
     public DatasetStore(DataSource ds, BlobStore blobs, UploadLimits limits) {
@@ -53,15 +54,27 @@ public final class DatasetStore {
      *                upload, which a small /tmp may not have
      */
     public DatasetStore(DataSource ds, BlobStore blobs, UploadLimits limits, Path workDir) {
-        this(ds, blobs, limits, ScratchSpace.open(workDir.resolve("dataset-uploads")));
+        this(ds, blobs, limits, workDir, null);
+    }
+
+    /**
+     * @param cache where {@link #materialize} keeps the versions it fetched, for later runs; null to fetch every time
+     */
+    public DatasetStore(DataSource ds, BlobStore blobs, UploadLimits limits, Path workDir, DatasetCache cache) {
+        this(ds, blobs, limits, ScratchSpace.open(workDir.resolve("dataset-uploads")), cache);
     }
 
     DatasetStore(DataSource ds, BlobStore blobs, UploadLimits limits, ScratchSpace scratch) {
+        this(ds, blobs, limits, scratch, null);
+    }
+
+    DatasetStore(DataSource ds, BlobStore blobs, UploadLimits limits, ScratchSpace scratch, DatasetCache cache) {
         this.blobs = blobs;
         this.limits = limits;
         this.catalog = new DatasetCatalog(ds);
         this.journal = new UploadJournal(ds);
         this.scratch = scratch;
+        this.cache = cache;
     }
 
     /**
@@ -202,8 +215,24 @@ public final class DatasetStore {
                 "Dataset '" + m.group(1) + "' has no version " + wanted + "; its newest is " + newest.ref()));
     }
 
-    /** Copies a version's files into {@code targetDir} in the dataset layout and returns {@code targetDir}. */
+    /**
+     * Puts a version's files into {@code targetDir} in the dataset layout and returns {@code targetDir}. With a
+     * {@link DatasetCache}, the version is fetched from the store once per node and linked from the cache after that.
+     */
     public Path materialize(DatasetVersion version, Path targetDir) {
+        if (cache == null) {
+            return fetch(version, targetDir);
+        }
+        try {
+            cache.use(version, this::fetch, dir -> DatasetCache.link(dir, targetDir.toAbsolutePath().normalize()));
+            return targetDir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot materialize dataset " + version.ref() + " into " + targetDir, e);
+        }
+    }
+
+    /** Copies a version's files from the store into {@code targetDir}. */
+    private Path fetch(DatasetVersion version, Path targetDir) {
         Path target = targetDir.toAbsolutePath().normalize();
         String prefix = catalog.blobPrefix(version);
         try {

@@ -44,6 +44,11 @@ public final class NodeOptions {
             description = "Address S3 buckets as host/bucket, as most self-hosted servers need (env CHIMP_S3_PATH_STYLE=true).")
     public String s3PathStyle;
 
+    @Option(names = "--dataset-cache-mb", defaultValue = "10240",
+            description = "Size bound of this node's cache of dataset versions fetched from the store for training; least "
+            + "recently used versions are evicted beyond it (env CHIMP_DATASET_CACHE_MB; default ${DEFAULT-VALUE}).")
+    public long datasetCacheMb;
+
     @Option(names = "--config", description = "YAML config file whose keys are option names (env CHIMP_CONFIG; "
             + "default ./chimp.yaml if present). The admin token may be set there as 'admin-token'.")
     public Path config;
@@ -74,6 +79,9 @@ public final class NodeOptions {
      * installs the process-wide image limits, which every decoder (serving, uploads, training) obeys.
      */
     public NodeSettings settings(ConfigSource config, boolean needsToken) throws IOException {
+        if (datasetCacheMb < 0 || datasetCacheMb > (1L << 40)) {
+            throw new IllegalArgumentException("--dataset-cache-mb must be between 0 and 2^40, got " + datasetCacheMb);
+        }
         if (maxImagePixels < 1 || maxRequestBytes < 1024 || requestIdleSeconds < 1 || httpThreads < 8) {
             throw new IllegalArgumentException("--max-image-pixels must be positive, --max-request-bytes at least 1024, "
                     + "--request-idle-seconds at least 1 and --http-threads at least 8");
@@ -84,7 +92,7 @@ public final class NodeOptions {
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
         return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http,
-                S3Options.of(s3Endpoint, s3Region, s3PathStyle));
+                S3Options.of(s3Endpoint, s3Region, s3PathStyle), datasetCacheMb << 20);
     }
 
     /** What a starting server prints about the admin token (after {@link #settings}). */

@@ -20,6 +20,7 @@ import org.chimp.store.ArtifactStore;
 import org.chimp.store.BlobStore;
 import org.chimp.store.DatasetStore;
 import org.chimp.store.BlobStores;
+import org.chimp.store.DatasetCache;
 import org.chimp.store.UploadLimits;
 import org.chimp.tracking.TrackingStore;
 import org.chimp.tracking.registry.ModelRegistry;
@@ -61,7 +62,8 @@ public final class ChimpServices implements AutoCloseable {
                 track(c);
             }
             artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
-            datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir());
+            datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir(),
+                    new DatasetCache(dataDir.resolve("cache").resolve("datasets"), s.datasetCacheBytes()));
             // Before serving: remove what uploads killed with an earlier process left (files, unpack directories).
             datasets.recover();
             tracking = new TrackingStore(ds, blobs);

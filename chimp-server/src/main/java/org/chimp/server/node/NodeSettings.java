@@ -14,8 +14,13 @@ import org.chimp.store.UploadLimits;
  * @param store  blob store: a directory, {@code s3://bucket/prefix}, or null for {@code <dataDir>/store}
  * @param http   the limits every HTTP listener of the process applies
  * @param s3     how to reach the S3 server of an {@code s3://} store
+ * @param datasetCacheBytes bound of the node's cache of dataset versions fetched from the store for training
  */
-public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http, S3Options s3) {
+public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http, S3Options s3,
+                           long datasetCacheBytes) {
+    /** 10 GiB. */
+    public static final long DEFAULT_DATASET_CACHE_BYTES = 10L << 30;
+
     /** Settings with the default HTTP limits. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {
         this(dataDir, db, broker, store, adminToken, defaultHttpLimits());
@@ -23,7 +28,7 @@ public record NodeSettings(Path dataDir, String db, String broker, String store,
 
     /** Settings with the default S3 options (AWS). */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
-        this(dataDir, db, broker, store, adminToken, http, S3Options.defaults());
+        this(dataDir, db, broker, store, adminToken, http, S3Options.defaults(), DEFAULT_DATASET_CACHE_BYTES);
     }
 
     /** The default HTTP limits: uploads as large as the dataset store accepts. */
