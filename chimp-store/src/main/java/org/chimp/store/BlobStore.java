@@ -41,6 +41,14 @@ public interface BlobStore {
     void delete(String key) throws IOException;
 
     /**
+     * Removes what writes under the prefix that were interrupted (a killed process) before {@code before} left
+     * behind: temporary files, unfinished multipart uploads. Writes still in progress that started earlier are
+     * broken by this, so callers pass a time no live write can be older than.
+     */
+    default void deletePartials(String prefix, java.time.Instant before) throws IOException {
+    }
+
+    /**
      * Removes every object under a folder-like prefix ending in '/', and whatever a write interrupted there left
      * behind. Only for prefixes that nothing is still writing to.
      */

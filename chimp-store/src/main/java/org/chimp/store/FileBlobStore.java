@@ -107,6 +107,30 @@ public final class FileBlobStore implements BlobStore {
         Files.deleteIfExists(path(key));
     }
 
+    @Override
+    public void deletePartials(String prefix, java.time.Instant before) throws IOException {
+        int slash = BlobKeys.checkPrefix(prefix).lastIndexOf('/');
+        Path dir = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> partials;
+        try (Stream<Path> files = Files.walk(dir)) {
+            partials = files.filter(p -> p.getFileName().toString().endsWith(BlobKeys.TEMP_SUFFIX)).toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (Path p : partials) {
+            try {
+                if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (NoSuchFileException e) {
+                // Its write finished or failed meanwhile.
+            }
+        }
+    }
+
     /** Deletes the prefix's directory with everything in it, half-written temporary files included. */
     @Override
     public void deleteAll(String prefix) throws IOException {

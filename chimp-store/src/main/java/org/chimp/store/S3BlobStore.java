@@ -316,10 +316,21 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         abortUploads(root + prefix);
     }
 
+    @Override
+    public void deletePartials(String prefix, java.time.Instant before) {
+        abortUploads(root + BlobKeys.checkPrefix(prefix), before);
+    }
+
     private void abortUploads(String p) {
+        abortUploads(p, java.time.Instant.MAX);
+    }
+
+    private void abortUploads(String p, java.time.Instant before) {
         try {
             for (MultipartUpload u : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(p)).uploads()) {
-                abort(u.key(), u.uploadId());
+                if (u.initiated() == null || u.initiated().isBefore(before)) {
+                    abort(u.key(), u.uploadId());
+                }
             }
         } catch (S3Exception e) {
             // Some S3-compatible servers do not list uploads (501): their lifecycle rules remove stale ones.
