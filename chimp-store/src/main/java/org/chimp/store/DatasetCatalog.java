@@ -75,8 +75,8 @@ final class DatasetCatalog {
         Integer parent = null;
         Map<String, ManifestEntry> merged = new LinkedHashMap<>();
         if (p.append()) {
-            parent = Sql.first(c, "SELECT MAX(version) FROM store_datasets WHERE name = ? AND deleted_at IS NULL",
-                    rs -> (Integer) rs.getObject(1), p.name()).orElse(null);
+            parent = Sql.first(c, "SELECT version FROM store_datasets WHERE name = ? AND deleted_at IS NULL ORDER BY version DESC LIMIT 1",
+                    rs -> rs.getInt(1), p.name()).orElse(null);
             if (parent != null) {
                 for (ManifestEntry e : manifest(c, p.name(), parent)) {
                     merged.put(DatasetZip.sameness(e.path()), e);

@@ -289,4 +289,35 @@ class DatasetRecoveryTest {
         assertThat(store.recover()).isZero();
         assertThat(upload(store, "faces", TestZips.faces()).ref()).isEqualTo("faces@1");
     }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aKilledAppendLeavesItsParentAloneAndNoBlobsAfterRecovery(TestDatabases.Kind kind) throws Exception {
+        ds = kind.open();
+        blobs = new FileBlobStore(dir.resolve("blobs"));
+        ScratchSpace killedProcess = ScratchSpace.open(work().resolve("dataset-uploads"));
+        CountDownLatch frozen = new CountDownLatch(1);
+        // The fifth put freezes: the four of faces@1 went through, the append's first put hangs half-written.
+        DatasetStore before = new DatasetStore(ds, freezingAt(5, frozen), LIMITS, killedProcess);
+        DatasetVersion faces = upload(before, "faces", TestZips.faces());
+        List<String> kept = allBlobFiles();
+        CompletableFuture<DatasetVersion> zombie = CompletableFuture.supplyAsync(() -> before.append("faces",
+                new ByteArrayInputStream(new TestZips().image("train/calm/1.png", 50).image("train/calm/2.png", 51).bytes()), null));
+        assertThat(frozen.await(30, TimeUnit.SECONDS)).isTrue();
+        killedProcess.close();
+
+        DatasetStore restarted = new DatasetStore(ds, blobs, LIMITS, work());
+        assertThat(restarted.recover()).isEqualTo(1);
+        assertThat(allBlobFiles()).containsExactlyElementsOf(kept);
+        assertThat(restarted.versions("faces")).containsExactly(faces);
+        assertThat(restarted.files(faces, "", 0, 10)).hasSize(4);
+        DatasetStoreTest.assertWorkDirEmpty(work());
+
+        resume.countDown();
+        assertThat(zombie).failsWithin(30, TimeUnit.SECONDS);
+        assertThat(restarted.versions("faces")).containsExactly(faces);
+        assertThat(allBlobFiles()).containsExactlyElementsOf(kept);
+        assertThat(restarted.append("faces", new ByteArrayInputStream(new TestZips().image("train/calm/1.png", 50).bytes()), null).ref())
+                .isEqualTo("faces@2");
+    }
 }
