@@ -419,9 +419,11 @@ public final class DatasetStore {
 
     /** One file of a version by its exact path; a 404 naming the path if the version has no such file. */
     public ManifestEntry file(DatasetVersion v, String path) throws IOException {
-        if (path == null || path.length() > DatasetZip.MAX_ENTRY_NAME) {
-            throw ClientErrorException.invalid("File paths in a dataset look like train/<label>/<image> and are at most "
-                    + DatasetZip.MAX_ENTRY_NAME + " characters");
+        if (path == null || path.length() > DatasetZip.MAX_ENTRY_NAME || path.startsWith("/") || path.indexOf('\\') >= 0
+                || path.chars().anyMatch(Character::isISOControl)
+                || java.util.Arrays.stream(path.split("/", -1)).anyMatch(seg -> seg.isEmpty() || seg.equals(".") || seg.equals(".."))) {
+            throw ClientErrorException.invalid("File paths in a dataset look like train/<label>/<image>: relative, no '.', '..' or "
+                    + "empty segments, at most " + DatasetZip.MAX_ENTRY_NAME + " characters");
         }
         manifest(v);
         return catalog.file(v, path).orElseThrow(() -> ClientErrorException.notFound("Dataset " + v.ref() + " has no file '"

@@ -165,7 +165,10 @@ class DatasetVersionsTest {
                 () -> store.files(v, "x".repeat(5000), 0, 10))) {
             assertThatThrownBy(call::call).isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(400));
         }
-        for (String path : new String[] {"../train/happy/a.png", "train/happy/../happy/a.png", "/etc/passwd", "train/happy", "TRAIN/happy/a.png"}) {
+        for (String path : new String[] {"../train/happy/a.png", "train/happy/../happy/a.png", "/etc/passwd", "train//a.png", "a\\b"}) {
+            assertThatThrownBy(() -> store.file(v, path)).isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(400));
+        }
+        for (String path : new String[] {"train/happy", "TRAIN/happy/a.png", "train/happy/a.png.txt"}) {
             assertThatThrownBy(() -> store.file(v, path)).isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(404));
         }
         for (String version : new String[] {"0", "-1", "x", "1.0", "99999999999", "", "1 "}) {
