@@ -23,6 +23,7 @@ import org.chimp.store.BlobStores;
 import org.chimp.store.DatasetCache;
 import org.chimp.store.UploadLimits;
 import org.chimp.tracking.TrackingStore;
+import org.chimp.tracking.registry.Lineage;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.training.runner.PluginRegistry;
 import org.chimp.training.runner.TrainingService;
@@ -68,6 +69,9 @@ public final class ChimpServices implements AutoCloseable {
             datasets.recover();
             tracking = new TrackingStore(ds, blobs);
             registry = new ModelRegistry(ds, artifacts);
+            // A dataset version that a model version's lineage names is not deleted without force=true.
+            Lineage lineage = new Lineage(ds);
+            datasets.setUsage(v -> lineage.modelVersionsUsing(v.ref()));
             broker = track(Brokers.open(s.broker(), ds));
             jobs = new JobService(ds, broker);
             keepDjlCacheInDataDir();
