@@ -6,17 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.function.IntSupplier;
-import org.gaul.s3proxy.S3Proxy;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * An S3 server in the test's JVM: s3proxy on a free loopback port, keeping its objects in a directory. s3proxy
- * relocates its Jetty 12 inside its jar but needs the Servlet 6 API, while Javalin's Jetty 11 needs Servlet 5 on the
- * test class path: so s3proxy runs in a class loader of its own that sees the Servlet 6 jar (path in the system
- * property {@code chimp.s3proxy.servlet}, set by the build) and takes everything else from the test class path.
+ * relocates its Jetty 12 inside its jar but needs the Servlet 6 API and Jackson 3 (with the 2.22 annotations), while
+ * Javalin's Jetty 11 needs Servlet 5 and CHIMP pins Jackson 2.18: so s3proxy runs in a class loader of its own, fully
+ * isolated, built from the class path chimp-store's build writes to {@code target/s3proxy.classpath} (named by the
+ * system property {@code chimp.s3proxy.classpath}, which any module's tests can set), and speaks to the test only
+ * through JDK types.
  */
 public final class S3TestServer implements AutoCloseable {
     public static final String ACCESS_KEY = "chimp-test";
@@ -33,12 +37,7 @@ public final class S3TestServer implements AutoCloseable {
     /** Starts a server keeping its buckets under {@code dir}. */
     public static S3TestServer start(Path dir) throws Exception {
         Files.createDirectories(dir);
-        String servlet = System.getProperty("chimp.s3proxy.servlet");
-        if (servlet == null || !Files.isRegularFile(Path.of(servlet))) {
-            throw new IllegalStateException("System property chimp.s3proxy.servlet must name the jakarta.servlet-api 6 jar (the build sets it)");
-        }
-        URL[] urls = {location(S3Proxy.class), Path.of(servlet).toUri().toURL(), location(S3ProxyLauncher.class)};
-        ClassLoader loader = new IsolatingLoader(urls, S3TestServer.class.getClassLoader());
+        ClassLoader loader = new URLClassLoader("s3proxy", classPath(), ClassLoader.getPlatformClassLoader());
         Object launched = loader.loadClass(S3ProxyLauncher.class.getName())
                 .getMethod("start", String.class, String.class, String.class)
                 .invoke(null, dir.toAbsolutePath().toString(), ACCESS_KEY, SECRET_KEY);
@@ -46,33 +45,23 @@ public final class S3TestServer implements AutoCloseable {
         return new S3TestServer((AutoCloseable) launched, URI.create("http://127.0.0.1:" + port));
     }
 
-    private static URL location(Class<?> c) throws Exception {
-        return c.getProtectionDomain().getCodeSource().getLocation();
+    /** The launcher's own location, then the listed jars with the Servlet 6 API ahead of any Servlet 5 jar. */
+    private static URL[] classPath() throws IOException {
+        String file = System.getProperty("chimp.s3proxy.classpath");
+        if (file == null || !Files.isRegularFile(Path.of(file))) {
+            throw new IllegalStateException("System property chimp.s3proxy.classpath must name the class path file chimp-store's "
+                    + "build writes (chimp-store/target/s3proxy.classpath); got " + file);
+        }
+        List<String> jars = new ArrayList<>(List.of(Files.readString(Path.of(file)).trim().split(java.io.File.pathSeparator)));
+        jars.sort(Comparator.comparing(j -> !j.contains("jakarta.servlet-api-6")));
+        List<URL> urls = new ArrayList<>();
+        urls.add(S3ProxyLauncher.class.getProtectionDomain().getCodeSource().getLocation());
+        for (String jar : jars) {
+            urls.add(Path.of(jar).toUri().toURL());
+        }
+        return urls.toArray(URL[]::new);
     }
 
-    /** Child-first for s3proxy, the Servlet API and the launcher; everything else from the parent. */
-    private static final class IsolatingLoader extends URLClassLoader {
-        IsolatingLoader(URL[] urls, ClassLoader parent) {
-            super("s3proxy", urls, parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith("org.gaul.") && !name.startsWith("jakarta.servlet.") && !name.startsWith(S3ProxyLauncher.class.getName())) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    c = findClass(name);
-                }
-                if (resolve) {
-                    resolveClass(c);
-                }
-                return c;
-            }
-        }
-    }
     public URI endpoint() {
         return endpoint;
     }
