@@ -175,14 +175,14 @@ public final class DatasetStore {
             // Registered before looking: a blob found stored now stays until the manifest refers to it.
             keys = byHash.keySet().stream().map(ManifestEntry::casKey).toList();
             journal.registerBlobs(id, keys);
-            for (DatasetFile f : byHash.values()) {
+            Transfers.each(List.copyOf(byHash.values()), f -> {
                 String key = ManifestEntry.casKey(f.sha256());
                 if (!blobs.exists(key)) {
                     try (InputStream in = Files.newInputStream(f.local())) {
                         blobs.put(key, in, f.sha256());
                     }
                 }
-            }
+            });
             List<ManifestEntry> manifest = files.files().stream()
                     .map(f -> new ManifestEntry(f.path(), f.sha256(), f.size(), ManifestEntry.casKey(f.sha256()))).toList();
             DatasetVersion v = catalog.publish(new DatasetCatalog.Publication(name, id, prefix, manifest, append, createdBy, now));
@@ -329,7 +329,7 @@ public final class DatasetStore {
         Path target = targetDir.toAbsolutePath().normalize();
         try {
             List<ManifestEntry> files = manifest(version);
-            for (ManifestEntry f : files) {
+            Transfers.each(files, f -> {
                 Path out = target.resolve(f.path()).normalize();
                 if (!out.startsWith(target)) {
                     throw new IllegalStateException("Manifest path " + f.path() + " of " + version.ref() + " points outside " + target);
@@ -338,7 +338,7 @@ public final class DatasetStore {
                 try (InputStream in = Sha256.verifying(blobs.get(f.blobKey()), f.sha256(), version.ref() + ":" + f.path())) {
                     Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
                 }
-            }
+            });
             return targetDir;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot materialize dataset " + version.ref() + " into " + targetDir, e);
