@@ -492,7 +492,8 @@ public final class DatasetStore {
         return sweep(blobs.list(ManifestEntry.CAS_PREFIX));
     }
 
-    private static final int SWEEP_BATCH = 500;
+    /** Small batches: uploads wait for the lock while a batch is deleted (the database lock timeout bounds that wait). */
+    private static final int SWEEP_BATCH = 100;
 
     /** Deletes those of the keys nothing refers to, batch by batch under the collector's lock. */
     private int sweep(List<String> keys) throws IOException {
