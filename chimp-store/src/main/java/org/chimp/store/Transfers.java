@@ -66,7 +66,15 @@ final class Transfers {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while transferring blobs", e);
         } finally {
+            // No transfer may still be writing once this returns or throws: the caller may be removing what was written.
             pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    throw new IOException("Blob transfers did not stop within 5 minutes of being cancelled");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
