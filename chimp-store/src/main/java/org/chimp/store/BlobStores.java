@@ -25,7 +25,13 @@ public final class BlobStores {
         }
         if (url.startsWith("s3:")) {
             S3Location at = parseS3(url);
-            return new S3BlobStore(S3BlobStore.client(s3), at.bucket(), at.prefix(), s3.partSize());
+            S3BlobStore store = new S3BlobStore(S3BlobStore.client(s3), at.bucket(), at.prefix(), s3.partSize());
+            try {
+                return store.checkReachable();
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
         }
         if (url.startsWith("file:")) {
             return new FileBlobStore(Path.of(URI.create(url)));

@@ -119,6 +119,28 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
+    /**
+     * Checks at start that the bucket can be reached with these credentials, so a wrong bucket, endpoint or key is
+     * one clear error when the node starts rather than a failure at the first upload.
+     */
+    public S3BlobStore checkReachable() {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+            return this;
+        } catch (S3Exception e) {
+            String why = switch (e.statusCode()) {
+                case 404 -> "the bucket does not exist: create it first";
+                case 301, 400 -> "the bucket is in another region: set --s3-region (CHIMP_S3_REGION)";
+                case 401, 403 -> "access denied: check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE";
+                default -> "status " + e.statusCode();
+            };
+            throw new IllegalStateException("Cannot use the store " + location() + ": " + why, e);
+        } catch (SdkException e) {
+            throw new IllegalStateException("Cannot reach the store " + location() + ": " + e.getMessage()
+                    + " (check --s3-endpoint and the credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE)", e);
+        }
+    }
+
     /** Where this store is, for messages: {@code s3://bucket/prefix}. */
     public String location() {
         return "s3://" + bucket + "/" + root;

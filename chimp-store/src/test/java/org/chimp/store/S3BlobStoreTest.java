@@ -107,6 +107,27 @@ class S3BlobStoreTest {
         assertThat(S3BlobStore.readUpTo(new ByteArrayInputStream(new byte[0]), 1 << 20)).isEmpty();
     }
 
+    @Test
+    void aMissingBucketOrWrongKeysAreOneClearErrorAtOpen() throws Exception {
+        S3Options o = server.options();
+        System.setProperty("aws.accessKeyId", S3TestServer.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", S3TestServer.SECRET_KEY);
+        try {
+            server.store("present", "").close();
+            try (S3BlobStore ok = (S3BlobStore) BlobStores.open("s3://present/p", tmp, o)) {
+                assertThat(ok.list("")).isEmpty();
+            }
+            assertThatThrownBy(() -> BlobStores.open("s3://absent-bucket/p", tmp, o)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("does not exist");
+            System.setProperty("aws.secretAccessKey", "wrong");
+            assertThatThrownBy(() -> BlobStores.open("s3://present/p", tmp, o)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("s3://present/p");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
     /** An S3 endpoint that answers 503 SlowDown to the first requests, then 200 with a fixed ETag. */
     private static final class FakeS3 implements AutoCloseable {
         final AtomicInteger requests = new AtomicInteger();
