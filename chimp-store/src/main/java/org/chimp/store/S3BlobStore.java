@@ -58,6 +58,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     static final String SHA256_META = "chimp-sha256";
     private static final Pattern MD5_ETAG = Pattern.compile("\"?[0-9a-fA-F]{32}\"?");
     private static final int DELETE_BATCH = 1000;
+    /** Times a read that breaks mid-object is resumed. */
+    static final int READ_RESUMES = 3;
 
     private final S3Client s3;
     private final String bucket;
@@ -266,8 +268,69 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             throw failure("read", k, e);
         }
         String sha = in.response().metadata().get(SHA256_META);
+        InputStream body = new Resuming(k, in, in.response().eTag());
         // Objects written by other tools carry no hash: they are read as they are.
-        return sha == null ? in : Sha256.verifying(in, sha, key);
+        return sha == null ? body : Sha256.verifying(body, sha, key);
+    }
+
+    /**
+     * An object's body that survives a connection cut mid-read: it asks for the rest ({@code Range: bytes=<read>-},
+     * only if the object is still the same one, by ETag) up to {@link #READ_RESUMES} times. The SDK retries whole
+     * requests, not a body that breaks after its headers arrived.
+     */
+    private final class Resuming extends InputStream {
+        private final String k;
+        private final String etag;
+        private InputStream current;
+        private long position;
+        private int resumes;
+
+        Resuming(String k, InputStream first, String etag) {
+            this.k = k;
+            this.current = first;
+            this.etag = etag;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                try {
+                    int n = current.read(b, off, len);
+                    if (n > 0) {
+                        position += n;
+                    }
+                    return n;
+                } catch (IOException e) {
+                    if (resumes++ >= READ_RESUMES || etag == null) {
+                        throw e;
+                    }
+                    LOG.debug("Reading {} broke at byte {} ({}); asking for the rest", k, position, e.toString());
+                    try {
+                        current.close();
+                    } catch (IOException ignored) {
+                        // The connection is already broken.
+                    }
+                    try {
+                        current = s3.getObject(r -> r.bucket(bucket).key(k).range("bytes=" + position + "-").ifMatch(etag));
+                    } catch (SdkException again) {
+                        e.addSuppressed(again);
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            current.close();
+        }
     }
 
     @Override

@@ -100,6 +100,47 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void aReadCutOffMidObjectResumesWhereItBroke() throws Exception {
+        byte[] body = BlobStoreContract.random(200_000, 9);
+        String sha = Sha256.hex(body);
+        AtomicInteger gets = new AtomicInteger();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            int n = gets.incrementAndGet();
+            String range = ex.getRequestHeaders().getFirst("Range");
+            ex.getResponseHeaders().add("ETag", "\"e1\"");
+            ex.getResponseHeaders().add("x-amz-meta-" + S3BlobStore.SHA256_META, sha);
+            if (range == null) {
+                // Promise the whole object, send a third of it, and drop the connection.
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body, 0, body.length / 3);
+                ex.getResponseBody().flush();
+                ex.close();
+                return;
+            }
+            int from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+            assertThat(ex.getRequestHeaders().getFirst("If-Match")).isEqualTo("\"e1\"");
+            ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+            ex.sendResponseHeaders(206, body.length - from);
+            ex.getResponseBody().write(body, from, body.length - from);
+            ex.close();
+        });
+        http.start();
+        try {
+            S3Options o = new S3Options(URI.create("http://127.0.0.1:" + http.getAddress().getPort()), "us-east-1", true,
+                    S3Options.MIN_PART_SIZE, 1);
+            try (S3BlobStore store = new S3BlobStore(S3BlobStore.client(o, server.credentials()), "b", "", S3Options.MIN_PART_SIZE);
+                 InputStream in = store.get("k")) {
+                assertThat(in.readAllBytes()).isEqualTo(body);
+            }
+            assertThat(gets.get()).isEqualTo(2);
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void readUpToStopsAtTheLimitOrTheEnd() throws IOException {
         byte[] data = BlobStoreContract.random(300_000, 7);
         assertThat(S3BlobStore.readUpTo(new ByteArrayInputStream(data), 100_000)).isEqualTo(java.util.Arrays.copyOf(data, 100_000));
