@@ -15,6 +15,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +66,15 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     private static final int DELETE_BATCH = 1000;
     /** Times a read that breaks mid-object is resumed. */
     static final int READ_RESUMES = 3;
+    /** Parts of one multipart upload sent at once. */
+    static final int PARTS_IN_FLIGHT = 3;
 
     private final S3Client s3;
     private final String bucket;
     private final String root;
     private final int partSize;
+    /** Threads sending parts of multipart uploads; created on first use. */
+    private ExecutorService partPool;
 
     /**
      * @param s3       the client (closed with this store)
@@ -202,8 +212,9 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     /**
-     * One part in memory at a time; the upload is completed only if the whole stream hashed to {@code sha256}, and
-     * aborted on any failure, so nothing is visible under the key unless all of it arrived intact.
+     * Up to {@link #PARTS_IN_FLIGHT} parts are sent at once (each in its own buffer, so at most that many plus one
+     * parts are in memory); the upload is completed only if the whole stream hashed to {@code sha256}, and aborted on
+     * any failure, so nothing is visible under the key unless all of it arrived intact.
      */
     private void putMultipart(String k, String key, byte[] first, InputStream rest, String sha256) throws IOException {
         String uploadId;
@@ -213,9 +224,10 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             throw failure("start an upload of", k, e);
         }
         boolean done = false;
+        List<Future<CompletedPart>> parts = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(PARTS_IN_FLIGHT);
         try {
             MessageDigest whole = Sha256.digest();
-            List<CompletedPart> parts = new ArrayList<>();
             byte[] buf = first;
             int length = first.length;
             while (length > 0) {
@@ -225,26 +237,63 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                 }
                 whole.update(buf, 0, length);
                 int number = parts.size() + 1;
+                byte[] data = buf;
                 int size = length;
-                String etag = s3.uploadPart(r -> r.bucket(bucket).key(k).uploadId(uploadId).partNumber(number)
-                        .contentLength((long) size), body(buf, size)).eTag();
-                checkEtag(k, etag, md5(buf, size));
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                inFlight.acquire();
+                parts.add(partPool().submit(() -> {
+                    try {
+                        String etag = s3.uploadPart(r -> r.bucket(bucket).key(k).uploadId(uploadId).partNumber(number)
+                                .contentLength((long) size), body(data, size)).eTag();
+                        checkEtag(k, etag, md5(data, size));
+                        return CompletedPart.builder().partNumber(number).eTag(etag).build();
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+                buf = new byte[partSize];
                 length = readFully(rest, buf);
             }
             String actual = HexFormat.of().formatHex(whole.digest());
             if (!actual.equals(sha256)) {
                 throw Sha256.mismatch(key, sha256, actual);
             }
-            s3.completeMultipartUpload(r -> r.bucket(bucket).key(k).uploadId(uploadId).multipartUpload(u -> u.parts(parts)));
+            List<CompletedPart> completed = new ArrayList<>();
+            for (Future<CompletedPart> f : parts) {
+                completed.add(f.get());
+            }
+            s3.completeMultipartUpload(r -> r.bucket(bucket).key(k).uploadId(uploadId).multipartUpload(u -> u.parts(completed)));
             done = true;
         } catch (SdkException e) {
             throw failure("store", k, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while storing " + key, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SdkException sdk) {
+                throw failure("store", k, sdk);
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("Cannot store " + key + ": " + e.getCause(), e.getCause());
         } finally {
             if (!done) {
+                parts.forEach(f -> f.cancel(true));
                 abort(k, uploadId);
             }
         }
+    }
+
+    private synchronized ExecutorService partPool() {
+        if (partPool == null) {
+            AtomicInteger n = new AtomicInteger();
+            partPool = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "chimp-s3-part-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return partPool;
     }
 
     private void abort(String k, String uploadId) {
@@ -425,6 +474,11 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (partPool != null) {
+                partPool.shutdownNow();
+            }
+        }
         s3.close();
     }
 
