@@ -47,7 +47,8 @@ public final class ArtifactStore implements ArtifactResolver {
         try {
             if (!blobs.exists(key(hex))) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    blobs.put(key(hex), in);
+                    // The file may change between hashing and storing: the store checks the bytes it receives.
+                    blobs.put(key(hex), in, hex);
                 }
             }
         } catch (IOException e) {
@@ -61,7 +62,7 @@ public final class ArtifactStore implements ArtifactResolver {
         String hex = Sha256.hex(content);
         try {
             if (!blobs.exists(key(hex))) {
-                blobs.put(key(hex), new ByteArrayInputStream(content));
+                blobs.put(key(hex), new ByteArrayInputStream(content), hex);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot store an artifact of " + content.length + " bytes", e);

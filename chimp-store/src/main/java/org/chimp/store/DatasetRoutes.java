@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.http.Json;
 import org.chimp.http.Routes;
@@ -16,13 +18,24 @@ import org.chimp.http.Routes;
 /**
  * The dataset endpoints of the training API, with CHIMP's original field names: {@code GET /datasets},
  * {@code GET /datasets/{name}}, and {@code POST /datasets} (multipart part {@code file} = the zip, form field
- * {@code dataset_name}).
+ * {@code dataset_name}); and the life of a version: {@code POST /datasets/{name}/versions} (append),
+ * {@code GET /datasets/{name}/versions/{v}} (summary), {@code .../files} (listing), {@code .../files/{path}},
+ * {@code .../download} (zip) and {@code DELETE /datasets/{name}/versions/{v}}.
  */
 public final class DatasetRoutes implements Routes {
+    private static final int DEFAULT_LISTING = 100;
+
     private final DatasetStore store;
+    private final Function<Context, String> caller;
 
     public DatasetRoutes(DatasetStore store) {
+        this(store, ctx -> null);
+    }
+
+    /** @param caller the name of the user making a request, recorded as a new version's creator (null if unknown) */
+    public DatasetRoutes(DatasetStore store, Function<Context, String> caller) {
         this.store = store;
+        this.caller = caller;
     }
 
     @Override
@@ -33,6 +46,122 @@ public final class DatasetRoutes implements Routes {
             send(ctx, Map.of("name", name, "versions", store.versions(name).stream().map(DatasetRoutes::toJson).toList()));
         });
         app.post("/datasets", this::upload);
+        app.post("/datasets/{name}/versions", this::append);
+        app.get("/datasets/{name}/versions/{version}", ctx -> send(ctx, toJson(store.info(ctx.pathParam("name"), ctx.pathParam("version")))));
+        app.get("/datasets/{name}/versions/{version}/files", this::listFiles);
+        app.get("/datasets/{name}/versions/{version}/files/<path>", this::oneFile);
+        app.get("/datasets/{name}/versions/{version}/download", this::download);
+        app.delete("/datasets/{name}/versions/{version}", ctx -> {
+            String force = ctx.queryParam("force");
+            if (force != null && !force.equals("true") && !force.equals("false")) {
+                throw ClientErrorException.invalid("force is 'true' or 'false', got '" + DatasetZip.shown(force) + "'");
+            }
+            String name = ctx.pathParam("name");
+            String version = ctx.pathParam("version");
+            int removed = store.delete(name, version, "true".equals(force));
+            send(ctx, Map.of("deleted", name + "@" + version, "blobs_removed", removed));
+        });
+    }
+
+    /** Multipart: one zip in the part 'file', or images in parts 'file' with the form field 'label' (and 'split', default train). */
+    private void append(Context ctx) throws Exception {
+        String name = ctx.pathParam("name");
+        Names.datasetName(name);
+        List<UploadedFile> files = fileParts(ctx);
+        for (String field : List.of("label", "split")) {
+            if (ctx.formParams(field).size() > 1) {
+                throw ClientErrorException.invalid("Send at most one form field '" + field + "'");
+            }
+        }
+        String label = ctx.formParam("label");
+        String split = ctx.formParam("split");
+        if (files.isEmpty()) {
+            throw ClientErrorException.invalid("POST /datasets/" + name + "/versions takes a multipart/form-data body with a zip in the "
+                    + "file part 'file', or images in parts 'file' and their label in the form field 'label'");
+        }
+        DatasetVersion v;
+        if (label == null) {
+            if (files.size() > 1 || split != null) {
+                throw ClientErrorException.invalid("Without a 'label' field the body is one zip in the dataset layout; to add single "
+                        + "images, send their label in the form field 'label'");
+            }
+            try (InputStream in = files.get(0).content()) {
+                v = store.append(name, in, caller.apply(ctx));
+            }
+        } else {
+            List<InputStream> opened = new ArrayList<>();
+            try {
+                List<DatasetStore.NamedImage> images = new ArrayList<>();
+                for (UploadedFile f : files) {
+                    InputStream in = f.content();
+                    opened.add(in);
+                    images.add(new DatasetStore.NamedImage(f.filename(), in));
+                }
+                v = store.appendImages(name, split == null ? "train" : split, label.trim(), images, caller.apply(ctx));
+            } finally {
+                for (InputStream in : opened) {
+                    in.close();
+                }
+            }
+        }
+        ctx.status(201);
+        send(ctx, toJson(store.info(v.name(), Integer.toString(v.version()))));
+    }
+
+    private void listFiles(Context ctx) throws Exception {
+        DatasetVersion v = store.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
+        String prefix = ctx.queryParam("prefix") == null ? "" : ctx.queryParam("prefix");
+        long offset = number(ctx, "offset", 0);
+        long limit = number(ctx, "limit", DEFAULT_LISTING);
+        if (limit < 1 || limit > DatasetStore.MAX_LISTING) {
+            throw ClientErrorException.invalid("limit must be between 1 and " + DatasetStore.MAX_LISTING + ", got " + limit);
+        }
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (ManifestEntry f : store.files(v, prefix, offset, (int) limit)) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("path", f.path());
+            json.put("sha256", f.sha256());
+            json.put("bytes", f.size());
+            files.add(json);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ref", v.ref());
+        body.put("offset", offset);
+        body.put("files", files);
+        if (files.size() == limit) {
+            body.put("next_offset", offset + limit);
+        }
+        send(ctx, body);
+    }
+
+    private void oneFile(Context ctx) throws Exception {
+        DatasetVersion v = store.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
+        ManifestEntry f = store.file(v, ctx.pathParam("path"));
+        String lower = f.path().toLowerCase(java.util.Locale.ROOT);
+        ctx.contentType(lower.endsWith(".png") ? "image/png" : lower.endsWith(".jpg") || lower.endsWith(".jpeg") ? "image/jpeg"
+                : "application/octet-stream");
+        ctx.header("ETag", "\"sha256:" + f.sha256() + "\"");
+        ctx.header("Content-Length", Long.toString(f.size()));
+        ctx.result(store.open(v, f));
+    }
+
+    private void download(Context ctx) throws Exception {
+        DatasetVersion v = store.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + v.name() + "-" + v.version() + ".zip\"");
+        ctx.header("ETag", "\"sha256:" + v.contentHash() + "\"");
+        store.writeZip(v, ctx.outputStream());
+    }
+
+    private static long number(Context ctx, String param, long fallback) {
+        String s = ctx.queryParam(param);
+        if (s == null) {
+            return fallback;
+        }
+        if (!s.matches("[0-9]{1,12}")) {
+            throw ClientErrorException.invalid(param + " is a whole number from 0 up to 12 digits, got '" + DatasetZip.shown(s) + "'");
+        }
+        return Long.parseLong(s);
     }
 
     private void upload(Context ctx) throws Exception {
@@ -75,6 +204,14 @@ public final class DatasetRoutes implements Routes {
             }
             throw e;
         }
+    }
+
+    /** A version's summary with its parent and creator. */
+    public static Map<String, Object> toJson(DatasetStore.VersionInfo info) {
+        Map<String, Object> json = toJson(info.version());
+        json.put("parent", info.parent() == null ? null : info.version().name() + "@" + info.parent());
+        json.put("created_by", info.createdBy());
+        return json;
     }
 
     /** The JSON form of a version, as the endpoints return it. */

@@ -142,7 +142,7 @@ final class DatasetZip {
      * The form in which two names count as the same: they look alike ('é' as one character or as 'e' and an accent)
      * and case-insensitive file systems (macOS, Windows) would put them in one place.
      */
-    private static String sameness(String name) {
+    static String sameness(String name) {
         return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 

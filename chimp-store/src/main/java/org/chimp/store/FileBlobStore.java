@@ -36,11 +36,26 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void put(String key, InputStream content) throws IOException {
+        write(key, content, null);
+    }
+
+    /** Checks the hash on the staged file, before the rename makes it visible. */
+    @Override
+    public void put(String key, InputStream content, String sha256) throws IOException {
+        write(key, content, sha256);
+    }
+
+    private void write(String key, InputStream content, String sha256) throws IOException {
         Path target = path(key);
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + BlobKeys.TEMP_SUFFIX);
         try {
-            Files.copy(content, temp);
+            Sha256.Counting in = new Sha256.Counting(content);
+            Files.copy(in, temp);
+            String actual = in.hex();
+            if (sha256 != null && !actual.equals(sha256)) {
+                throw Sha256.mismatch(key, sha256, actual);
+            }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -90,6 +105,30 @@ public final class FileBlobStore implements BlobStore {
     @Override
     public void delete(String key) throws IOException {
         Files.deleteIfExists(path(key));
+    }
+
+    @Override
+    public void deletePartials(String prefix, java.time.Instant before) throws IOException {
+        int slash = BlobKeys.checkPrefix(prefix).lastIndexOf('/');
+        Path dir = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> partials;
+        try (Stream<Path> files = Files.walk(dir)) {
+            partials = files.filter(p -> p.getFileName().toString().endsWith(BlobKeys.TEMP_SUFFIX)).toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (Path p : partials) {
+            try {
+                if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (NoSuchFileException e) {
+                // Its write finished or failed meanwhile.
+            }
+        }
     }
 
     /** Deletes the prefix's directory with everything in it, half-written temporary files included. */

@@ -35,7 +35,26 @@ final class UploadJournal {
      * has claimed it (its files may be gone): then the upload must not be published.
      */
     static boolean finish(Connection c, String id) throws SQLException {
+        // From this commit on, the version's manifest protects the upload's blobs.
+        Sql.update(c, "DELETE FROM store_upload_blobs WHERE upload_id = ?", id);
         return Sql.update(c, "DELETE FROM store_uploads WHERE id = ? AND NOT abandoned", id) == 1;
+    }
+
+    /**
+     * Records the blobs an upload is about to store or reuse, before it looks whether they are stored: from then on
+     * the garbage collector leaves them alone. Waits while a collection batch is running (see {@link #lockGc}).
+     */
+    void registerBlobs(String id, java.util.Collection<String> keys) {
+        Jdbc.inTransaction(ds, c -> {
+            lockGc(c);
+            return Sql.batch(c, "INSERT INTO store_upload_blobs (upload_id, blob_key) VALUES (?, ?)",
+                    keys.stream().map(k -> new Object[] {id, k}).toList());
+        });
+    }
+
+    /** Takes the collector's lock row until the transaction ends. */
+    static void lockGc(Connection c) throws SQLException {
+        Sql.first(c, "SELECT id FROM store_gc_lock WHERE id = 1 FOR UPDATE", rs -> rs.getInt(1));
     }
 
     /**
@@ -48,7 +67,10 @@ final class UploadJournal {
 
     /** Forgets an upload whose files are deleted. */
     void forget(String id) {
-        Jdbc.withConnection(ds, c -> Sql.update(c, "DELETE FROM store_uploads WHERE id = ?", id));
+        Jdbc.inTransaction(ds, c -> {
+            Sql.update(c, "DELETE FROM store_upload_blobs WHERE upload_id = ?", id);
+            return Sql.update(c, "DELETE FROM store_uploads WHERE id = ?", id);
+        });
     }
 
     /** Every upload in progress, oldest first. */

@@ -60,18 +60,43 @@ class DatasetRecoveryTest {
         private final int at;
         private final PutHook hook;
         private final AtomicInteger puts = new AtomicInteger();
+        private final AtomicInteger writing = new AtomicInteger();
+        /** Whether puts after the hooked one wait for {@link #resume}, so a frozen upload writes nothing more. */
+        private final boolean holdLater;
 
         Wrapped(int at, PutHook hook) {
+            this(at, hook, false);
+        }
+
+        Wrapped(int at, PutHook hook, boolean holdLater) {
             this.at = at;
             this.hook = hook;
+            this.holdLater = holdLater;
         }
 
         @Override
         public void put(String key, InputStream content) throws IOException {
-            if (puts.incrementAndGet() == at) {
+            int n = puts.incrementAndGet();
+            if (n == at) {
                 hook.put(key, content);
             } else {
-                blobs.put(key, content);
+                if (holdLater && n > at) {
+                    // Uploads store several blobs at once: the ones after the frozen one wait with it.
+                    awaitResume();
+                }
+                writing.incrementAndGet();
+                try {
+                    blobs.put(key, content);
+                } finally {
+                    writing.decrementAndGet();
+                }
+            }
+        }
+
+        /** Waits until no put but the frozen one is writing (those before it may still be under way). */
+        void awaitQuiet() throws InterruptedException {
+            for (int i = 0; i < 1000 && writing.get() > 0; i++) {
+                Thread.sleep(10);
             }
         }
 
@@ -106,7 +131,7 @@ class DatasetRecoveryTest {
     }
 
     /** At the given put, writes half the object to its temporary file, signals {@code frozen}, waits for {@link #resume}. */
-    private BlobStore freezingAt(int put, CountDownLatch frozen) {
+    private Wrapped freezingAt(int put, CountDownLatch frozen) {
         return new Wrapped(put, (key, content) -> {
             byte[] all = content.readAllBytes();
             blobs.put(key, new FilterInputStream(new ByteArrayInputStream(all)) {
@@ -124,7 +149,7 @@ class DatasetRecoveryTest {
                     return n;
                 }
             });
-        });
+        }, true);
     }
 
     private void awaitResume() throws IOException {
@@ -166,12 +191,14 @@ class DatasetRecoveryTest {
 
         ScratchSpace killedProcess = ScratchSpace.open(work().resolve("dataset-uploads"));
         CountDownLatch frozen = new CountDownLatch(1);
-        DatasetStore before = new DatasetStore(ds, freezingAt(5 + 10, frozen), LIMITS, killedProcess);
+        Wrapped freezing = freezingAt(5 + 10, frozen);
+        DatasetStore before = new DatasetStore(ds, freezing, LIMITS, killedProcess);
         DatasetVersion faces = upload(before, "faces", TestZips.faces());
         List<String> kept = allBlobFiles();
         // "cats" has no version yet: the killed upload would have been cats@1.
         CompletableFuture<DatasetVersion> zombie = CompletableFuture.supplyAsync(() -> upload(before, "cats", bigger()));
         assertThat(frozen.await(30, TimeUnit.SECONDS)).isTrue();
+        freezing.awaitQuiet();
         assertThat(allBlobFiles()).hasSizeGreaterThan(kept.size()).anyMatch(f -> f.endsWith(BlobKeys.TEMP_SUFFIX));
         assertThat(before.list()).extracting(DatasetVersion::ref).containsExactly("faces@1");
         killedProcess.close();
@@ -181,7 +208,7 @@ class DatasetRecoveryTest {
 
         assertThat(allBlobFiles()).containsExactlyElementsOf(kept);
         assertThat(blobs.list("datasets/cats/")).isEmpty();
-        assertThat(dir.resolve("blobs/datasets/cats")).isEmptyDirectory();
+        assertThat(dir.resolve("blobs/datasets/cats")).doesNotExist();
         DatasetStoreTest.assertWorkDirEmpty(work());
         try (Stream<Path> scratch = Files.list(work().resolve("dataset-uploads"))) {
             assertThat(scratch.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(killedProcess.id()));
@@ -199,7 +226,9 @@ class DatasetRecoveryTest {
         resume.countDown();
         assertThat(zombie).failsWithin(30, TimeUnit.SECONDS);
         assertThat(restarted.versions("cats")).extracting(DatasetVersion::version).containsExactly(1);
-        assertThat(blobs.list("datasets/cats/")).hasSize(4);
+        // The zombie removed what it stored after the recovery, except what cats@1 shares with it.
+        assertThat(restarted.collectGarbage()).isZero();
+        assertThat(restarted.materialize(restarted.resolve("cats@1"), dir.resolve("c")).resolve("train/sad/c.jpg")).hasBinaryContent(TestZips.png(3));
         assertThat(allBlobFiles()).noneMatch(f -> f.endsWith(BlobKeys.TEMP_SUFFIX));
     }
 
@@ -209,18 +238,20 @@ class DatasetRecoveryTest {
         ds = kind.open();
         blobs = new FileBlobStore(dir.resolve("blobs"));
         CountDownLatch frozen = new CountDownLatch(1);
-        DatasetStore running = new DatasetStore(ds, freezingAt(10, frozen), LIMITS, work());
+        Wrapped freezing = freezingAt(10, frozen);
+        DatasetStore running = new DatasetStore(ds, freezing, LIMITS, work());
         CompletableFuture<DatasetVersion> upload = CompletableFuture.supplyAsync(() -> upload(running, "cats", bigger()));
         assertThat(frozen.await(30, TimeUnit.SECONDS)).isTrue();
+        freezing.awaitQuiet();
         List<String> written = allBlobFiles();
 
         DatasetStore other = new DatasetStore(ds, blobs, LIMITS, work());
         assertThat(other.recover()).isZero();
-        assertThat(allBlobFiles()).isEqualTo(written);
+        assertThat(allBlobFiles()).isEqualTo(written).anyMatch(f -> f.endsWith(BlobKeys.TEMP_SUFFIX));
 
         resume.countDown();
         assertThat(upload.get(30, TimeUnit.SECONDS).ref()).isEqualTo("cats@1");
-        assertThat(blobs.list("datasets/cats/")).hasSize(24);
+        assertThat(blobs.list(ManifestEntry.CAS_PREFIX)).hasSize(24);
         DatasetStoreTest.assertWorkDirEmpty(work());
     }
 
@@ -286,5 +317,38 @@ class DatasetRecoveryTest {
         DatasetStoreTest.assertWorkDirEmpty(work());
         assertThat(store.recover()).isZero();
         assertThat(upload(store, "faces", TestZips.faces()).ref()).isEqualTo("faces@1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aKilledAppendLeavesItsParentAloneAndNoBlobsAfterRecovery(TestDatabases.Kind kind) throws Exception {
+        ds = kind.open();
+        blobs = new FileBlobStore(dir.resolve("blobs"));
+        ScratchSpace killedProcess = ScratchSpace.open(work().resolve("dataset-uploads"));
+        CountDownLatch frozen = new CountDownLatch(1);
+        // The fifth put freezes: the four of faces@1 went through, the append's first put hangs half-written.
+        Wrapped freezing = freezingAt(5, frozen);
+        DatasetStore before = new DatasetStore(ds, freezing, LIMITS, killedProcess);
+        DatasetVersion faces = upload(before, "faces", TestZips.faces());
+        List<String> kept = allBlobFiles();
+        CompletableFuture<DatasetVersion> zombie = CompletableFuture.supplyAsync(() -> before.append("faces",
+                new ByteArrayInputStream(new TestZips().image("train/calm/1.png", 50).image("train/calm/2.png", 51).bytes()), null));
+        assertThat(frozen.await(30, TimeUnit.SECONDS)).isTrue();
+        freezing.awaitQuiet();
+        killedProcess.close();
+
+        DatasetStore restarted = new DatasetStore(ds, blobs, LIMITS, work());
+        assertThat(restarted.recover()).isEqualTo(1);
+        assertThat(allBlobFiles()).containsExactlyElementsOf(kept);
+        assertThat(restarted.versions("faces")).containsExactly(faces);
+        assertThat(restarted.files(faces, "", 0, 10)).hasSize(4);
+        DatasetStoreTest.assertWorkDirEmpty(work());
+
+        resume.countDown();
+        assertThat(zombie).failsWithin(30, TimeUnit.SECONDS);
+        assertThat(restarted.versions("faces")).containsExactly(faces);
+        assertThat(allBlobFiles()).containsExactlyElementsOf(kept);
+        assertThat(restarted.append("faces", new ByteArrayInputStream(new TestZips().image("train/calm/1.png", 50).bytes()), null).ref())
+                .isEqualTo("faces@2");
     }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.chimp.db.TestDatabases;
 import org.chimp.http.HttpErrors;
@@ -30,14 +31,15 @@ class DatasetRoutesTest {
     Path dir;
     private HikariDataSource ds;
     private Javalin app;
+    private DatasetStore store;
 
     @BeforeEach
     void start() {
         ds = TestDatabases.h2();
-        DatasetStore store = new DatasetStore(ds, new FileBlobStore(dir.resolve("blobs")), UploadLimits.defaults(), dir.resolve("work"));
+        store = new DatasetStore(ds, new FileBlobStore(dir.resolve("blobs")), UploadLimits.defaults(), dir.resolve("work"));
         app = Javalin.create(c -> c.showJavalinBanner = false);
         HttpErrors.install(app);
-        new DatasetRoutes(store).addTo(app);
+        new DatasetRoutes(store, ctx -> ctx.header("X-Test-User")).addTo(app);
         app.start(0);
     }
 
@@ -185,5 +187,124 @@ class DatasetRoutesTest {
             assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
         }
         assertThat(Json.MAPPER.readTree(get("/datasets").body()).get("datasets")).isEmpty();
+    }
+
+    /** A multipart body: form fields, then one part 'file' per (filename, bytes). */
+    private static byte[] parts(Map<String, String> fields, Map<String, byte[]> files) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        fields.forEach((k, v) -> out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n"
+                + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        files.forEach((name, bytes) -> {
+            out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(bytes);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        });
+        out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private HttpResponse<String> postTo(String path, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .header("X-Test-User", "ana").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> delete(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void appendThenReadTheVersionBackFileByFile() throws Exception {
+        assertThat(post("faces", TestZips.faces().bytes()).statusCode()).isEqualTo(200);
+        HttpResponse<String> appended = postTo("/datasets/faces/versions", parts(Map.of(),
+                Map.of("more.zip", new TestZips().image("train/happy/e.png", 7).bytes())));
+        assertThat(appended.statusCode()).as(appended.body()).isEqualTo(201);
+        JsonNode v2 = Json.MAPPER.readTree(appended.body());
+        assertThat(v2.get("ref").asText()).isEqualTo("faces@2");
+        assertThat(v2.get("parent").asText()).isEqualTo("faces@1");
+        assertThat(v2.get("created_by").asText()).isEqualTo("ana");
+        assertThat(v2.get("files").asInt()).isEqualTo(5);
+
+        HttpResponse<String> images = postTo("/datasets/faces/versions", parts(Map.of("label", "calm"),
+                Map.of("x.png", TestZips.png(20), "y.png", TestZips.png(21))));
+        assertThat(images.statusCode()).as(images.body()).isEqualTo(201);
+        assertThat(Json.MAPPER.readTree(images.body()).at("/splits/train/calm").asInt()).isEqualTo(2);
+
+        JsonNode summary = Json.MAPPER.readTree(get("/datasets/faces/versions/2").body());
+        assertThat(summary.at("/splits/train/happy").asInt()).isEqualTo(3);
+        assertThat(summary.get("parent").asText()).isEqualTo("faces@1");
+
+        JsonNode page = Json.MAPPER.readTree(get("/datasets/faces/versions/3/files?prefix=train/&limit=2").body());
+        assertThat(page.get("files")).hasSize(2);
+        assertThat(page.at("/files/0/path").asText()).isEqualTo("train/calm/x.png");
+        assertThat(page.get("next_offset").asInt()).isEqualTo(2);
+        JsonNode rest = Json.MAPPER.readTree(get("/datasets/faces/versions/3/files?prefix=train/&offset=2&limit=100").body());
+        assertThat(rest.get("files")).hasSize(4);
+        assertThat(rest.has("next_offset")).isFalse();
+
+        HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(uri("/datasets/faces/versions/3/files/train/calm/y.png")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo(TestZips.png(21));
+        assertThat(file.headers().firstValue("Content-Type")).hasValue("image/png");
+
+        HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(uri("/datasets/faces/versions/2/download")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
+        assertThat(store.upload("copy", new java.io.ByteArrayInputStream(zip.body())).contentHash()).isEqualTo(v2.get("content_hash").asText());
+    }
+
+    @Test
+    void hostileVersionRequestsAre4xxAndChangeNothing() throws Exception {
+        assertThat(post("faces", TestZips.faces().bytes()).statusCode()).isEqualTo(200);
+        Map<String, Integer> gets = new LinkedHashMap<>();
+        gets.put("/datasets/faces/versions/0", 400);
+        gets.put("/datasets/faces/versions/abc", 400);
+        gets.put("/datasets/faces/versions/99999999999999", 400);
+        gets.put("/datasets/faces/versions/7", 404);
+        gets.put("/datasets/nope/versions/1", 404);
+        gets.put("/datasets/faces/versions/1/files?offset=-1", 400);
+        gets.put("/datasets/faces/versions/1/files?offset=99999999999999999999", 400);
+        gets.put("/datasets/faces/versions/1/files?limit=100000", 400);
+        gets.put("/datasets/faces/versions/1/files?limit=0", 400);
+        gets.put("/datasets/faces/versions/1/files?limit=x", 400);
+        gets.put("/datasets/faces/versions/1/files/train/happy/nope.png", 404);
+        gets.put("/datasets/faces/versions/1/files/..%2F..%2Fetc%2Fpasswd", 400);
+        gets.put("/datasets/faces/versions/1/files/train/happy/%2E%2E/%2E%2E/%2E%2E/etc/passwd", 400);
+        gets.put("/datasets/faces/versions/1/files/" + "a/".repeat(600) + "x.png", 400);
+        gets.put("/datasets/faces/versions/7/download", 404);
+        for (var e : gets.entrySet()) {
+            HttpResponse<String> r = get(e.getKey());
+            assertThat(r.statusCode()).as(e.getKey() + " " + r.body()).isEqualTo(e.getValue());
+            assertThat(r.body()).as(e.getKey()).doesNotContain(dir.toString());
+        }
+        assertThat(Json.MAPPER.readTree(get("/datasets/faces/versions/1/files?offset=999999999999").body()).get("files")).isEmpty();
+
+        byte[] zip = TestZips.faces().bytes();
+        Map<String, byte[]> posts = new LinkedHashMap<>();
+        posts.put("/datasets/faces/versions", parts(Map.of(), Map.of()));
+        posts.put("/datasets/..%2Fetc/versions", parts(Map.of(), Map.of("a.zip", zip)));
+        posts.put("/datasets/faces/versions#two", parts(Map.of(), Map.of("a.zip", zip, "b.zip", zip)));
+        posts.put("/datasets/faces/versions#label", parts(Map.of("label", "../x"), Map.of("a.png", TestZips.png(1))));
+        posts.put("/datasets/faces/versions#name", parts(Map.of("label", "x"), Map.of("../../a.png", TestZips.png(1))));
+        posts.put("/datasets/faces/versions#split", parts(Map.of("label", "x", "split", "valid"), Map.of("a.png", TestZips.png(1))));
+        posts.put("/datasets/faces/versions#notimage", parts(Map.of("label", "x"), Map.of("a.png", "hello".getBytes())));
+        posts.put("/datasets/faces/versions#notzip", parts(Map.of(), Map.of("a.zip", "hello".getBytes())));
+        for (var e : posts.entrySet()) {
+            HttpResponse<String> r = postTo(e.getKey().replaceFirst("#.*", ""), e.getValue());
+            assertThat(r.statusCode()).as(e.getKey() + " " + r.body()).isEqualTo(400);
+        }
+        assertThat(delete("/datasets/faces/versions/1?force=maybe").statusCode()).isEqualTo(400);
+        assertThat(delete("/datasets/faces/versions/9").statusCode()).isEqualTo(404);
+        assertThat(Json.MAPPER.readTree(get("/datasets/faces").body()).get("versions")).hasSize(1);
+
+        store.setUsage(v -> List.of("model cnn version 1"));
+        HttpResponse<String> inUse = delete("/datasets/faces/versions/1");
+        assertThat(inUse.statusCode()).isEqualTo(409);
+        assertThat(inUse.body()).contains("model cnn version 1", "force=true");
+        assertThat(get("/datasets/faces/versions/1").statusCode()).isEqualTo(200);
+        assertThat(delete("/datasets/faces/versions/1?force=true").statusCode()).isEqualTo(200);
+        assertThat(get("/datasets/faces/versions/1").statusCode()).isEqualTo(404);
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code chimp bench}: re-runnable benchmarks that print tables, for the figures in docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures CHIMP on this machine and prints a table. Use a scratch database: benches leave rows behind.",
-        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, ChainBenchCommand.class})
+        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, ChainBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -122,6 +122,66 @@ public final class BenchCommand implements Runnable {
             for (String url : dbs) {
                 try (HikariDataSource ds = Database.open(url)) {
                     System.out.println(TrackingBench.run(ds).table());
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code chimp bench store}: dataset and blob throughput on the filesystem and, if given, an S3 bucket. */
+    @Command(name = "store", mixinStandardHelpOptions = true,
+            description = {"Upload and download MB/s of a dataset of small images and of one large file, on the filesystem and",
+                    "on S3 if --s3 is given, next to a plain file copy and a bare AWS SDK put/get of the same bytes.",
+                    "Credentials come from the AWS SDK's chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE)."})
+    static final class Store implements Callable<Integer> {
+        @Option(names = "--dir", defaultValue = "chimp-bench-store",
+                description = "Scratch directory on the disk to measure; emptied afterwards (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path dir;
+
+        @Option(names = "--mb", defaultValue = "200", description = "Size of the dataset and of the single file in MB (default ${DEFAULT-VALUE}).")
+        long mb;
+
+        @Option(names = "--s3", description = "An existing bucket to measure too: s3://bucket/prefix (objects are removed afterwards).")
+        String s3;
+
+        @Option(names = "--s3-endpoint", description = "S3 server URL, such as http://127.0.0.1:9000 (default AWS).")
+        String endpoint;
+
+        @Option(names = "--s3-region", description = "S3 region (default the AWS SDK's, else us-east-1).")
+        String region;
+
+        @Option(names = "--s3-path-style", arity = "0..1", fallbackValue = "true", description = "Address buckets as host/bucket.")
+        String pathStyle;
+
+        @Override
+        public Integer call() throws Exception {
+            if (mb < 1 || mb > 100_000) {
+                throw new IllegalArgumentException("--mb must be between 1 and 100000");
+            }
+            System.out.println(machine());
+            List<org.chimp.store.bench.StoreBench.Target> targets = new ArrayList<>();
+            targets.add(new org.chimp.store.bench.StoreBench.Target("filesystem", new org.chimp.store.FileBlobStore(dir.resolve("fs")), null, null, null));
+            List<AutoCloseable> open = new ArrayList<>();
+            try {
+                if (s3 != null) {
+                    org.chimp.store.S3Options o = org.chimp.store.S3Options.of(endpoint, region, pathStyle);
+                    org.chimp.store.BlobStore blobs = org.chimp.store.BlobStores.open(s3, dir, o);
+                    open.add((AutoCloseable) blobs);
+                    var raw = org.chimp.store.S3BlobStore.client(o);
+                    open.add(raw);
+                    String bucket = s3.substring("s3://".length()).split("/", 2)[0];
+                    String prefix = s3.substring("s3://".length() + bucket.length()).replaceFirst("^/", "");
+                    prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix + "bench-raw/" : prefix + "/bench-raw/";
+                    targets.add(new org.chimp.store.bench.StoreBench.Target("s3", blobs, raw, bucket, prefix));
+                }
+                new org.chimp.store.bench.StoreBench(dir.resolve("scratch"), mb * 1_000_000, System.out).run(targets, () -> {
+                    HikariDataSource ds = Database.open("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+                    open.add(ds);
+                    return ds;
+                });
+            } finally {
+                for (AutoCloseable c : open) {
+                    c.close();
                 }
             }
             return 0;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.chimp.api.image.ImageLimits;
 import org.chimp.http.ServerLimits;
 import org.chimp.server.node.NodeSettings;
+import org.chimp.store.S3Options;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,8 +28,26 @@ public final class NodeOptions {
             + "redis://host:6379 (Redis Streams) or amqp://user:pass@host:5672/vhost (RabbitMQ).")
     public String broker;
 
-    @Option(names = "--store", description = "Blob store (env CHIMP_STORE_URL): a directory; default <data-dir>/store.")
+    @Option(names = "--store", description = "Blob store (env CHIMP_STORE_URL): a directory, or s3://bucket/prefix for an "
+            + "S3-compatible object store (AWS, MinIO, Ceph, Garage) with credentials from the AWS SDK's chain "
+            + "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE); default <data-dir>/store.")
     public String store;
+
+    @Option(names = "--s3-endpoint", description = "URL of the S3 server for an s3:// store, such as http://127.0.0.1:9000 "
+            + "(env CHIMP_S3_ENDPOINT; default AWS).")
+    public String s3Endpoint;
+
+    @Option(names = "--s3-region", description = "S3 region (env CHIMP_S3_REGION; default the AWS SDK's, else us-east-1).")
+    public String s3Region;
+
+    @Option(names = "--s3-path-style", arity = "0..1", fallbackValue = "true",
+            description = "Address S3 buckets as host/bucket, as most self-hosted servers need (env CHIMP_S3_PATH_STYLE=true).")
+    public String s3PathStyle;
+
+    @Option(names = "--dataset-cache-mb", defaultValue = "10240",
+            description = "Size bound of this node's cache of dataset versions fetched from the store for training; least "
+            + "recently used versions are evicted beyond it (env CHIMP_DATASET_CACHE_MB; default ${DEFAULT-VALUE}).")
+    public long datasetCacheMb;
 
     @Option(names = "--config", description = "YAML config file whose keys are option names (env CHIMP_CONFIG; "
             + "default ./chimp.yaml if present). The admin token may be set there as 'admin-token'.")
@@ -60,6 +79,9 @@ public final class NodeOptions {
      * installs the process-wide image limits, which every decoder (serving, uploads, training) obeys.
      */
     public NodeSettings settings(ConfigSource config, boolean needsToken) throws IOException {
+        if (datasetCacheMb < 0 || datasetCacheMb > (1L << 40)) {
+            throw new IllegalArgumentException("--dataset-cache-mb must be between 0 and 2^40, got " + datasetCacheMb);
+        }
         if (maxImagePixels < 1 || maxRequestBytes < 1024 || requestIdleSeconds < 1 || httpThreads < 8) {
             throw new IllegalArgumentException("--max-image-pixels must be positive, --max-request-bytes at least 1024, "
                     + "--request-idle-seconds at least 1 and --http-threads at least 8");
@@ -69,7 +91,8 @@ public final class NodeOptions {
         ServerLimits d = NodeSettings.defaultHttpLimits();
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
-        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http);
+        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http,
+                S3Options.of(s3Endpoint, s3Region, s3PathStyle), datasetCacheMb << 20);
     }
 
     /** What a starting server prints about the admin token (after {@link #settings}). */

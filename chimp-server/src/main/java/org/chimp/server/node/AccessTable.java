@@ -62,6 +62,13 @@ final class AccessTable {
         r.add(AccessRule.of("GET", "/datasets", USER));
         r.add(AccessRule.of("GET", "/datasets/{name}", USER));
         r.add(AccessRule.of("POST", "/datasets", USER));
+        r.add(AccessRule.of("POST", "/datasets/{name}/versions", USER));
+        r.add(AccessRule.of("GET", "/datasets/{name}/versions/{version}", USER));
+        r.add(AccessRule.of("GET", "/datasets/{name}/versions/{version}/files", USER));
+        r.add(AccessRule.of("GET", "/datasets/{name}/versions/{version}/files/<path>", USER));
+        r.add(AccessRule.of("GET", "/datasets/{name}/versions/{version}/download", USER));
+        r.add(AccessRule.of("DELETE", "/datasets/{name}/versions/{version}", ADMIN));
+        r.add(AccessRule.of("GET", "/api/2.0/chimp/lineage", USER));
         r.add(AccessRule.of("GET", "/plugins", USER));
         r.add(AccessRule.adminUnless("POST", "/tasks/run/{plugin}", ctx -> SELF_SERVICE_PLUGINS.contains(ctx.pathParam("plugin"))));
         r.add(AccessRule.of("GET", "/tasks/poll/{task_id}", USER));

@@ -22,9 +22,11 @@ import org.chimp.serving.Deployments;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.BlobStore;
 import org.chimp.store.DatasetStore;
-import org.chimp.store.FileBlobStore;
+import org.chimp.store.BlobStores;
+import org.chimp.store.DatasetCache;
 import org.chimp.store.UploadLimits;
 import org.chimp.tracking.TrackingStore;
+import org.chimp.tracking.registry.Lineage;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.training.runner.PluginRegistry;
 import org.chimp.training.runner.TrainingService;
@@ -62,14 +64,21 @@ public final class ChimpServices implements AutoCloseable {
         try {
             Files.createDirectories(workDir());
             ds = track(Database.open(s.jdbcUrl()));
-            blobs = new FileBlobStore(s.store() == null ? dataDir.resolve("store") : Path.of(s.store()));
+            blobs = BlobStores.open(s.store(), dataDir.resolve("store"), s.s3());
+            if (blobs instanceof AutoCloseable c) {
+                track(c);
+            }
             artifacts = new ArtifactStore(blobs, dataDir.resolve("cache").resolve("artifacts"));
-            datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir());
+            datasets = new DatasetStore(ds, blobs, UploadLimits.defaults(), workDir(),
+                    new DatasetCache(dataDir.resolve("cache").resolve("datasets"), s.datasetCacheBytes()));
             // Before serving: remove what uploads killed with an earlier process left (files, unpack directories).
             datasets.recover();
             tracking = new TrackingStore(ds, blobs);
             identity = Identity.open(ds);
             registry = new ModelRegistry(ds, artifacts);
+            // A dataset version that a model version's lineage names is not deleted without force=true.
+            Lineage lineage = new Lineage(ds);
+            datasets.setUsage(v -> lineage.modelVersionsUsing(v.ref()));
             broker = track(Brokers.open(s.broker(), ds));
             jobs = new JobService(ds, broker);
             keepDjlCacheInDataDir();

@@ -3,6 +3,7 @@ package org.chimp.server.node;
 import java.nio.file.Path;
 import org.chimp.db.Database;
 import org.chimp.http.ServerLimits;
+import org.chimp.store.S3Options;
 import org.chimp.store.UploadLimits;
 
 /**
@@ -11,13 +12,24 @@ import org.chimp.store.UploadLimits;
  *
  * @param db     JDBC URL, or null for the embedded H2 file database in the data directory
  * @param broker {@code embedded}, {@code redis://...} or {@code amqp://...}
- * @param store  blob store directory, or null for {@code <dataDir>/store}
+ * @param store  blob store: a directory, {@code s3://bucket/prefix}, or null for {@code <dataDir>/store}
  * @param http   the limits every HTTP listener of the process applies
+ * @param s3     how to reach the S3 server of an {@code s3://} store
+ * @param datasetCacheBytes bound of the node's cache of dataset versions fetched from the store for training
  */
-public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
+public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http, S3Options s3,
+                           long datasetCacheBytes) {
+    /** 10 GiB. */
+    public static final long DEFAULT_DATASET_CACHE_BYTES = 10L << 30;
+
     /** Settings with the default HTTP limits. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {
         this(dataDir, db, broker, store, adminToken, defaultHttpLimits());
+    }
+
+    /** Settings with the default S3 options (AWS). */
+    public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
+        this(dataDir, db, broker, store, adminToken, http, S3Options.defaults(), DEFAULT_DATASET_CACHE_BYTES);
     }
 
     /** The JDBC URL of the database: the configured one, or the embedded H2 file in the data directory. */

@@ -11,6 +11,8 @@ import org.chimp.store.DatasetRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.tracking.registry.Lineage;
+import org.chimp.tracking.registry.LineageRoutes;
 import org.chimp.training.http.TrainingRoutes;
 
 /**
@@ -61,6 +63,7 @@ public enum Role {
                 out.add(new MlflowRoutes(s.tracking(), s.registry()));
                 out.add(new ArtifactRoutes(s.tracking(), s.blobs()));
                 out.add(new RegisterModelRoutes(s.tracking(), s.registry()));
+                out.add(new LineageRoutes(new Lineage(s.dataSource())));
             }
             default -> throw new IllegalStateException(name());
         }

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Optional;
 import org.chimp.server.ChimpCommand;
+import org.chimp.store.S3Options;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,6 +61,24 @@ class ConfigSourceTest {
         assertThat(defaults.port).isEqualTo(5252);
         assertThat(defaults.options.dataDir).isEqualTo(Path.of("chimp-data"));
         assertThat(defaults.options.db).isNull();
+    }
+
+    @Test
+    void s3OptionsComeFromTheEnvironmentOrTheCommandLine() throws Exception {
+        Map<String, String> env = Map.of("CHIMP_STORE_URL", "s3://chimp-data/team", "CHIMP_S3_ENDPOINT", "http://127.0.0.1:9000",
+                "CHIMP_S3_REGION", "eu-west-1", "CHIMP_S3_PATH_STYLE", "true");
+        NodeOptions o = parse(env).options;
+        var settings = o.settings(ConfigSource.load(new String[0], env), false);
+        assertThat(settings.store()).isEqualTo("s3://chimp-data/team");
+        assertThat(settings.s3()).isEqualTo(new S3Options(java.net.URI.create("http://127.0.0.1:9000"), "eu-west-1", true,
+                S3Options.DEFAULT_PART_SIZE, 5));
+
+        assertThat(parse(Map.of(), "--s3-path-style").options.settings(ConfigSource.load(new String[0], Map.of()), false).s3().pathStyle()).isTrue();
+        assertThat(parse(env, "--s3-path-style=false").options.settings(ConfigSource.load(new String[0], env), false).s3().pathStyle()).isFalse();
+        assertThat(parse(Map.of()).options.settings(ConfigSource.load(new String[0], Map.of()), false).s3()).isEqualTo(S3Options.defaults());
+        NodeOptions bad = parse(Map.of("CHIMP_S3_PATH_STYLE", "yes")).options;
+        assertThatThrownBy(() -> bad.settings(ConfigSource.load(new String[0], Map.of()), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CHIMP_S3_PATH_STYLE");
     }
 
     @Test

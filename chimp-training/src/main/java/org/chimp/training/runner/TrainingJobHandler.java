@@ -30,6 +30,7 @@ import org.chimp.store.DatasetVersion;
 import org.chimp.tracking.ActiveRun;
 import org.chimp.tracking.RunStatus;
 import org.chimp.tracking.TrackingStore;
+import org.chimp.tracking.registry.Lineage;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.training.PluginInfo;
 import org.chimp.training.TrainingContext;
@@ -103,8 +104,7 @@ public final class TrainingJobHandler implements JobHandler {
             }
             Path work = Files.createDirectories(temp.resolve("work"));
             String experimentId = tracking.getOrCreateExperiment(experimentName(info, arguments));
-            ActiveRun run = tracking.startRun(experimentId, info.name() + "-" + task.id(),
-                    Map.of(TASK_ID_TAG, task.id(), PLUGIN_TAG, info.name()));
+            ActiveRun run = tracking.startRun(experimentId, info.name() + "-" + task.id(), lineageTags(task.id(), info, arguments, versions));
             boolean success = false;
             try {
                 TrainingResult result = plugin.run(new TrainingContext(arguments, dirs, versions, run, registry, job, work));
@@ -174,6 +174,24 @@ public final class TrainingJobHandler implements JobHandler {
     }
 
     /** The experiment named by the plugin's {@code experiment_name} argument if it has one, else the plugin name. */
+    /**
+     * The run's tags: task and plugin, and the lineage every model version it registers inherits (dataset versions
+     * with their content hashes, plugin version, arguments; see {@link Lineage}).
+     */
+    static Map<String, String> lineageTags(String taskId, PluginInfo info, ObjectNode arguments, Map<String, DatasetVersion> versions) {
+        ObjectNode datasets = JsonNodeFactory.instance.objectNode();
+        versions.forEach((input, v) -> datasets.putObject(input).put("ref", v.ref()).put("content_hash", v.contentHash()));
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(TASK_ID_TAG, taskId);
+        tags.put(PLUGIN_TAG, info.name());
+        tags.put(Lineage.PLUGIN_VERSION_TAG, info.version() == null ? "" : info.version());
+        tags.put(Lineage.DATASETS_TAG, datasets.toString());
+        String args = arguments.toString();
+        // Tag values are bounded; the arguments are also the run's params.
+        tags.put(Lineage.ARGUMENTS_TAG, args.length() <= 7000 ? args : "{\"truncated\": true}");
+        return tags;
+    }
+
     static String experimentName(PluginInfo info, ObjectNode arguments) {
         JsonNode name = arguments.get("experiment_name");
         return name != null && name.isTextual() && !name.asText().isBlank() ? name.asText() : info.name();

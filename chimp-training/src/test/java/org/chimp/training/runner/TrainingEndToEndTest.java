@@ -1,6 +1,7 @@
 package org.chimp.training.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -27,6 +28,7 @@ import org.chimp.tracking.Metric;
 import org.chimp.tracking.Run;
 import org.chimp.tracking.RunStatus;
 import org.chimp.tracking.TrackingStore;
+import org.chimp.tracking.registry.Lineage;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.tracking.registry.ModelVersion;
 import org.chimp.training.PluginInfo;
@@ -133,6 +135,22 @@ class TrainingEndToEndTest {
             assertThat(config.parameters().get("labels")).hasSize(5);
             assertThat(config.parameters().get("preprocessing").get("width").asInt()).isEqualTo(48);
             assertThat(config.artifacts()).containsKey("weights");
+
+            // Lineage: what the version was trained on, by which plugin, with which arguments.
+            Lineage lineage = new Lineage(ds);
+            var origin = lineage.of("image-classifier", 1).orElseThrow();
+            assertThat(origin.at("/datasets/train/ref").asText()).isEqualTo("faces@1");
+            assertThat(origin.at("/datasets/train/content_hash").asText()).isEqualTo(datasets.resolve("faces@1").contentHash());
+            assertThat(origin.get("plugin").asText()).isEqualTo("image-classifier");
+            assertThat(origin.get("plugin_version").asText()).isNotBlank();
+            assertThat(origin.at("/arguments/epochs").asInt()).isEqualTo(20);
+            assertThat(origin.get("parent").isNull()).isTrue();
+            assertThat(lineage.of("image-classifier", 2)).isEmpty();
+            assertThat(lineage.modelVersionsUsing("faces@1")).containsExactly("model image-classifier version 1");
+            assertThat(lineage.modelVersionsUsing("faces@2")).isEmpty();
+            datasets.setUsage(v -> lineage.modelVersionsUsing(v.ref()));
+            assertThatThrownBy(() -> datasets.delete("faces", "1", false)).hasMessageContaining("model image-classifier version 1");
+            datasets.delete("faces", "2", false);
 
             assertThat(broken.state()).isEqualTo(JobState.FAILED);
             assertThat(broken.error()).contains("This dataset cannot work");

@@ -1,0 +1,111 @@
+package org.chimp.store;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIf;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The blob store contract against MinIO's own server, when a {@code minio} binary is on the PATH (Debian has no
+ * package of it: CI installs none, so this runs where a developer has one).
+ */
+@EnabledIf("minioInstalled")
+class MinioBlobStoreContractTest extends BlobStoreContract {
+    private static final String USER = "chimp-minio";
+    private static final String PASSWORD = "chimp-minio-secret";
+    private static Path dir;
+    private static Process minio;
+    private static S3Options options;
+    private S3BlobStore store;
+
+    static boolean minioInstalled() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, "minio"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @BeforeAll
+    static void startMinio() throws Exception {
+        dir = Files.createTempDirectory("chimp-minio");
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder("minio", "server", dir.resolve("data").toString(),
+                "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("minio.log").toFile());
+        pb.environment().put("MINIO_ROOT_USER", USER);
+        pb.environment().put("MINIO_ROOT_PASSWORD", PASSWORD);
+        minio = pb.start();
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; ; i++) {
+            try {
+                if (http.send(HttpRequest.newBuilder(endpoint.resolve("/minio/health/live")).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            if (i == 100 || !minio.isAlive()) {
+                throw new IllegalStateException("MinIO did not start; see " + dir.resolve("minio.log"));
+            }
+            Thread.sleep(100);
+        }
+        options = new S3Options(endpoint, "us-east-1", true, S3Options.MIN_PART_SIZE, 3);
+        try (S3Client c = client()) {
+            c.createBucket(r -> r.bucket("contract"));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static S3Client client() {
+        return S3BlobStore.client(options, StaticCredentialsProvider.create(AwsBasicCredentials.create(USER, PASSWORD)));
+    }
+
+    @AfterAll
+    static void stopMinio() throws Exception {
+        if (minio != null) {
+            minio.destroy();
+            minio.waitFor();
+        }
+        ScratchSpace.deleteTree(dir);
+    }
+
+    @Override
+    BlobStore store() {
+        store = new S3BlobStore(client(), "contract", "chimp/" + UUID.randomUUID() + "/", S3Options.MIN_PART_SIZE);
+        return store;
+    }
+
+    @AfterEach
+    void closeClient() {
+        if (store != null) {
+            store.close();
+        }
+    }
+}
