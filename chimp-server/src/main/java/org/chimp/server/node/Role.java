@@ -8,6 +8,7 @@ import org.chimp.jobs.http.JobRoutes;
 import org.chimp.serving.http.ServingRoutes;
 import org.chimp.store.DatasetRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
+import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.training.http.TrainingRoutes;
@@ -58,6 +59,7 @@ public enum Role {
                 out.add(new MlflowRoutes(s.tracking(), s.registry()));
                 out.add(new ArtifactRoutes(s.tracking(), s.blobs()));
                 out.add(new RegisterModelRoutes(s.tracking(), s.registry()));
+                out.add(new RollbackRoutes(s.registry()));
             }
             default -> throw new IllegalStateException(name());
         }
