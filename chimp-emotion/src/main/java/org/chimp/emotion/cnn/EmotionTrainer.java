@@ -156,7 +156,7 @@ public final class EmotionTrainer {
                 }
                 Trained trained = new Trained(labels, PREPROCESSING, net, model, List.copyOf(history),
                         Trained.evaluate(model, net, labels, validation), Trained.evaluate(model, net, labels, test),
-                        testSource, train.size(), bestEpoch, stoppedEarly, device.toString());
+                        testSource, train.size(), bestEpoch, stoppedEarly, device.toString(), test);
                 model = null;
                 return trained;
             } finally {
@@ -240,10 +240,12 @@ public final class EmotionTrainer {
      * @param testSource  {@code test} (the dataset's test split) or {@code validation_split} (held out of train)
      * @param bestEpoch   the epoch whose weights were kept
      * @param device      where it was trained ({@code cpu()}, {@code gpu(0)})
+     * @param testExamples the test images (preprocessed), to score other versions on the same ones
      */
     public record Trained(List<String> labels, ImagePreprocessing preprocessing, EmotionNet net, Model model,
                           List<EpochMetrics> history, Evaluation validation, Evaluation test, String testSource,
-                          int trainCount, int bestEpoch, boolean stoppedEarly, String device) implements AutoCloseable {
+                          int trainCount, int bestEpoch, boolean stoppedEarly, String device, Examples testExamples)
+            implements AutoCloseable {
 
         /** Label probabilities for preprocessed images ({@link ImagePreprocessing#apply} rows), computed by DJL. */
         public float[][] probabilities(float[][] features) {

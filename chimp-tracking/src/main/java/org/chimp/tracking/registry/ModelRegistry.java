@@ -54,6 +54,11 @@ public final class ModelRegistry {
         Database.migrate(ds, "tracking");
     }
 
+    /** Where registered versions' artifacts are kept, to read a version's files (verified against their hashes). */
+    public org.chimp.api.ArtifactResolver artifacts() {
+        return artifacts;
+    }
+
     /** Calls the listener after every committed change, in this process. */
     public void addListener(Consumer<RegistryEvent> listener) {
         listeners.add(listener);

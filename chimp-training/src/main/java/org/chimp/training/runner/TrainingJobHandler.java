@@ -107,7 +107,7 @@ public final class TrainingJobHandler implements JobHandler {
                     Map.of(TASK_ID_TAG, task.id(), PLUGIN_TAG, info.name()));
             boolean success = false;
             try {
-                TrainingResult result = plugin.run(new TrainingContext(arguments, dirs, versions, run, registry, job, work));
+                TrainingResult result = plugin.run(new TrainingContext(arguments, dirs, versions, run, tracking, registry, job, work));
                 success = true;
                 return resultJson(result, run.experimentId());
             } finally {
