@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.chimp.api.Architectures;
 import org.chimp.api.Model;
 import org.chimp.api.Tasks;
@@ -34,9 +35,16 @@ public final class TrainingContext {
     private final ModelRegistry registry;
     private final JobContext job;
     private final Path tempDir;
+    private final Function<String, Path> openDataset;
 
+    /**
+     * @param openDataset materializes a dataset reference ({@code name@N}) into a fresh directory; a 404
+     *                    {@link ClientErrorException} if it does not exist
+     */
     public TrainingContext(ObjectNode arguments, Map<String, Path> datasets, Map<String, DatasetVersion> datasetVersions,
-                           ActiveRun run, TrackingStore tracking, ModelRegistry registry, JobContext job, Path tempDir) {
+                           ActiveRun run, TrackingStore tracking, ModelRegistry registry, JobContext job, Path tempDir,
+                           Function<String, Path> openDataset) {
+        this.openDataset = openDataset;
         this.arguments = arguments.deepCopy();
         this.datasets = Map.copyOf(datasets);
         this.datasetVersions = Map.copyOf(datasetVersions);
@@ -64,6 +72,21 @@ public final class TrainingContext {
     /** An optional dataset's directory, if given. */
     public Optional<Path> optionalDataset(String key) {
         return Optional.ofNullable(datasets.get(key));
+    }
+
+    /**
+     * Another dataset version's local directory, by reference ({@code faces@3}), e.g. the data a registered version
+     * was trained on (its run's {@code dataset.train} parameter); empty if it no longer exists.
+     */
+    public Optional<Path> datasetVersion(String ref) {
+        try {
+            return Optional.of(openDataset.apply(ref));
+        } catch (ClientErrorException e) {
+            if (e.status() == 404 || e.status() == 400) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Which version of each dataset was used, for provenance. */

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.ImagePreprocessing;
 import org.chimp.emotion.onnx.CnnOnnxExport;
+import org.chimp.emotion.onnx.CnnOnnxImport;
 import org.chimp.training.imageclassifier.EpochMetrics;
 import org.chimp.training.imageclassifier.Examples;
 import org.chimp.training.imageclassifier.ImageFolderDataset;
@@ -94,7 +95,25 @@ public final class EmotionTrainer {
         Engine engine = Torch.engine();
         Torch.TRAINING.lock();
         try {
-            return new Run(engine, net, data.labels(), settings).train(train, validation, test, testSource, onEpoch, cancelled);
+            return new Run(engine, net, data.labels(), settings, null).train(train, validation, test, testSource, onEpoch, cancelled);
+        } finally {
+            Torch.TRAINING.unlock();
+        }
+    }
+
+    /**
+     * Fine-tunes a trained network: the same loop as {@link #train}, starting from {@code start}'s weights instead
+     * of random ones. {@code labels} are the network's outputs in order; the examples' targets index them.
+     */
+    public static Trained fineTune(CnnOnnxImport start, List<String> labels, Examples train, Examples validation,
+                                   Examples test, Settings settings, Consumer<EpochMetrics> onEpoch, BooleanSupplier cancelled) {
+        if (labels.size() != start.net().labels()) {
+            throw new IllegalArgumentException(labels.size() + " labels for a network with " + start.net().labels() + " outputs");
+        }
+        Engine engine = Torch.engine();
+        Torch.TRAINING.lock();
+        try {
+            return new Run(engine, start.net(), labels, settings, start).train(train, validation, test, "test", onEpoch, cancelled);
         } finally {
             Torch.TRAINING.unlock();
         }
@@ -106,9 +125,12 @@ public final class EmotionTrainer {
         private final EmotionNet net;
         private final List<String> labels;
         private final Settings settings;
-        private final Augmenter augmenter = new Augmenter(IMAGE_SIZE, IMAGE_SIZE, STD);
+        private final Augmenter augmenter;
+        private final CnnOnnxImport start;
 
-        Run(Engine engine, EmotionNet net, List<String> labels, Settings settings) {
+        Run(Engine engine, EmotionNet net, List<String> labels, Settings settings, CnnOnnxImport start) {
+            this.augmenter = new Augmenter(net.width(), net.height(), STD);
+            this.start = start;
             this.engine = engine;
             this.net = net;
             this.labels = labels;
@@ -132,6 +154,9 @@ public final class EmotionTrainer {
                 int bestEpoch;
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(new Shape(1, net.channels(), net.height(), net.width()));
+                    if (start != null) {
+                        start.applyTo(model.getBlock());
+                    }
                     Random rnd = new Random(settings.seed());
                     Map<String, float[]> best = null;
                     for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
