@@ -53,6 +53,11 @@ public final class NodeOptions {
             description = "Request-handling threads per HTTP port (env CHIMP_HTTP_THREADS; default ${DEFAULT-VALUE}).")
     public int httpThreads;
 
+    @Option(names = "--max-personal-models", defaultValue = "16",
+            description = "Personal (calibrated) model versions serving keeps loaded; the least recently used is unloaded "
+            + "first (env CHIMP_MAX_PERSONAL_MODELS; default ${DEFAULT-VALUE}).")
+    public int maxPersonalModels;
+
     private AdminToken token;
 
     /**
@@ -60,16 +65,16 @@ public final class NodeOptions {
      * installs the process-wide image limits, which every decoder (serving, uploads, training) obeys.
      */
     public NodeSettings settings(ConfigSource config, boolean needsToken) throws IOException {
-        if (maxImagePixels < 1 || maxRequestBytes < 1024 || requestIdleSeconds < 1 || httpThreads < 8) {
+        if (maxImagePixels < 1 || maxRequestBytes < 1024 || requestIdleSeconds < 1 || httpThreads < 8 || maxPersonalModels < 1) {
             throw new IllegalArgumentException("--max-image-pixels must be positive, --max-request-bytes at least 1024, "
-                    + "--request-idle-seconds at least 1 and --http-threads at least 8");
+                    + "--request-idle-seconds at least 1, --http-threads at least 8 and --max-personal-models at least 1");
         }
         ImageLimits.install(ImageLimits.forMaxPixels(maxImagePixels));
         token = needsToken ? AdminToken.resolve(config.setting("admin-token"), dataDir) : null;
         ServerLimits d = NodeSettings.defaultHttpLimits();
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
-        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http);
+        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http, maxPersonalModels);
     }
 
     /** What a starting server prints about the admin token (after {@link #settings}). */

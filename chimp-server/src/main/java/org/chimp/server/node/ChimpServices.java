@@ -50,9 +50,11 @@ public final class ChimpServices implements AutoCloseable {
     private final TrainingService training;
     private final EventBus events;
     private Deployments deployments;
+    private final int maxPersonalModels;
 
     private ChimpServices(NodeSettings s) throws IOException {
         dataDir = s.dataDir().toAbsolutePath();
+        maxPersonalModels = s.maxPersonalModels();
         try {
             Files.createDirectories(workDir());
             ds = track(Database.open(s.db() == null ? Database.h2FileUrl(dataDir) : s.db()));
@@ -151,7 +153,7 @@ public final class ChimpServices implements AutoCloseable {
     /** The serving deployments, created on first use. */
     public synchronized Deployments deployments() {
         if (deployments == null) {
-            deployments = track(new Deployments(registry, artifacts, Architectures.load()));
+            deployments = track(new Deployments(registry, artifacts, Architectures.load(), maxPersonalModels));
             if (crossProcessEvents()) {
                 track(RegistryEventRelay.deliverChanges(events, deployments));
             }

@@ -12,8 +12,15 @@ import org.chimp.store.UploadLimits;
  * @param broker {@code embedded}, {@code redis://...} or {@code amqp://...}
  * @param store  blob store directory, or null for {@code <dataDir>/store}
  * @param http   the limits every HTTP listener of the process applies
+ * @param maxPersonalModels personal (calibrated) model versions serving keeps loaded, least recently used unloaded first
  */
-public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
+public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http,
+                           int maxPersonalModels) {
+    /** Settings with the default number of loaded personal models. */
+    public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
+        this(dataDir, db, broker, store, adminToken, http, org.chimp.serving.Deployments.DEFAULT_MAX_PERSONAL);
+    }
+
     /** Settings with the default HTTP limits. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {
         this(dataDir, db, broker, store, adminToken, defaultHttpLimits());

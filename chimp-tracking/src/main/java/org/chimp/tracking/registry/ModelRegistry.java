@@ -356,6 +356,15 @@ public final class ModelRegistry {
                 + "WHERE model_name = ? AND stage = ? ORDER BY version DESC LIMIT 1", rs -> RegistryRows.version(c, rs), name, stage.mlflowName()));
     }
 
+    /** The newest version of a model carrying a tag with this value (a user's personal version), if any. */
+    public Optional<ModelVersion> newestTagged(String name, String key, String value) {
+        return Jdbc.withConnection(ds, c -> {
+            Optional<Integer> v = Sql.first(c, "SELECT version FROM tracking_model_version_tags WHERE model_name = ? AND name = ? "
+                    + "AND val = ? ORDER BY version DESC LIMIT 1", rs -> rs.getInt(1), name, key, value);
+            return v.isEmpty() ? Optional.empty() : RegistryRows.findVersion(c, name, v.get());
+        });
+    }
+
     /** One version; 404 if the model or the version does not exist. */
     public ModelVersion version(String name, int version) {
         return Jdbc.withConnection(ds, c -> RegistryRows.findVersion(c, name, version)).orElseThrow(() -> RegistryRows.noVersion(name, version));
