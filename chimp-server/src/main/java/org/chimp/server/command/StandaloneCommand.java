@@ -45,6 +45,7 @@ public final class StandaloneCommand implements Callable<Integer> {
         ChimpNode node = ChimpNode.standalone(settings, port, w);
         System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port(Role.TRAINING));
         System.out.println(options.tokenNotice());
+        node.services().faceDetectionNotice().ifPresent(System.out::println);
         System.out.printf("Data directory: %s%n%n", options.dataDir.toAbsolutePath());
         return NodeRunner.runUntilStopped(node);
     }

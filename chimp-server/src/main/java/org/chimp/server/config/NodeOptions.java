@@ -58,6 +58,12 @@ public final class NodeOptions {
             + "first (env CHIMP_MAX_PERSONAL_MODELS; default ${DEFAULT-VALUE}).")
     public int maxPersonalModels;
 
+    @Option(names = "--face-cascade",
+            description = "OpenCV Haar cascade for face detection (env CHIMP_FACE_CASCADE; default Debian's "
+            + "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml from the opencv-data package). "
+            + "Without one, CHIMP runs with face detection off and says so.")
+    public Path faceCascade;
+
     private AdminToken token;
 
     /**
@@ -74,7 +80,7 @@ public final class NodeOptions {
         ServerLimits d = NodeSettings.defaultHttpLimits();
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
-        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http, maxPersonalModels);
+        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http, maxPersonalModels, faceCascade);
     }
 
     /** What a starting server prints about the admin token (after {@link #settings}). */

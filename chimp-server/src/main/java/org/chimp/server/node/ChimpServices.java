@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.chimp.api.Architectures;
+import org.chimp.api.vision.FaceDetection;
 import org.chimp.db.Database;
 import org.chimp.jobs.Brokers;
 import org.chimp.jobs.JobService;
@@ -51,10 +52,13 @@ public final class ChimpServices implements AutoCloseable {
     private final EventBus events;
     private Deployments deployments;
     private final int maxPersonalModels;
+    private final Path faceCascade;
+    private FaceDetection faceDetection;
 
     private ChimpServices(NodeSettings s) throws IOException {
         dataDir = s.dataDir().toAbsolutePath();
         maxPersonalModels = s.maxPersonalModels();
+        faceCascade = s.faceCascade();
         try {
             Files.createDirectories(workDir());
             ds = track(Database.open(s.db() == null ? Database.h2FileUrl(dataDir) : s.db()));
@@ -159,6 +163,28 @@ public final class ChimpServices implements AutoCloseable {
             }
         }
         return deployments;
+    }
+
+    /** "Face detection is on (...)" or "... is off: why", for a process that serves; empty for one that does not. */
+    public synchronized java.util.Optional<String> faceDetectionNotice() {
+        if (deployments == null) {
+            return java.util.Optional.empty();
+        }
+        String s = faceDetection().status();
+        return java.util.Optional.of(Character.toUpperCase(s.charAt(0)) + s.substring(1));
+    }
+
+    /** Face detection for serving, opened on first use; its status (on, or off and why) is logged once. */
+    public synchronized FaceDetection faceDetection() {
+        if (faceDetection == null) {
+            faceDetection = FaceDetection.load(ChimpServices.class.getClassLoader(), faceCascade);
+            if (faceDetection.on()) {
+                LOG.info("{}", faceDetection.status());
+            } else {
+                LOG.warn("{}; POST /model/{{name}}/faces answers 503 until it is fixed", faceDetection.status());
+            }
+        }
+        return faceDetection;
     }
 
     @Override

@@ -13,12 +13,13 @@ import org.chimp.store.UploadLimits;
  * @param store  blob store directory, or null for {@code <dataDir>/store}
  * @param http   the limits every HTTP listener of the process applies
  * @param maxPersonalModels personal (calibrated) model versions serving keeps loaded, least recently used unloaded first
+ * @param faceCascade the Haar cascade face detection uses, or null for the detector's default (Debian's opencv-data)
  */
 public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http,
-                           int maxPersonalModels) {
-    /** Settings with the default number of loaded personal models. */
+                           int maxPersonalModels, Path faceCascade) {
+    /** Settings with the default number of loaded personal models and the default face cascade. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
-        this(dataDir, db, broker, store, adminToken, http, org.chimp.serving.Deployments.DEFAULT_MAX_PERSONAL);
+        this(dataDir, db, broker, store, adminToken, http, org.chimp.serving.Deployments.DEFAULT_MAX_PERSONAL, null);
     }
 
     /** Settings with the default HTTP limits. */

@@ -54,7 +54,7 @@ public enum Role {
                 out.add(new TrainingRoutes(s.training()));
                 out.add(new JobRoutes(s.jobs()));
             }
-            case SERVING -> out.add(new ServingRoutes(s.deployments()));
+            case SERVING -> out.add(new ServingRoutes(s.deployments(), s.faceDetection()));
             case TRACKING -> {
                 out.add(new MlflowRoutes(s.tracking(), s.registry()));
                 out.add(new ArtifactRoutes(s.tracking(), s.blobs()));
