@@ -8,6 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.Image;
+import org.chimp.api.vision.FaceDetection;
 import org.chimp.api.Names;
 import org.chimp.api.param.ParameterSpec;
 import org.chimp.api.param.ParameterType;
@@ -57,6 +62,9 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
                     ParameterSpec.optional("seed", ParameterType.INTEGER,
                             "seed of the split, shuffling, augmentation and weights; the same seed gives the same metrics on a CPU",
                             JSON.numberNode(42)),
+                    ParameterSpec.optional("detect_faces", ParameterType.BOOLEAN,
+                            "train on the largest face found in each image (raw photos); images without a face are skipped "
+                                    + "and counted (images_without_face)", JSON.booleanNode(false)),
                     Promotion.arguments().get(0), Promotion.arguments().get(1)),
             List.of(new DatasetSpec(TRAIN, "images in the FER2013 layout: train/<label>/*.png|jpg, optionally test/<label>/...", false)),
             "onnx");
@@ -88,7 +96,15 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
         ctx.logParams(params(ctx, args));
         ctx.progress(0, "Reading the dataset");
 
-        try (EmotionTrainer.Trained trained = EmotionTrainer.train(ctx.dataset(TRAIN), settings, m -> {
+        Function<Image, Optional<Image>> select = Optional::of;
+        if (args.get("detect_faces").asBoolean()) {
+            FaceDetection faces = FaceDetection.load(EmotionCnnPlugin.class.getClassLoader(), null);
+            if (!faces.on()) {
+                throw ClientErrorException.conflict("detect_faces=true, but " + faces.status());
+            }
+            select = image -> faces.detect(image).stream().findFirst().map(box -> box.crop(image));
+        }
+        try (EmotionTrainer.Trained trained = EmotionTrainer.train(ctx.dataset(TRAIN), settings, select, m -> {
             ctx.logMetric("train_loss", m.trainLoss(), m.epoch());
             ctx.logMetric("train_accuracy", m.trainAccuracy(), m.epoch());
             ctx.logMetric("val_loss", m.valLoss(), m.epoch());
@@ -102,14 +118,17 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
                     "train_images", Integer.toString(trained.trainCount()),
                     "validation_images", Integer.toString(trained.validation().count()),
                     "test_images", Integer.toString(trained.test().count()), "labels", String.join(",", trained.labels()),
-                    "best_epoch", Integer.toString(trained.bestEpoch()), "stopped_early", Boolean.toString(trained.stoppedEarly())));
+                    "best_epoch", Integer.toString(trained.bestEpoch()), "stopped_early", Boolean.toString(trained.stoppedEarly()),
+                    "images_without_face", Integer.toString(trained.skipped())));
             Map<String, Double> metrics = testMetrics(trained.test());
             long step = trained.history().size();
             metrics.forEach((k, v) -> ctx.logMetric(k, v, step));
+            ctx.logMetric("images_without_face", trained.skipped(), step);
             ctx.logArtifact(CONFUSION_MATRIX, trained.test().confusionJson().toPrettyString().getBytes(StandardCharsets.UTF_8));
             EpochMetrics last = trained.history().get(trained.history().size() - 1);
             metrics.put("train_accuracy", last.trainAccuracy());
             metrics.put("train_loss", last.trainLoss());
+            metrics.put("images_without_face", (double) trained.skipped());
 
             ctx.progress(0.96, "Exporting the model to ONNX");
             Path onnx = ctx.tempDir().resolve("model.onnx");

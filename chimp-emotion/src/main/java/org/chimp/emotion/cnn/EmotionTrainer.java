@@ -24,6 +24,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.chimp.api.image.Image;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -73,7 +76,16 @@ public final class EmotionTrainer {
     /** Loads the dataset and trains; {@code onEpoch} sees each epoch's metrics as they happen. */
     public static Trained train(Path datasetDir, Settings settings, Consumer<EpochMetrics> onEpoch,
                                 BooleanSupplier cancelled) throws IOException {
-        ImageFolderDataset data = ImageFolderDataset.load(datasetDir, PREPROCESSING);
+        return train(datasetDir, settings, Optional::of, onEpoch, cancelled);
+    }
+
+    /**
+     * Trains on the part of each image {@code select} picks (the largest face), skipping images where it picks
+     * nothing; {@link Trained#skipped()} counts them.
+     */
+    public static Trained train(Path datasetDir, Settings settings, Function<Image, Optional<Image>> select,
+                                Consumer<EpochMetrics> onEpoch, BooleanSupplier cancelled) throws IOException {
+        ImageFolderDataset data = ImageFolderDataset.load(datasetDir, PREPROCESSING, select);
         int labelCount = data.labels().size();
         Examples train = data.train();
         Examples test = data.test();
@@ -95,7 +107,8 @@ public final class EmotionTrainer {
         Engine engine = Torch.engine();
         Torch.TRAINING.lock();
         try {
-            return new Run(engine, net, data.labels(), settings, null).train(train, validation, test, testSource, onEpoch, cancelled);
+            return new Run(engine, net, data.labels(), settings, null).train(train, validation, test, testSource, onEpoch, cancelled)
+                    .withSkipped(data.skipped());
         } finally {
             Torch.TRAINING.unlock();
         }
@@ -181,7 +194,7 @@ public final class EmotionTrainer {
                 }
                 Trained trained = new Trained(labels, PREPROCESSING, net, model, List.copyOf(history),
                         Trained.evaluate(model, net, labels, validation), Trained.evaluate(model, net, labels, test),
-                        testSource, train.size(), bestEpoch, stoppedEarly, device.toString(), test);
+                        testSource, train.size(), bestEpoch, stoppedEarly, device.toString(), test, 0);
                 model = null;
                 return trained;
             } finally {
@@ -266,11 +279,18 @@ public final class EmotionTrainer {
      * @param bestEpoch   the epoch whose weights were kept
      * @param device      where it was trained ({@code cpu()}, {@code gpu(0)})
      * @param testExamples the test images (preprocessed), to score other versions on the same ones
+     * @param skipped     images left out because no face was found in them
      */
     public record Trained(List<String> labels, ImagePreprocessing preprocessing, EmotionNet net, Model model,
                           List<EpochMetrics> history, Evaluation validation, Evaluation test, String testSource,
-                          int trainCount, int bestEpoch, boolean stoppedEarly, String device, Examples testExamples)
-            implements AutoCloseable {
+                          int trainCount, int bestEpoch, boolean stoppedEarly, String device, Examples testExamples,
+                          int skipped) implements AutoCloseable {
+
+        /** The same, counting {@code n} images skipped because nothing was found in them. */
+        Trained withSkipped(int n) {
+            return new Trained(labels, preprocessing, net, model, history, validation, test, testSource, trainCount, bestEpoch,
+                    stoppedEarly, device, testExamples, n);
+        }
 
         /** Label probabilities for preprocessed images ({@link ImagePreprocessing#apply} rows), computed by DJL. */
         public float[][] probabilities(float[][] features) {

@@ -106,9 +106,11 @@ public final class HaarFaceDetector implements FaceDetector {
             return "opencv-haar";
         }
 
+        /** The given cascade, else CHIMP_FACE_CASCADE (so workers find the same file), else Debian's. */
         @Override
         public FaceDetector open(Path model) throws Unavailable {
-            return HaarFaceDetector.open(model == null ? DEFAULT_CASCADE : model);
+            String env = System.getenv("CHIMP_FACE_CASCADE");
+            return HaarFaceDetector.open(model != null ? model : env != null && !env.isBlank() ? Path.of(env) : DEFAULT_CASCADE);
         }
     }
 }

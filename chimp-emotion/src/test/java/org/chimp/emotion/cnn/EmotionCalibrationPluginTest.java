@@ -22,6 +22,7 @@ import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
+import org.chimp.emotion.TestTasks;
 import org.chimp.jobs.Job;
 import org.chimp.jobs.JobContext;
 import org.chimp.jobs.JobState;
@@ -61,9 +62,9 @@ class EmotionCalibrationPluginTest {
             TrainingJobHandler handler = new TrainingJobHandler(plugins, datasets, tracking, registry, tmp.resolve("work"));
 
             // No Production version yet: calibration has nothing to start from.
-            upload(datasets, "alice-frames", userFrames(tmp.resolve("alice"), 12, 4));
+            TestTasks.upload(datasets, "alice-frames", userFrames(tmp.resolve("alice"), 12, 4));
             ObjectNode early = service.payload(EmotionCalibrationPlugin.NAME, Map.of("user", "alice"), "{\"calibration\": \"alice-frames\"}");
-            assertThatThrownBy(() -> run(handler, early)).isInstanceOfSatisfying(ClientErrorException.class, e -> {
+            assertThatThrownBy(() -> TestTasks.run(handler, early)).isInstanceOfSatisfying(ClientErrorException.class, e -> {
                 assertThat(e.status()).isEqualTo(409);
                 assertThat(e.getMessage()).contains("no Production version");
             });
@@ -71,12 +72,12 @@ class EmotionCalibrationPluginTest {
 
             Path faces = tmp.resolve("faces.zip");
             SyntheticFaces.writeZip(faces, 16, 4, 5);
-            upload(datasets, "faces", faces);
-            run(handler, service.payload(EmotionCnnPlugin.NAME, Map.of("epochs", "4", "batch_size", "16", "promote", "auto"),
+            TestTasks.upload(datasets, "faces", faces);
+            TestTasks.run(handler, service.payload(EmotionCnnPlugin.NAME, Map.of("epochs", "4", "batch_size", "16", "promote", "auto"),
                     "{\"train\": \"faces\"}"));
             assertThat(registry.version("emotion", 1).stage()).isEqualTo(Stage.PRODUCTION);
 
-            JsonNode result = run(handler, service.payload(EmotionCalibrationPlugin.NAME,
+            JsonNode result = TestTasks.run(handler, service.payload(EmotionCalibrationPlugin.NAME,
                     Map.of("user", "alice", "epochs", "6", "learning_rate", "0.002"), "{\"calibration\": \"alice-frames\"}"));
             ModelVersion personal = registry.version("emotion", 2);
             assertThat(personal.stage()).isEqualTo(Stage.NONE);
@@ -105,8 +106,8 @@ class EmotionCalibrationPluginTest {
             Files.createDirectories(odd.resolve("train/happy"));
             Files.write(odd.resolve("train/bored/1.png"), SyntheticFaces.png(SyntheticFaces.Expression.values()[0], new java.util.Random(1), 48));
             Files.write(odd.resolve("train/happy/1.png"), SyntheticFaces.png(SyntheticFaces.Expression.values()[1], new java.util.Random(1), 48));
-            upload(datasets, "bob-frames", zip(odd, tmp.resolve("odd.zip")));
-            assertThatThrownBy(() -> run(handler, service.payload(EmotionCalibrationPlugin.NAME, Map.of("user", "bob"),
+            TestTasks.upload(datasets, "bob-frames", TestTasks.zip(odd, tmp.resolve("odd.zip")));
+            assertThatThrownBy(() -> TestTasks.run(handler, service.payload(EmotionCalibrationPlugin.NAME, Map.of("user", "bob"),
                     "{\"calibration\": \"bob-frames\"}"))).isInstanceOfSatisfying(ClientErrorException.class, e -> {
                 assertThat(e.status()).isEqualTo(400);
                 assertThat(e.getMessage()).contains("'bored'");
@@ -129,44 +130,7 @@ class EmotionCalibrationPluginTest {
                 ImageIO.write(img, "png", f.toFile());
             }
         }
-        return zip(dir, dir.resolveSibling(dir.getFileName() + ".zip"));
+        return TestTasks.zip(dir, dir.resolveSibling(dir.getFileName() + ".zip"));
     }
 
-    static Path zip(Path dir, Path out) throws Exception {
-        try (OutputStream os = Files.newOutputStream(out); ZipOutputStream z = new ZipOutputStream(os);
-             Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                z.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, z);
-                z.closeEntry();
-            }
-        }
-        return out;
-    }
-
-    static void upload(DatasetStore datasets, String name, Path zip) throws Exception {
-        try (InputStream in = Files.newInputStream(zip)) {
-            datasets.upload(name, in);
-        }
-    }
-
-    static JsonNode run(TrainingJobHandler handler, ObjectNode payload) throws Exception {
-        Job job = new Job(UUID.randomUUID().toString(), "training", "training", payload, JobState.RUNNING, 1, 3, 0, null,
-                null, null, null, Instant.now(), Instant.now(), null);
-        return handler.handle(new JobContext() {
-            @Override
-            public Job job() {
-                return job;
-            }
-
-            @Override
-            public void progress(double fraction, String message) {
-            }
-
-            @Override
-            public boolean cancelled() {
-                return false;
-            }
-        });
-    }
 }
