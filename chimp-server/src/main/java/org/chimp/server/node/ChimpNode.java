@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
+import org.chimp.training.triggers.TriggerPoller;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.ErrorFormats;
 import org.chimp.http.HttpErrors;
@@ -40,6 +42,9 @@ public final class ChimpNode implements AutoCloseable {
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private Worker worker;
     private ScratchSpace uploads;
+    private TriggerPoller triggerPoller;
+    /** How often processes with the training role check the retraining triggers. */
+    static final Duration TRIGGER_POLL = Duration.ofSeconds(10);
 
     private ChimpNode(ChimpServices services) {
         this.services = services;
@@ -116,6 +121,9 @@ public final class ChimpNode implements AutoCloseable {
         }
         apps.add(app);
         app.start();
+        if (roles.contains(Role.TRAINING) && triggerPoller == null) {
+            triggerPoller = new TriggerPoller(services.triggers(), TRIGGER_POLL);
+        }
         roles.forEach(r -> ports.put(r, app.port()));
         LOG.info("Serving {} on port {}", roles, app.port());
     }
@@ -136,6 +144,9 @@ public final class ChimpNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (triggerPoller != null) {
+            triggerPoller.close();
+        }
         apps.forEach(Javalin::stop);
         if (worker != null) {
             try {

@@ -26,6 +26,7 @@ import org.chimp.tracking.TrackingStore;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.training.runner.PluginRegistry;
 import org.chimp.training.runner.TrainingService;
+import org.chimp.training.triggers.Triggers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class ChimpServices implements AutoCloseable {
     private final JobService jobs;
     private final PluginRegistry plugins;
     private final TrainingService training;
+    private final Triggers triggers;
     private final EventBus events;
     private Deployments deployments;
     private final int maxPersonalModels;
@@ -74,6 +76,7 @@ public final class ChimpServices implements AutoCloseable {
             keepDjlCacheInDataDir();
             plugins = PluginRegistry.load(ChimpServices.class.getClassLoader());
             training = new TrainingService(plugins, datasets, jobs);
+            triggers = new Triggers(ds, training, datasets::resolve);
             events = track(EventBuses.open(s.broker()));
             if (crossProcessEvents()) {
                 RegistryEventRelay.publishChanges(registry, events);
@@ -147,6 +150,11 @@ public final class ChimpServices implements AutoCloseable {
 
     public TrainingService training() {
         return training;
+    }
+
+    /** The retraining triggers. */
+    public Triggers triggers() {
+        return triggers;
     }
 
     /** The embedded broker serves one process: its registry listeners already reach every deployment. */

@@ -12,6 +12,7 @@ import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.training.http.TrainingRoutes;
+import org.chimp.training.http.TriggerRoutes;
 
 /**
  * The HTTP roles a CHIMP process can serve, each with the port CHIMP's originals used. {@code standalone} puts
@@ -52,6 +53,7 @@ public enum Role {
             case TRAINING -> {
                 out.add(new DatasetRoutes(s.datasets()));
                 out.add(new TrainingRoutes(s.training()));
+                out.add(new TriggerRoutes(s.triggers()));
                 out.add(new JobRoutes(s.jobs()));
             }
             case SERVING -> out.add(new ServingRoutes(s.deployments(), s.faceDetection()));
