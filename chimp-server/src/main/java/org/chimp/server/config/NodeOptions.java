@@ -64,6 +64,11 @@ public final class NodeOptions {
             + "Without one, CHIMP runs with face detection off and says so.")
     public Path faceCascade;
 
+    @Option(names = "--plugins-dir",
+            description = "Folder of external training plugin jars, picked up without a restart (env CHIMP_PLUGINS_DIR; "
+            + "default <data-dir>/plugins).")
+    public Path pluginsDir;
+
     private AdminToken token;
 
     /**
@@ -80,7 +85,7 @@ public final class NodeOptions {
         ServerLimits d = NodeSettings.defaultHttpLimits();
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
-        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http, maxPersonalModels, faceCascade);
+        return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http, maxPersonalModels, faceCascade, pluginsDir);
     }
 
     /** What a starting server prints about the admin token (after {@link #settings}). */

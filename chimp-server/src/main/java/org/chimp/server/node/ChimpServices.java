@@ -74,7 +74,9 @@ public final class ChimpServices implements AutoCloseable {
             broker = track(Brokers.open(s.broker(), ds));
             jobs = new JobService(ds, broker);
             keepDjlCacheInDataDir();
-            plugins = PluginRegistry.load(ChimpServices.class.getClassLoader());
+            Path pluginsDir = s.pluginsDir() == null ? dataDir.resolve("plugins") : s.pluginsDir();
+            Files.createDirectories(pluginsDir);
+            plugins = PluginRegistry.load(ChimpServices.class.getClassLoader(), pluginsDir);
             training = new TrainingService(plugins, datasets, jobs);
             triggers = new Triggers(ds, training, datasets::resolve);
             events = track(EventBuses.open(s.broker()));

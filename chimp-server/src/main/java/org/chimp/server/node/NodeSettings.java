@@ -14,12 +14,13 @@ import org.chimp.store.UploadLimits;
  * @param http   the limits every HTTP listener of the process applies
  * @param maxPersonalModels personal (calibrated) model versions serving keeps loaded, least recently used unloaded first
  * @param faceCascade the Haar cascade face detection uses, or null for the detector's default (Debian's opencv-data)
+ * @param pluginsDir  the folder of external plugin jars, or null for {@code <dataDir>/plugins}
  */
 public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http,
-                           int maxPersonalModels, Path faceCascade) {
+                           int maxPersonalModels, Path faceCascade, Path pluginsDir) {
     /** Settings with the default number of loaded personal models and the default face cascade. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
-        this(dataDir, db, broker, store, adminToken, http, org.chimp.serving.Deployments.DEFAULT_MAX_PERSONAL, null);
+        this(dataDir, db, broker, store, adminToken, http, org.chimp.serving.Deployments.DEFAULT_MAX_PERSONAL, null, null);
     }
 
     /** Settings with the default HTTP limits. */
