@@ -139,6 +139,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs of both loops (default ${DEFAULT-VALUE}; at least 2).")
         int epochs;
 
+        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds of both loops; the best of each counts (default ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Option(names = "--fer", description = "The FER2013 sample directory (FER2013 layout); left out when absent.")
         java.nio.file.Path fer;
 
@@ -147,8 +150,8 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (epochs < 2 || perLabel < 4) {
-                System.err.println("--epochs must be at least 2 and --per-label at least 4");
+            if (epochs < 2 || perLabel < 4 || rounds < 1) {
+                System.err.println("--epochs must be at least 2, --per-label at least 4 and --rounds at least 1");
                 return 2;
             }
             System.out.println(machine());
@@ -158,7 +161,7 @@ public final class BenchCommand implements Runnable {
             }
             java.nio.file.Path dir = work != null ? work : java.nio.file.Files.createTempDirectory("chimp-training-bench-");
             try {
-                System.out.print(org.chimp.emotion.cnn.TrainingBench.run(dir, perLabel, epochs, fer).table());
+                System.out.print(org.chimp.emotion.cnn.TrainingBench.run(dir, perLabel, epochs, rounds, fer).table());
             } finally {
                 if (work == null) {
                     try (var files = java.nio.file.Files.walk(dir)) {
