@@ -53,7 +53,13 @@ ensure_rabbitmq() {
   wait_port 5672 RabbitMQ
 }
 
+# OpenCV's Haar cascades (Debian's opencv-data) for face detection; without them CHIMP runs with detection off.
+ensure_face_cascade() {
+  [ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml ] || apt_install opencv-data
+}
+
 ensure_postgres
 ensure_redis
 ensure_rabbitmq
-echo "services: PostgreSQL, Redis and RabbitMQ are up"
+ensure_face_cascade
+echo "services: PostgreSQL, Redis and RabbitMQ are up; face cascades installed"

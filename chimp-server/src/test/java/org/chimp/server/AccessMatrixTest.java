@@ -119,6 +119,22 @@ class AccessMatrixTest {
         assertThat(wrong).isEmpty();
     }
 
+    @Test
+    void aUserRunsCalibrationForThemselfOnly() throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/tasks/run/emotion-calibration"))
+                .header("Authorization", "Bearer " + userToken).header("Content-Type", "application/x-www-form-urlencoded");
+        int forHerself = http.send(b.copy().POST(HttpRequest.BodyPublishers.ofString("user=alice&datasets=%7B%7D")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+        int forBob = http.send(b.copy().POST(HttpRequest.BodyPublishers.ofString("user=bob&datasets=%7B%7D")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+        int otherPlugin = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks/run/emotion-cnn"))
+                .header("Authorization", "Bearer " + userToken).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("user=alice")).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertThat(forHerself).as("let through to the plugin's own checks").isNotIn(401, 403).isLessThan(500);
+        assertThat(forBob).isEqualTo(403);
+        assertThat(otherPlugin).isEqualTo(403);
+    }
+
     /** Let through: not refused by authentication or authorization, and no server error. */
     private static boolean passes(int status) {
         return status != 401 && status != 403 && status < 500;

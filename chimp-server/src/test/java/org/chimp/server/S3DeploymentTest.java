@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.chimp.db.TestDatabases;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.server.node.ChimpNode;
+import org.chimp.server.node.ModelSettings;
 import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
 import org.chimp.server.node.WorkerSettings;
@@ -48,9 +49,9 @@ class S3DeploymentTest {
             }
             S3Options options = S3Options.of(s3.endpoint().toString(), "us-east-1", "true");
             NodeSettings server = new NodeSettings(dir.resolve("server"), db.getJdbcUrl(), broker, "s3://chimp/deployment", TOKEN,
-                    NodeSettings.defaultHttpLimits(), options, 1 << 30);
+                    NodeSettings.defaultHttpLimits(), options, 1 << 30, ModelSettings.defaults());
             NodeSettings worker = new NodeSettings(dir.resolve("worker"), db.getJdbcUrl(), broker, "s3://chimp/deployment", TOKEN,
-                    NodeSettings.defaultHttpLimits(), options, 1 << 30);
+                    NodeSettings.defaultHttpLimits(), options, 1 << 30, ModelSettings.defaults());
             try (ChimpNode api = ChimpNode.start(server, Map.of(0, Set.of(Role.TRAINING, Role.TRACKING, Role.SERVING)), null);
                  ChimpNode trainer = ChimpNode.start(worker, Map.of(), new WorkerSettings(List.of("training"), 1))) {
                 ApiClient client = new ApiClient(api.port(Role.TRAINING), TOKEN);

@@ -2,6 +2,7 @@ package org.chimp.serving;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,13 @@ public final class Deployments implements AutoCloseable {
      * Registry changes and {@link #reload()} try again at once.
      */
     static final long LOAD_RETRY_SECONDS = 30;
+    /**
+     * Version tag naming the user a personal (calibrated) version belongs to; the emotion-calibration plugin sets it
+     * (the same literal there: serving imports no plugin).
+     */
+    public static final String USER_TAG = "chimp.user";
+    /** How many personal versions stay loaded by default; the least recently used one goes first. */
+    public static final int DEFAULT_MAX_PERSONAL = 16;
 
     private final ModelRegistry registry;
     private final ArtifactStore artifacts;
@@ -52,6 +60,7 @@ public final class Deployments implements AutoCloseable {
     private final Set<String> pendingNames = ConcurrentHashMap.newKeySet();
     private final Set<Key> pendingLoads = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final PersonalVersions personal;
     private final ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "chimp-deployments-reload");
         t.setDaemon(true);
@@ -59,10 +68,40 @@ public final class Deployments implements AutoCloseable {
     });
 
     public Deployments(ModelRegistry registry, ArtifactStore artifacts, Architectures architectures) {
+        this(registry, artifacts, architectures, DEFAULT_MAX_PERSONAL);
+    }
+
+    /** @param maxPersonal personal versions kept loaded at most (least recently used unloaded first), at least 1 */
+    public Deployments(ModelRegistry registry, ArtifactStore artifacts, Architectures architectures, int maxPersonal) {
+        if (maxPersonal < 1) {
+            throw new IllegalArgumentException("At least one personal model must fit in memory, got " + maxPersonal);
+        }
         this.registry = registry;
         this.artifacts = artifacts;
         this.architectures = architectures;
+        this.personal = new PersonalVersions(maxPersonal);
         registry.addListener(this::onEvent);
+    }
+
+    /**
+     * Leases what answers {@code user}: their newest personal version of the model if they have one (loaded on
+     * demand, kept among the most recently used), else the stage's version as {@link #get(String, Stage)}.
+     * {@code user} null means nobody in particular.
+     */
+    public Lease get(String name, Stage stage, String user) {
+        if (user == null) {
+            return get(name, stage);
+        }
+        if (!registry.exists(name)) {
+            throw ClientErrorException.notFound("no registered model '" + name + "'");
+        }
+        Optional<ModelVersion> mine = registry.newestTagged(name, USER_TAG, user);
+        return mine.isEmpty() ? get(name, stage) : personal.lease(mine.get());
+    }
+
+    /** The personal versions loaded now, least recently used first, as {@code name/version}. */
+    public List<String> loadedPersonal() {
+        return personal.loaded();
     }
 
     /**
@@ -176,6 +215,9 @@ public final class Deployments implements AutoCloseable {
      * registry, and by the event bus for changes made in other processes; duplicates are merged.
      */
     public void onEvent(RegistryEvent event) {
+        if (event.type() == RegistryEvent.Type.VERSION_DELETED || event.type() == RegistryEvent.Type.MODEL_DELETED) {
+            personal.unload(event.name(), event.type() == RegistryEvent.Type.VERSION_DELETED ? event.version() : -1);
+        }
         if (closed || event.type() == RegistryEvent.Type.VERSION_CREATED) {
             return; // a new version starts in stage None, which nothing serves
         }
@@ -194,6 +236,7 @@ public final class Deployments implements AutoCloseable {
         closed = true;
         reloader.shutdownNow();
         slots.values().forEach(Slot::unload);
+        personal.unload(null, -1);
     }
 
     private void queueLoad(Key key) {
@@ -270,6 +313,53 @@ public final class Deployments implements AutoCloseable {
     }
 
     private record Key(String name, Stage stage) {
+    }
+
+    /**
+     * Loaded personal versions, least recently used first, at most {@code max}: loading one more unloads the
+     * eldest (closed once its last lease ends). Loads are serialized, so a burst of requests for one user's
+     * version builds it once.
+     */
+    private final class PersonalVersions {
+        private final int max;
+        private final LinkedHashMap<String, Loaded> loaded = new LinkedHashMap<>(16, 0.75f, true);
+
+        PersonalVersions(int max) {
+            this.max = max;
+        }
+
+        synchronized Lease lease(ModelVersion v) {
+            String key = v.name() + "/" + v.version();
+            Loaded l = loaded.get(key);
+            if (l == null || !l.retain()) {
+                l = build(v);
+                loaded.put(key, l);
+                LOG.info("Loaded personal version {} of model '{}' for {}", v.version(), v.name(), v.tags().get(USER_TAG));
+                l.retain();
+                while (loaded.size() > max) {
+                    var eldest = loaded.entrySet().iterator().next();
+                    loaded.remove(eldest.getKey());
+                    eldest.getValue().release();
+                }
+            }
+            return new Lease(l, null, true);
+        }
+
+        /** Unloads a model's personal versions (one version, or all of them for version -1; everything for a null name). */
+        synchronized void unload(String name, int version) {
+            var it = loaded.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (name == null || e.getKey().equals(name + "/" + version) || version < 0 && e.getKey().startsWith(name + "/")) {
+                    it.remove();
+                    e.getValue().release();
+                }
+            }
+        }
+
+        synchronized List<String> loaded() {
+            return List.copyOf(loaded.keySet());
+        }
     }
 
     /** One (name, stage) and what it serves; loads and swaps are serialized per slot. */

@@ -14,11 +14,22 @@ import org.chimp.tracking.registry.ModelVersion;
 public final class Lease implements AutoCloseable {
     private final Deployments.Loaded loaded;
     private final FailedLoad failedLoad;
+    private final boolean personal;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Lease(Deployments.Loaded loaded, FailedLoad failedLoad) {
+        this(loaded, failedLoad, false);
+    }
+
+    Lease(Deployments.Loaded loaded, FailedLoad failedLoad, boolean personal) {
         this.loaded = loaded;
         this.failedLoad = failedLoad;
+        this.personal = personal;
+    }
+
+    /** True when this is a user's personal (calibrated) version rather than the stage's. */
+    public boolean personal() {
+        return personal;
     }
 
     /** The deployment this lease holds. */

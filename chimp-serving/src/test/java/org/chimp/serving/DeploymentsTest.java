@@ -98,6 +98,25 @@ class DeploymentsTest {
         assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("faces", "Production", v2));
     }
 
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void rollbackSwitchesServingBackWithoutARestart(TestDatabases.Kind kind) {
+        f = new ServingFixture(kind, dir);
+        f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
+        int v2 = f.registerIn("faces", ServingFixture.flipped(), Stage.PRODUCTION);
+        try (Lease now = f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(now.version().version()).isEqualTo(v2);
+            assertThat(now.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
+        }
+        f.registry.rollback("faces");
+        f.settle();
+        try (Lease now = f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(now.version().version()).isEqualTo(1);
+            assertThat(now.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+        }
+        assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("faces", "Production", 1));
+    }
+
     @Test
     void aVersionThatFailsToLoadLeavesTheOldOneAnswering() {
         f = new ServingFixture(TestDatabases.Kind.H2, dir);

@@ -18,9 +18,9 @@ public interface TrainingPlugin {
     }
 
     /**
-     * Trains. Arguments arrive validated and typed, datasets materialized; the plugin logs to
-     * {@code ctx.run()}, reports progress, checks {@code ctx.cancelled()}, and registers its model through
-     * {@code ctx.registry()}. A {@link org.chimp.api.error.ClientErrorException} means the input cannot work
+     * Trains. Arguments arrive validated and typed, datasets materialized; the plugin logs through the
+     * context ({@code ctx.logParams}, {@code ctx.logMetric}), reports progress, checks {@code ctx.cancelled()}, and
+     * registers its model with {@code ctx.registerModel}. A {@link org.chimp.api.error.ClientErrorException} means the input cannot work
      * (e.g. a dataset with one label) and is not retried.
      */
     TrainingResult run(TrainingContext ctx) throws Exception;

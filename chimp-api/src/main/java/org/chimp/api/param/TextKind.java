@@ -17,7 +17,9 @@ public enum TextKind {
     /** A dataset name ({@link Names#datasetName}). */
     DATASET_NAME(Names::datasetName),
     /** A label, a class name ({@link Names#label}). */
-    LABEL(Names::label);
+    LABEL(Names::label),
+    /** A user id ({@link Names#user}). */
+    USER(Names::user);
 
     private final UnaryOperator<String> check;
 

@@ -8,19 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.chimp.api.Names;
+import java.util.Optional;
+import java.util.function.Function;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.Image;
+import org.chimp.api.vision.FaceDetection;
+import org.chimp.api.Names;
 import org.chimp.api.param.ParameterSpec;
 import org.chimp.api.param.ParameterType;
 import org.chimp.training.DatasetSpec;
+import org.chimp.training.ModelInfo;
+import org.chimp.training.promotion.HeldOut;
+import org.chimp.training.promotion.Promotion;
 import org.chimp.training.PluginInfo;
 import org.chimp.training.TrainingContext;
 import org.chimp.training.TrainingPlugin;
 import org.chimp.training.TrainingResult;
 import org.chimp.training.imageclassifier.EpochMetrics;
-import org.chimp.tracking.ActiveRun;
-import org.chimp.tracking.registry.ModelVersion;
-import org.chimp.tracking.registry.Stage;
 
 /**
  * {@code emotion-cnn}: trains a small convolutional network on facial expressions (FER2013 layout) with DJL on
@@ -35,8 +39,6 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
     public static final String TRAIN = "train";
     /** The run artifact with the test confusion matrix. */
     public static final String CONFUSION_MATRIX = "confusion_matrix.json";
-    /** What {@code promote} accepts now; {@code auto} (a gate on the Production model's metrics) comes later. */
-    static final List<String> PROMOTE = List.of("none", "staging");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final PluginInfo INFO = new PluginInfo(NAME, "1.0.0",
@@ -60,8 +62,10 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
                     ParameterSpec.optional("seed", ParameterType.INTEGER,
                             "seed of the split, shuffling, augmentation and weights; the same seed gives the same metrics on a CPU",
                             JSON.numberNode(42)),
-                    ParameterSpec.optional("promote", ParameterType.STRING,
-                            "none: register only; staging: also move the new version to Staging", JSON.textNode("none"))),
+                    ParameterSpec.optional("detect_faces", ParameterType.BOOLEAN,
+                            "train on the largest face found in each image (raw photos); images without a face are skipped "
+                                    + "and counted (images_without_face)", JSON.booleanNode(false)),
+                    Promotion.arguments().get(0), Promotion.arguments().get(1)),
             List.of(new DatasetSpec(TRAIN, "images in the FER2013 layout: train/<label>/*.png|jpg, optionally test/<label>/...", false)),
             "onnx");
 
@@ -74,14 +78,7 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
     public void checkArguments(ObjectNode args) {
         Names.modelName(args.path("model_name").asText());
         Names.experimentName(args.path("experiment_name").asText());
-        String promote = args.path("promote").asText();
-        if ("auto".equals(promote)) {
-            throw ClientErrorException.invalid("'promote' = 'auto' is not available yet; use 'none' or 'staging' and "
-                    + "promote the version to Production yourself");
-        }
-        if (!PROMOTE.contains(promote)) {
-            throw ClientErrorException.invalid("'promote' must be one of " + String.join(", ", PROMOTE) + ", got '" + promote + "'");
-        }
+        Promotion.of(args);
     }
 
     /** The training settings the (typed, checked) arguments give. */
@@ -96,32 +93,42 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
         ObjectNode args = ctx.arguments();
         checkArguments(args);
         EmotionTrainer.Settings settings = settings(args);
-        ActiveRun run = ctx.run();
-        run.logParams(params(ctx, args));
+        ctx.logParams(params(ctx, args));
         ctx.progress(0, "Reading the dataset");
 
-        try (EmotionTrainer.Trained trained = EmotionTrainer.train(ctx.dataset(TRAIN), settings, m -> {
-            run.logMetric("train_loss", m.trainLoss(), m.epoch());
-            run.logMetric("train_accuracy", m.trainAccuracy(), m.epoch());
-            run.logMetric("val_loss", m.valLoss(), m.epoch());
-            run.logMetric("val_accuracy", m.valAccuracy(), m.epoch());
+        Function<Image, Optional<Image>> select = Optional::of;
+        if (args.get("detect_faces").asBoolean()) {
+            FaceDetection faces = FaceDetection.load(EmotionCnnPlugin.class.getClassLoader(), null);
+            if (!faces.on()) {
+                throw ClientErrorException.conflict("detect_faces=true, but " + faces.status());
+            }
+            select = image -> faces.detect(image).stream().findFirst().map(box -> box.crop(image));
+        }
+        try (EmotionTrainer.Trained trained = EmotionTrainer.train(ctx.dataset(TRAIN), settings, select, m -> {
+            ctx.logMetric("train_loss", m.trainLoss(), m.epoch());
+            ctx.logMetric("train_accuracy", m.trainAccuracy(), m.epoch());
+            ctx.logMetric("val_loss", m.valLoss(), m.epoch());
+            ctx.logMetric("val_accuracy", m.valAccuracy(), m.epoch());
             // Training is most of the time; the rest (evaluation, export, registration) gets the last 5%.
             ctx.progress(0.95 * m.epoch() / settings.epochs(), String.format(Locale.ROOT,
                     "Epoch %d/%d: train accuracy %.3f, validation accuracy %.3f", m.epoch(), settings.epochs(),
                     m.trainAccuracy(), m.valAccuracy()));
         }, ctx::cancelled)) {
-            run.logParams(Map.of("device", trained.device(), "held_out", trained.testSource(),
+            ctx.logParams(Map.of("device", trained.device(), "held_out", trained.testSource(),
                     "train_images", Integer.toString(trained.trainCount()),
                     "validation_images", Integer.toString(trained.validation().count()),
                     "test_images", Integer.toString(trained.test().count()), "labels", String.join(",", trained.labels()),
-                    "best_epoch", Integer.toString(trained.bestEpoch()), "stopped_early", Boolean.toString(trained.stoppedEarly())));
+                    "best_epoch", Integer.toString(trained.bestEpoch()), "stopped_early", Boolean.toString(trained.stoppedEarly()),
+                    "images_without_face", Integer.toString(trained.skipped())));
             Map<String, Double> metrics = testMetrics(trained.test());
             long step = trained.history().size();
-            metrics.forEach((k, v) -> run.logMetric(k, v, step));
-            run.logArtifact(CONFUSION_MATRIX, trained.test().confusionJson().toPrettyString().getBytes(StandardCharsets.UTF_8));
+            metrics.forEach((k, v) -> ctx.logMetric(k, v, step));
+            ctx.logMetric("images_without_face", trained.skipped(), step);
+            ctx.logArtifact(CONFUSION_MATRIX, trained.test().confusionJson().toPrettyString().getBytes(StandardCharsets.UTF_8));
             EpochMetrics last = trained.history().get(trained.history().size() - 1);
             metrics.put("train_accuracy", last.trainAccuracy());
             metrics.put("train_loss", last.trainLoss());
+            metrics.put("images_without_face", (double) trained.skipped());
 
             ctx.progress(0.96, "Exporting the model to ONNX");
             Path onnx = ctx.tempDir().resolve("model.onnx");
@@ -129,14 +136,13 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
             ObjectNode parameters = JSON.objectNode();
             trained.labels().forEach(parameters.putArray("labels")::add);
             parameters.set("preprocessing", trained.preprocessing().toJson());
-            ModelVersion version = ctx.registry().registerModel(run, args.get("model_name").asText(), TASK, ARCHITECTURE,
-                    parameters, Map.of("weights", onnx));
-            if ("staging".equals(args.get("promote").asText())) {
-                version = ctx.registry().transitionStage(version.name(), version.version(), Stage.STAGING, false);
-            }
+            ModelInfo version = ctx.registerModel(args.get("model_name").asText(), TASK, ARCHITECTURE, parameters,
+                    Map.of("weights", onnx), Map.of());
+            version = Promotion.of(args).apply(ctx, version, HeldOut.of(trained.testExamples(), trained.labels(), trained.preprocessing()),
+                    args.get("promotion_margin").asDouble());
             ctx.progress(1, "Registered " + version.name() + " version " + version.version() + String.format(Locale.ROOT,
-                    " (test accuracy %.3f)", trained.test().accuracy()));
-            return new TrainingResult(run.id(), version.name(), version.version(), metrics);
+                    " (test accuracy %.3f, stage %s)", trained.test().accuracy(), version.stage()));
+            return new TrainingResult(ctx.runId(), version.name(), version.version(), metrics);
         }
     }
 

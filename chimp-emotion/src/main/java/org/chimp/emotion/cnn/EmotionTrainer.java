@@ -24,6 +24,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.chimp.api.image.Image;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -31,6 +34,7 @@ import java.util.function.Consumer;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.ImagePreprocessing;
 import org.chimp.emotion.onnx.CnnOnnxExport;
+import org.chimp.emotion.onnx.CnnOnnxImport;
 import org.chimp.training.imageclassifier.EpochMetrics;
 import org.chimp.training.imageclassifier.Examples;
 import org.chimp.training.imageclassifier.ImageFolderDataset;
@@ -72,7 +76,16 @@ public final class EmotionTrainer {
     /** Loads the dataset and trains; {@code onEpoch} sees each epoch's metrics as they happen. */
     public static Trained train(Path datasetDir, Settings settings, Consumer<EpochMetrics> onEpoch,
                                 BooleanSupplier cancelled) throws IOException {
-        ImageFolderDataset data = ImageFolderDataset.load(datasetDir, PREPROCESSING);
+        return train(datasetDir, settings, Optional::of, onEpoch, cancelled);
+    }
+
+    /**
+     * Trains on the part of each image {@code select} picks (the largest face), skipping images where it picks
+     * nothing; {@link Trained#skipped()} counts them.
+     */
+    public static Trained train(Path datasetDir, Settings settings, Function<Image, Optional<Image>> select,
+                                Consumer<EpochMetrics> onEpoch, BooleanSupplier cancelled) throws IOException {
+        ImageFolderDataset data = ImageFolderDataset.load(datasetDir, PREPROCESSING, select);
         int labelCount = data.labels().size();
         Examples train = data.train();
         Examples test = data.test();
@@ -94,7 +107,26 @@ public final class EmotionTrainer {
         Engine engine = Torch.engine();
         Torch.TRAINING.lock();
         try {
-            return new Run(engine, net, data.labels(), settings).train(train, validation, test, testSource, onEpoch, cancelled);
+            return new Run(engine, net, data.labels(), settings, null).train(train, validation, test, testSource, onEpoch, cancelled)
+                    .withSkipped(data.skipped());
+        } finally {
+            Torch.TRAINING.unlock();
+        }
+    }
+
+    /**
+     * Fine-tunes a trained network: the same loop as {@link #train}, starting from {@code start}'s weights instead
+     * of random ones. {@code labels} are the network's outputs in order; the examples' targets index them.
+     */
+    public static Trained fineTune(CnnOnnxImport start, List<String> labels, Examples train, Examples validation,
+                                   Examples test, Settings settings, Consumer<EpochMetrics> onEpoch, BooleanSupplier cancelled) {
+        if (labels.size() != start.net().labels()) {
+            throw new IllegalArgumentException(labels.size() + " labels for a network with " + start.net().labels() + " outputs");
+        }
+        Engine engine = Torch.engine();
+        Torch.TRAINING.lock();
+        try {
+            return new Run(engine, start.net(), labels, settings, start).train(train, validation, test, "test", onEpoch, cancelled);
         } finally {
             Torch.TRAINING.unlock();
         }
@@ -106,9 +138,12 @@ public final class EmotionTrainer {
         private final EmotionNet net;
         private final List<String> labels;
         private final Settings settings;
-        private final Augmenter augmenter = new Augmenter(IMAGE_SIZE, IMAGE_SIZE, STD);
+        private final Augmenter augmenter;
+        private final CnnOnnxImport start;
 
-        Run(Engine engine, EmotionNet net, List<String> labels, Settings settings) {
+        Run(Engine engine, EmotionNet net, List<String> labels, Settings settings, CnnOnnxImport start) {
+            this.augmenter = new Augmenter(net.width(), net.height(), STD);
+            this.start = start;
             this.engine = engine;
             this.net = net;
             this.labels = labels;
@@ -132,6 +167,9 @@ public final class EmotionTrainer {
                 int bestEpoch;
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(new Shape(1, net.channels(), net.height(), net.width()));
+                    if (start != null) {
+                        start.applyTo(model.getBlock());
+                    }
                     Random rnd = new Random(settings.seed());
                     Map<String, float[]> best = null;
                     for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
@@ -156,7 +194,7 @@ public final class EmotionTrainer {
                 }
                 Trained trained = new Trained(labels, PREPROCESSING, net, model, List.copyOf(history),
                         Trained.evaluate(model, net, labels, validation), Trained.evaluate(model, net, labels, test),
-                        testSource, train.size(), bestEpoch, stoppedEarly, device.toString());
+                        testSource, train.size(), bestEpoch, stoppedEarly, device.toString(), test, 0);
                 model = null;
                 return trained;
             } finally {
@@ -240,10 +278,19 @@ public final class EmotionTrainer {
      * @param testSource  {@code test} (the dataset's test split) or {@code validation_split} (held out of train)
      * @param bestEpoch   the epoch whose weights were kept
      * @param device      where it was trained ({@code cpu()}, {@code gpu(0)})
+     * @param testExamples the test images (preprocessed), to score other versions on the same ones
+     * @param skipped     images left out because no face was found in them
      */
     public record Trained(List<String> labels, ImagePreprocessing preprocessing, EmotionNet net, Model model,
                           List<EpochMetrics> history, Evaluation validation, Evaluation test, String testSource,
-                          int trainCount, int bestEpoch, boolean stoppedEarly, String device) implements AutoCloseable {
+                          int trainCount, int bestEpoch, boolean stoppedEarly, String device, Examples testExamples,
+                          int skipped) implements AutoCloseable {
+
+        /** The same, counting {@code n} images skipped because nothing was found in them. */
+        Trained withSkipped(int n) {
+            return new Trained(labels, preprocessing, net, model, history, validation, test, testSource, trainCount, bestEpoch,
+                    stoppedEarly, device, testExamples, n);
+        }
 
         /** Label probabilities for preprocessed images ({@link ImagePreprocessing#apply} rows), computed by DJL. */
         public float[][] probabilities(float[][] features) {

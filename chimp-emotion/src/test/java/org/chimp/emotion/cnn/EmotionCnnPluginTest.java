@@ -78,12 +78,23 @@ class EmotionCnnPluginTest {
             }
             Job task = service.submit(EmotionCnnPlugin.NAME, Map.of("epochs", "2", "batch_size", "16", "promote", "staging"),
                     "{\"train\": \"faces\"}");
+            // The second version goes through the gate: no Production version yet, so it is promoted, scored by ONNX Runtime.
+            Job auto = service.submit(EmotionCnnPlugin.NAME, Map.of("epochs", "1", "batch_size", "16", "promote", "auto"),
+                    "{\"train\": \"faces\"}");
             TrainingJobHandler handler = new TrainingJobHandler(plugins, datasets, tracking, registry, tmp.resolve("work"));
             try (Worker worker = new Worker(jobs, broker, Map.of(TrainingService.JOB_TYPE, handler),
                     List.of(TrainingService.QUEUE), 1, Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)))) {
                 worker.start();
                 task = awaitFinal(service, task.id());
+                auto = awaitFinal(service, auto.id());
             }
+            assertThat(auto.state()).as("error: %s", auto.error()).isEqualTo(JobState.SUCCEEDED);
+            ModelVersion promoted = registry.version("emotion", 2);
+            assertThat(promoted.stage()).isEqualTo(Stage.PRODUCTION);
+            assertThat(promoted.tags()).containsEntry("chimp.promotion.decision", "promoted").containsKey("chimp.promotion.candidate_accuracy");
+            // The gate scores through ONNX Runtime what DJL measured: the same test images, the same accuracy.
+            assertThat(Double.parseDouble(promoted.tags().get("chimp.promotion.candidate_accuracy")))
+                    .isCloseTo(auto.result().get("metrics").get("test_accuracy").asDouble(), org.assertj.core.data.Offset.offset(0.051));
 
             assertThat(task.state()).as("error: %s", task.error()).isEqualTo(JobState.SUCCEEDED);
             JsonNode result = task.result();
@@ -158,8 +169,10 @@ class EmotionCnnPluginTest {
             "model_name|../../etc|model name",
             "model_name|a/b|model name",
             "experiment_name|' padded '|experiment name",
-            "promote|auto|not available yet",
-            "promote|production|'promote' must be one of none, staging",
+            "promote|production|'promote' must be one of none, staging, auto",
+            "promote|1|'promote' must be one of none, staging, auto",
+            "promotion_margin|high|'promotion_margin' must be of type float",
+            "promotion_margin|3|'promotion_margin' must be at most 1",
     })
     void hostileArgumentsAreRefusedBeforeQueueing(String name, String value, String message) {
         List<JobRequest> queued = new ArrayList<>();

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code chimp bench}: re-runnable benchmarks that print tables, for the figures in docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures CHIMP on this machine and prints a table. Use a scratch database: benches leave rows behind.",
-        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, ChainBenchCommand.class})
+        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, BenchCommand.Training.class, ChainBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -182,6 +182,51 @@ public final class BenchCommand implements Runnable {
             } finally {
                 for (AutoCloseable c : open) {
                     c.close();
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code chimp bench training}: emotion-cnn next to a bare DJL loop, accuracies, calibration time. */
+    @Command(name = "training", mixinStandardHelpOptions = true,
+            description = {"emotion-cnn as a task next to a bare DJL loop of the same network on the same images (images/s,",
+                    "epochs 2..n), held-out accuracy on synthetic faces and the FER2013 sample, time to calibrate from 100 frames."})
+    static final class Training implements Callable<Integer> {
+        @Option(names = "--per-label", defaultValue = "200", description = "Synthetic training faces per expression (default ${DEFAULT-VALUE}).")
+        int perLabel;
+
+        @Option(names = "--epochs", defaultValue = "10", description = "Epochs of both loops (default ${DEFAULT-VALUE}; at least 2).")
+        int epochs;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds of both loops; the best of each counts (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--fer", description = "The FER2013 sample directory (FER2013 layout); left out when absent.")
+        java.nio.file.Path fer;
+
+        @Option(names = "--work", description = "Scratch directory (default: a new temporary one, deleted afterwards).")
+        java.nio.file.Path work;
+
+        @Override
+        public Integer call() throws Exception {
+            if (epochs < 2 || perLabel < 4 || rounds < 1) {
+                System.err.println("--epochs must be at least 2, --per-label at least 4 and --rounds at least 1");
+                return 2;
+            }
+            System.out.println(machine());
+            // As the server does: PyTorch's native library is unpacked under the data directory, not the home directory.
+            if (System.getenv("DJL_CACHE_DIR") == null && System.getProperty("DJL_CACHE_DIR") == null) {
+                System.setProperty("DJL_CACHE_DIR", java.nio.file.Path.of("chimp-data", "cache", "djl").toAbsolutePath().toString());
+            }
+            java.nio.file.Path dir = work != null ? work : java.nio.file.Files.createTempDirectory("chimp-training-bench-");
+            try {
+                System.out.print(org.chimp.emotion.cnn.TrainingBench.run(dir, perLabel, epochs, rounds, fer).table());
+            } finally {
+                if (work == null) {
+                    try (var files = java.nio.file.Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
                 }
             }
             return 0;

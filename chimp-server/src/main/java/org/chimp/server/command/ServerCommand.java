@@ -75,6 +75,7 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.printf("%s on http://localhost:%d%n", e.getValue(), node.port(e.getValue().iterator().next()));
         }
         System.out.println(options.tokenNotice());
+        node.services().faceDetectionNotice().ifPresent(System.out::println);
         return NodeRunner.runUntilStopped(node);
     }
 }

@@ -56,6 +56,7 @@ public final class StandaloneCommand implements Callable<Integer> {
         node.services().chain().ifPresent(c -> System.out.printf("Sequencing oracle %s on chain %d as %s%s%n", c.contract(),
                 c.chainId(), c.sequencerAddress(), devnet == null ? "" : " (development chain at " + devnet.info().rpcUrl() + ")"));
         System.out.println(options.tokenNotice());
+        node.services().faceDetectionNotice().ifPresent(System.out::println);
         System.out.printf("Data directory: %s%n%n", options.dataDir.toAbsolutePath());
         return NodeRunner.runUntilStopped(node);
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.chimp.api.image.ImageLimits;
 import org.chimp.http.ServerLimits;
+import org.chimp.server.node.ModelSettings;
 import org.chimp.server.node.NodeSettings;
 import org.chimp.store.S3Options;
 import picocli.CommandLine.Option;
@@ -72,6 +73,22 @@ public final class NodeOptions {
             description = "Request-handling threads per HTTP port (env CHIMP_HTTP_THREADS; default ${DEFAULT-VALUE}).")
     public int httpThreads;
 
+    @Option(names = "--max-personal-models", defaultValue = "16",
+            description = "Personal (calibrated) model versions serving keeps loaded; the least recently used is unloaded "
+            + "first (env CHIMP_MAX_PERSONAL_MODELS; default ${DEFAULT-VALUE}).")
+    public int maxPersonalModels;
+
+    @Option(names = "--face-cascade",
+            description = "OpenCV Haar cascade for face detection (env CHIMP_FACE_CASCADE; default Debian's "
+            + "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml from the opencv-data package). "
+            + "Without one, CHIMP runs with face detection off and says so.")
+    public Path faceCascade;
+
+    @Option(names = "--plugins-dir",
+            description = "Folder of external training plugin jars, picked up without a restart (env CHIMP_PLUGINS_DIR; "
+            + "default <data-dir>/plugins).")
+    public Path pluginsDir;
+
     private AdminToken token;
 
     /**
@@ -82,9 +99,9 @@ public final class NodeOptions {
         if (datasetCacheMb < 0 || datasetCacheMb > (1L << 40)) {
             throw new IllegalArgumentException("--dataset-cache-mb must be between 0 and 2^40, got " + datasetCacheMb);
         }
-        if (maxImagePixels < 1 || maxRequestBytes < 1024 || requestIdleSeconds < 1 || httpThreads < 8) {
+        if (maxImagePixels < 1 || maxRequestBytes < 1024 || requestIdleSeconds < 1 || httpThreads < 8 || maxPersonalModels < 1) {
             throw new IllegalArgumentException("--max-image-pixels must be positive, --max-request-bytes at least 1024, "
-                    + "--request-idle-seconds at least 1 and --http-threads at least 8");
+                    + "--request-idle-seconds at least 1, --http-threads at least 8 and --max-personal-models at least 1");
         }
         ImageLimits.install(ImageLimits.forMaxPixels(maxImagePixels));
         token = needsToken ? AdminToken.resolve(config.setting("admin-token"), dataDir) : null;
@@ -92,7 +109,8 @@ public final class NodeOptions {
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
         return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http,
-                S3Options.of(s3Endpoint, s3Region, s3PathStyle), datasetCacheMb << 20);
+                S3Options.of(s3Endpoint, s3Region, s3PathStyle), datasetCacheMb << 20,
+                new ModelSettings(maxPersonalModels, faceCascade, pluginsDir));
     }
 
     /** What a starting server prints about the admin token (after {@link #settings}). */

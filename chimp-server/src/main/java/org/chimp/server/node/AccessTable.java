@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.chimp.chain.ChainRoutes;
+import io.javalin.http.Context;
 import org.chimp.http.BearerAuth;
+import org.chimp.http.Principal;
 import org.chimp.tracking.client.RegisterModelRoutes;
+import org.chimp.tracking.client.RollbackRoutes;
+import org.chimp.training.http.TriggerRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.web.http.AccessRule;
@@ -33,9 +37,15 @@ final class AccessTable {
      * Training plugins a user may run (for themself: such a plugin must train only for {@code Principal.of(ctx)}),
      * such as calibration; all others need an admin.
      */
-    static final Set<String> SELF_SERVICE_PLUGINS = Set.of();
+    static final Set<String> SELF_SERVICE_PLUGINS = Set.of("emotion-calibration");
 
     private AccessTable() {
+    }
+
+    /** A self-service plugin run by a user for themself: its {@code user} argument names the caller. */
+    static boolean forThemself(Context ctx) {
+        return SELF_SERVICE_PLUGINS.contains(ctx.pathParam("plugin"))
+                && Principal.of(ctx).map(p -> p.name().equals(ctx.formParam("user"))).orElse(false);
     }
 
     static AccessRules rules() {
@@ -55,6 +65,7 @@ final class AccessTable {
         // Serving.
         r.add(AccessRule.of("GET", "/model", USER));
         r.add(AccessRule.of("POST", "/model/{name}/infer", USER));
+        r.add(AccessRule.of("POST", "/model/{name}/faces", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}/ready", USER));
         r.add(AccessRule.of("POST", "/v2/models/{name}/infer", USER));
@@ -70,7 +81,7 @@ final class AccessTable {
         r.add(AccessRule.of("DELETE", "/datasets/{name}/versions/{version}", ADMIN));
         r.add(AccessRule.of("GET", "/api/2.0/chimp/lineage", USER));
         r.add(AccessRule.of("GET", "/plugins", USER));
-        r.add(AccessRule.adminUnless("POST", "/tasks/run/{plugin}", ctx -> SELF_SERVICE_PLUGINS.contains(ctx.pathParam("plugin"))));
+        r.add(AccessRule.adminUnless("POST", "/tasks/run/{plugin}", AccessTable::forThemself));
         r.add(AccessRule.of("GET", "/tasks/poll/{task_id}", USER));
         r.add(AccessRule.of("GET", "/jobs", USER));
         r.add(AccessRule.of("GET", "/jobs/{id}", USER));
@@ -91,6 +102,10 @@ final class AccessTable {
             r.add(AccessRule.of("*", prefix + "*", ADMIN));
         }
         r.add(AccessRule.of("POST", RegisterModelRoutes.PATH, ADMIN));
+        r.add(AccessRule.of("POST", RollbackRoutes.PATH, ADMIN));
+        r.add(AccessRule.of("GET", TriggerRoutes.PATH, USER));
+        r.add(AccessRule.of("POST", TriggerRoutes.PATH, ADMIN));
+        r.add(AccessRule.of("DELETE", TriggerRoutes.PATH + "/{id}", ADMIN));
         // Chain: an output fulfilled on chain is fetched by anyone from the URI written there (content-addressed,
         // so its hash on chain proves it); registering models on the oracle spends the owner's funds.
         r.add(AccessRule.of("GET", ChainRoutes.BLOBS + "*", PUBLIC));

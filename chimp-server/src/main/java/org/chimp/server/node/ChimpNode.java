@@ -17,6 +17,8 @@ import java.util.Set;
 import org.chimp.chain.ChainRoutes;
 import org.chimp.chain.ChainSettings;
 import org.chimp.chain.sequencer.LogReader;
+import java.time.Duration;
+import org.chimp.training.triggers.TriggerPoller;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.ErrorFormats;
 import org.chimp.http.HttpErrors;
@@ -59,6 +61,9 @@ public final class ChimpNode implements AutoCloseable {
     private Worker worker;
     private ScratchSpace uploads;
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
+    private TriggerPoller triggerPoller;
+    /** How often processes with the training role check the retraining triggers. */
+    static final Duration TRIGGER_POLL = Duration.ofSeconds(10);
 
     private ChimpNode(ChimpServices services) {
         this.services = services;
@@ -164,6 +169,9 @@ public final class ChimpNode implements AutoCloseable {
         }
         apps.add(app);
         app.start();
+        if (roles.contains(Role.TRAINING) && triggerPoller == null) {
+            triggerPoller = new TriggerPoller(services.triggers(), TRIGGER_POLL);
+        }
         roles.forEach(r -> ports.put(r, app.port()));
         LOG.info("Serving {} on port {}", roles, app.port());
     }
@@ -204,6 +212,9 @@ public final class ChimpNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (triggerPoller != null) {
+            triggerPoller.close();
+        }
         apps.forEach(Javalin::stop);
         if (worker != null) {
             try {

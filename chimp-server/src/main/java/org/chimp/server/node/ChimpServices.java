@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import org.chimp.api.Architectures;
 import org.chimp.chain.ChainService;
 import org.chimp.chain.ChainSettings;
+import org.chimp.api.vision.FaceDetection;
 import org.chimp.db.Database;
 import org.chimp.jobs.Brokers;
 import org.chimp.jobs.JobService;
@@ -31,6 +32,7 @@ import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.training.runner.PluginRegistry;
 import org.chimp.training.runner.TrainingService;
 import org.chimp.web.identity.Identity;
+import org.chimp.training.triggers.Triggers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +56,19 @@ public final class ChimpServices implements AutoCloseable {
     private final JobService jobs;
     private final PluginRegistry plugins;
     private final TrainingService training;
+    private final Triggers triggers;
     private final EventBus events;
     private final Identity identity;
     private Deployments deployments;
     private ChainService chain;
+    private final int maxPersonalModels;
+    private final Path faceCascade;
+    private FaceDetection faceDetection;
 
     private ChimpServices(NodeSettings s) throws IOException {
         dataDir = s.dataDir().toAbsolutePath();
+        maxPersonalModels = s.models().maxPersonalModels();
+        faceCascade = s.models().faceCascade();
         try {
             Files.createDirectories(workDir());
             ds = track(Database.open(s.jdbcUrl()));
@@ -82,8 +90,11 @@ public final class ChimpServices implements AutoCloseable {
             broker = track(Brokers.open(s.broker(), ds));
             jobs = new JobService(ds, broker);
             keepDjlCacheInDataDir();
-            plugins = PluginRegistry.load(ChimpServices.class.getClassLoader());
+            Path pluginsDir = s.models().pluginsDir() == null ? dataDir.resolve("plugins") : s.models().pluginsDir();
+            Files.createDirectories(pluginsDir);
+            plugins = PluginRegistry.load(ChimpServices.class.getClassLoader(), pluginsDir);
             training = new TrainingService(plugins, datasets, jobs);
+            triggers = new Triggers(ds, training, datasets::resolve);
             events = track(EventBuses.open(s.broker()));
             if (crossProcessEvents()) {
                 RegistryEventRelay.publishChanges(registry, events);
@@ -177,6 +188,11 @@ public final class ChimpServices implements AutoCloseable {
         return Optional.ofNullable(chain);
     }
 
+    /** The retraining triggers. */
+    public Triggers triggers() {
+        return triggers;
+    }
+
     /** The embedded broker serves one process: its registry listeners already reach every deployment. */
     private boolean crossProcessEvents() {
         return !(events instanceof InProcessEventBus);
@@ -185,12 +201,34 @@ public final class ChimpServices implements AutoCloseable {
     /** The serving deployments, created on first use. */
     public synchronized Deployments deployments() {
         if (deployments == null) {
-            deployments = track(new Deployments(registry, artifacts, Architectures.load()));
+            deployments = track(new Deployments(registry, artifacts, Architectures.load(), maxPersonalModels));
             if (crossProcessEvents()) {
                 track(RegistryEventRelay.deliverChanges(events, deployments));
             }
         }
         return deployments;
+    }
+
+    /** "Face detection is on (...)" or "... is off: why", for a process that serves; empty for one that does not. */
+    public synchronized java.util.Optional<String> faceDetectionNotice() {
+        if (deployments == null) {
+            return java.util.Optional.empty();
+        }
+        String s = faceDetection().status();
+        return java.util.Optional.of(Character.toUpperCase(s.charAt(0)) + s.substring(1));
+    }
+
+    /** Face detection for serving, opened on first use; its status (on, or off and why) is logged once. */
+    public synchronized FaceDetection faceDetection() {
+        if (faceDetection == null) {
+            faceDetection = FaceDetection.load(ChimpServices.class.getClassLoader(), faceCascade);
+            if (faceDetection.on()) {
+                LOG.info("{}", faceDetection.status());
+            } else {
+                LOG.warn("{}; POST /model/{{name}}/faces answers 503 until it is fixed", faceDetection.status());
+            }
+        }
+        return faceDetection;
     }
 
     @Override

@@ -16,9 +16,10 @@ import org.chimp.store.UploadLimits;
  * @param http   the limits every HTTP listener of the process applies
  * @param s3     how to reach the S3 server of an {@code s3://} store
  * @param datasetCacheBytes bound of the node's cache of dataset versions fetched from the store for training
+ * @param models where models and plugins come from, and how many personal models serving keeps loaded
  */
 public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http, S3Options s3,
-                           long datasetCacheBytes) {
+                           long datasetCacheBytes, ModelSettings models) {
     /** 10 GiB. */
     public static final long DEFAULT_DATASET_CACHE_BYTES = 10L << 30;
 
@@ -29,7 +30,7 @@ public record NodeSettings(Path dataDir, String db, String broker, String store,
 
     /** Settings with the default S3 options (AWS). */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http) {
-        this(dataDir, db, broker, store, adminToken, http, S3Options.defaults(), DEFAULT_DATASET_CACHE_BYTES);
+        this(dataDir, db, broker, store, adminToken, http, S3Options.defaults(), DEFAULT_DATASET_CACHE_BYTES, ModelSettings.defaults());
     }
 
     /** The JDBC URL of the database: the configured one, or the embedded H2 file in the data directory. */

@@ -9,11 +9,13 @@ import org.chimp.jobs.http.JobRoutes;
 import org.chimp.serving.http.ServingRoutes;
 import org.chimp.store.DatasetRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
+import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.tracking.registry.Lineage;
 import org.chimp.tracking.registry.LineageRoutes;
 import org.chimp.training.http.TrainingRoutes;
+import org.chimp.training.http.TriggerRoutes;
 
 /**
  * The HTTP roles a CHIMP process can serve, each with the port CHIMP's originals used. {@code standalone} puts
@@ -54,16 +56,18 @@ public enum Role {
             case TRAINING -> {
                 out.add(new DatasetRoutes(s.datasets()));
                 out.add(new TrainingRoutes(s.training()));
+                out.add(new TriggerRoutes(s.triggers()));
                 out.add(new JobRoutes(s.jobs()));
                 // the chain's endpoints when a chain is attached; stored outputs stay readable either way
                 out.add(s.chain().<Routes>map(c -> new ChainRoutes(c, s.artifacts())).orElseGet(() -> ChainRoutes.blobs(s.artifacts())));
             }
-            case SERVING -> out.add(new ServingRoutes(s.deployments()));
+            case SERVING -> out.add(new ServingRoutes(s.deployments(), s.faceDetection()));
             case TRACKING -> {
                 out.add(new MlflowRoutes(s.tracking(), s.registry()));
                 out.add(new ArtifactRoutes(s.tracking(), s.blobs()));
                 out.add(new RegisterModelRoutes(s.tracking(), s.registry()));
                 out.add(new LineageRoutes(new Lineage(s.dataSource())));
+                out.add(new RollbackRoutes(s.registry()));
             }
             default -> throw new IllegalStateException(name());
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.List;
 import org.chimp.api.ModelConfig;
+import org.chimp.api.Names;
 import org.chimp.api.RunContext;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
@@ -33,16 +34,25 @@ final class ChimpInference {
 
     void infer(Context ctx) {
         Stage stage = stage(ctx.queryParam("stage"));
-        if (ctx.queryParam("id") != null) {
-            throw ClientErrorException.invalid("personal models are not supported yet; leave out 'id' to use the "
-                    + stage.mlflowName() + " model");
-        }
-        try (Lease lease = deployments.get(ctx.pathParam("name"), stage); ImageScope decoded = ImageScope.open()) {
+        try (Lease lease = deployments.get(ctx.pathParam("name"), stage, user(ctx)); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
             List<Image> images = images(Requests.jsonBody(ctx));
             List<Classification> results = lease.model().runBatch(images, RunContext.defaults());
             Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));
             ctx.json(response(lease, results));
+        }
+    }
+
+    /** The {@code id} query parameter: a user whose personal version should answer, or null. */
+    static String user(Context ctx) {
+        String id = ctx.queryParam("id");
+        if (id == null) {
+            return null;
+        }
+        try {
+            return Names.user(id);
+        } catch (ClientErrorException e) {
+            throw ClientErrorException.invalid("Query parameter 'id': " + e.getMessage());
         }
     }
 
@@ -73,12 +83,13 @@ final class ChimpInference {
         return out;
     }
 
-    private static ObjectNode metadata(Lease lease) {
+    static ObjectNode metadata(Lease lease) {
         ModelVersion v = lease.version();
         ModelConfig config = v.config();
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("name", v.name()).put("version", v.version()).put("stage", v.stage().mlflowName()).put("run_id", v.runId())
-                .put("task", config.task()).put("architecture", config.architecture()).put("source", v.source());
+                .put("task", config.task()).put("architecture", config.architecture()).put("source", v.source())
+                .put("personal", lease.personal());
         m.putObject("flavors").putObject("onnx");
         m.set("signature", Signatures.mlflow(lease.model()));
         ServedVersion.addTo(m, lease);

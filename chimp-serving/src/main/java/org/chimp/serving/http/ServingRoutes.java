@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import java.util.List;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.param.ParameterType;
+import org.chimp.api.vision.FaceDetection;
 import org.chimp.http.Json;
 import org.chimp.http.Routes;
 import org.chimp.serving.Deployments;
@@ -28,11 +29,18 @@ public final class ServingRoutes implements Routes {
     private final Deployments deployments;
     private final ChimpInference chimp;
     private final OpenInference oip;
+    private final FaceInference faces;
 
+    /** Routes without face detection ({@code /model/{name}/faces} answers 503). */
     public ServingRoutes(Deployments deployments) {
+        this(deployments, FaceDetection.off("no face detector was configured"));
+    }
+
+    public ServingRoutes(Deployments deployments, FaceDetection detection) {
         this.deployments = deployments;
         this.chimp = new ChimpInference(deployments, MAX_BATCH);
         this.oip = new OpenInference(deployments, MAX_BATCH);
+        this.faces = new FaceInference(deployments, detection);
     }
 
     @Override
@@ -40,6 +48,7 @@ public final class ServingRoutes implements Routes {
         app.get("/ping", ctx -> ctx.contentType("text/plain").result("pong"));
         app.get("/model", this::models);
         app.post("/model/{name}/infer", chimp::infer);
+        app.post("/model/{name}/faces", faces::faces);
         app.get("/v2/health/live", ctx -> ctx.json(Json.MAPPER.createObjectNode().put("live", true)));
         app.get("/v2/health/ready", this::ready);
         app.get("/v2/models/{name}", oip::metadata);

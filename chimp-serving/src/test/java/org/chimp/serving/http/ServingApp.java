@@ -28,10 +28,14 @@ final class ServingApp implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ServingApp(Path dir) {
+        this(dir, org.chimp.api.vision.FaceDetection.off("no face detector was configured"));
+    }
+
+    ServingApp(Path dir, org.chimp.api.vision.FaceDetection faces) {
         f = new ServingFixture(TestDatabases.Kind.H2, dir);
         app = Javalin.create(c -> c.showJavalinBanner = false);
         HttpErrors.install(app);
-        new ServingRoutes(f.deployments).addTo(app);
+        new ServingRoutes(f.deployments, faces).addTo(app);
         app.start(0);
     }
 

@@ -84,8 +84,9 @@ class ServingRoutesTest {
         assertThat(r.path("metadata").path("version").asInt()).isEqualTo(2);
         error(send("POST", "/model/faces/infer?stage=archived", "{\"inputs\": " + TOP_PIXELS + "}"), 400,
                 "Query parameter 'stage' must be one of production, staging; got 'archived'");
-        error(send("POST", "/model/faces/infer?id=abc", "{\"inputs\": " + TOP_PIXELS + "}"), 400,
-                "personal models are not supported yet; leave out 'id' to use the Production model");
+        // A user without a personal version gets the stage's version.
+        assertThat(ok(send("POST", "/model/faces/infer?id=abc&stage=staging", "{\"inputs\": " + TOP_PIXELS + "}"))
+                .path("metadata").path("version").asInt()).isEqualTo(2);
     }
 
     @Test

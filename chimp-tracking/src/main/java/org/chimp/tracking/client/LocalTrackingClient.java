@@ -54,6 +54,11 @@ public final class LocalTrackingClient implements TrackingClient {
     }
 
     @Override
+    public ModelVersionInfo rollback(String name) {
+        return call(() -> ModelVersionInfo.of(registry.rollback(name).restored()));
+    }
+
+    @Override
     public List<Path> downloadArtifacts(String runId, String artifactDir, Path targetDir) {
         return call(() -> {
             String prefix = artifactDir.isEmpty() ? "" : artifactDir + "/";

@@ -104,6 +104,11 @@ public final class RemoteTrackingClient implements TrackingClient {
     }
 
     @Override
+    public ModelVersionInfo rollback(String name) {
+        return ModelVersionInfo.fromMlflowJson(http.post(RollbackRoutes.PATH, Map.of("name", name)).path("model_version"));
+    }
+
+    @Override
     public List<Path> downloadArtifacts(String runId, String artifactDir, Path targetDir) {
         String experimentId = http.get(API + "runs/get", Map.of("run_id", runId)).path("run").path("info").path("experiment_id").asText();
         String root = experimentId + "/" + runId + "/artifacts";

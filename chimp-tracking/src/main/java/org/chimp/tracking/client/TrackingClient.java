@@ -30,6 +30,12 @@ public interface TrackingClient extends AutoCloseable {
     ModelVersionInfo transitionStage(String name, int version, Stage stage, boolean archiveExisting);
 
     /**
+     * Puts the previous Production version back in Production and archives the current one; returns the restored
+     * version. {@code RESOURCE_DOES_NOT_EXIST} for an unknown model, a 409 when there is no earlier Production version.
+     */
+    ModelVersionInfo rollback(String name);
+
+    /**
      * Downloads a run's artifacts under {@code artifactDir} (relative to the run's artifact root) into
      * {@code targetDir}, at their paths relative to {@code artifactDir}. Returns the files written.
      */

@@ -33,6 +33,15 @@ import org.chimp.tracking.search.SqlFragment;
 public final class ModelRegistry {
     /** The run artifact that holds a registered version's model config. */
     public static final String CONFIG_ARTIFACT = "chimp-model.json";
+    /**
+     * Version tag holding the key a version was registered under (a training task's id): registering again with
+     * the same key (a retried task) returns that version instead of creating another.
+     */
+    public static final String REGISTRATION_KEY_TAG = "chimp.registration_key";
+    /** Version tag: when (epoch millis) the version last entered Production; rollback goes back along these. */
+    public static final String PROMOTED_AT_TAG = "chimp.production.promoted_at";
+    /** Version tag: when (epoch millis) a rollback took the version out of Production; it is not rolled back to. */
+    public static final String ROLLED_BACK_AT_TAG = "chimp.production.rolled_back_at";
     private static final String VERSION_COLUMNS = RegistryRows.VERSION_COLUMNS;
 
     private final DataSource ds;
@@ -43,6 +52,11 @@ public final class ModelRegistry {
         this.ds = ds;
         this.artifacts = artifacts;
         Database.migrate(ds, "tracking");
+    }
+
+    /** Where registered versions' artifacts are kept, to read a version's files (verified against their hashes). */
+    public org.chimp.api.ArtifactResolver artifacts() {
+        return artifacts;
     }
 
     /** Calls the listener after every committed change, in this process. */
@@ -60,7 +74,25 @@ public final class ModelRegistry {
      */
     public ModelVersion registerModel(ActiveRun run, String name, String task, String architecture,
                                       ObjectNode parameters, Map<String, Path> artifactFiles) {
+        return registerModel(run, name, task, architecture, parameters, artifactFiles, Map.of(), null);
+    }
+
+    /**
+     * {@link #registerModel(ActiveRun, String, String, String, ObjectNode, Map)} with version tags, keyed: when a
+     * version of {@code name} was already registered under {@code registrationKey} (a retried training task), that
+     * version is returned and nothing new is created.
+     *
+     * @param registrationKey null for none; else kept as tag {@value #REGISTRATION_KEY_TAG}
+     */
+    public ModelVersion registerModel(ActiveRun run, String name, String task, String architecture, ObjectNode parameters,
+                                      Map<String, Path> artifactFiles, Map<String, String> tags, String registrationKey) {
         checkName(name);
+        if (registrationKey != null) {
+            Optional<ModelVersion> earlier = registeredUnder(name, registrationKey);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         if (task == null || task.isBlank() || architecture == null || architecture.isBlank()) {
             throw ClientErrorException.invalid("Registering model '" + name + "' needs a task and an architecture");
         }
@@ -72,7 +104,18 @@ public final class ModelRegistry {
         });
         ModelConfig config = new ModelConfig(task, architecture, refs, parameters);
         run.logArtifact("model/" + CONFIG_ARTIFACT, config.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8));
-        return createVersion(name, run.id(), run.artifactUri() + "/model", config, null);
+        return createVersion(name, run.id(), run.artifactUri() + "/model", config, null, tags, registrationKey);
+    }
+
+    /** The version of {@code name} registered under a key, if any. */
+    public Optional<ModelVersion> registeredUnder(String name, String registrationKey) {
+        return Jdbc.withConnection(ds, c -> registeredUnder(c, name, registrationKey));
+    }
+
+    private static Optional<ModelVersion> registeredUnder(Connection c, String name, String key) throws SQLException {
+        Optional<Integer> v = Sql.first(c, "SELECT version FROM tracking_model_version_tags WHERE model_name = ? AND name = ? "
+                + "AND val = ? ORDER BY version LIMIT 1", rs -> rs.getInt(1), name, REGISTRATION_KEY_TAG, key);
+        return v.isEmpty() ? Optional.empty() : RegistryRows.findVersion(c, name, v.get());
     }
 
     /**
@@ -89,14 +132,32 @@ public final class ModelRegistry {
      */
     public ModelVersion createVersion(String name, String runId, String source, ModelConfig config, String description,
                                       Map<String, String> tags) {
+        return createVersion(name, runId, source, config, description, tags, null);
+    }
+
+    private ModelVersion createVersion(String name, String runId, String source, ModelConfig config, String description,
+                                       Map<String, String> tags, String registrationKey) {
         checkName(name);
+        if (registrationKey != null) {
+            RegistryTags.check(REGISTRATION_KEY_TAG, registrationKey);
+        }
         if (source == null || source.isBlank()) {
             throw ClientErrorException.invalid("A model version needs a non-empty 'source', the URI of the model's artifacts");
         }
         tags.forEach(RegistryTags::check);
         long now = System.currentTimeMillis();
+        boolean[] isNew = {true};
         ModelVersion created = Jdbc.inTransaction(ds, c -> {
             insertModelIfAbsent(c, name, now);
+            if (registrationKey != null) {
+                // Under the model's row lock, so two attempts of one task cannot both create a version.
+                RegistryRows.lockModel(c, name);
+                Optional<ModelVersion> earlier = registeredUnder(c, name, registrationKey);
+                if (earlier.isPresent()) {
+                    isNew[0] = false;
+                    return earlier.get();
+                }
+            }
             // The row lock taken by this update serializes concurrent registrations of the same model.
             Sql.update(c, "UPDATE tracking_registered_models SET last_version = last_version + 1, last_updated_time = ? "
                     + "WHERE name = ?", now, name);
@@ -108,8 +169,14 @@ public final class ModelRegistry {
             for (Map.Entry<String, String> t : tags.entrySet()) {
                 RegistryTags.VERSION.set(c, List.of(name, version), t.getKey(), t.getValue());
             }
+            if (registrationKey != null) {
+                RegistryTags.VERSION.set(c, List.of(name, version), REGISTRATION_KEY_TAG, registrationKey);
+            }
             return RegistryRows.findVersion(c, name, version).orElseThrow();
         });
+        if (!isNew[0]) {
+            return created;
+        }
         listeners.fire(List.of(new RegistryEvent(RegistryEvent.Type.VERSION_CREATED, name, created.version(), created.stage(), null)));
         return created;
     }
@@ -176,16 +243,16 @@ public final class ModelRegistry {
         List<RegistryEvent> events = new ArrayList<>();
         ModelVersion moved = Jdbc.inTransaction(ds, c -> {
             RegistryRows.lockVersion(c, name, version);
-            Sql.update(c, "UPDATE tracking_model_versions SET stage = ?, last_updated_time = ? WHERE model_name = ? AND version = ?",
-                    stage.mlflowName(), now, name, version);
-            events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, name, version, stage, null));
+            moveTo(c, name, version, stage, now, events);
+            if (stage == Stage.PRODUCTION) {
+                RegistryTags.VERSION.set(c, List.of(name, version), PROMOTED_AT_TAG, Long.toString(now));
+                RegistryTags.VERSION.delete(c, List.of(name, version), ROLLED_BACK_AT_TAG);
+            }
             if (archiveExisting) {
                 List<Integer> others = Sql.list(c, "SELECT version FROM tracking_model_versions WHERE model_name = ? AND stage = ? "
                         + "AND version <> ? ORDER BY version FOR UPDATE", rs -> rs.getInt(1), name, stage.mlflowName(), version);
                 for (int other : others) {
-                    Sql.update(c, "UPDATE tracking_model_versions SET stage = ?, last_updated_time = ? WHERE model_name = ? AND version = ?",
-                            Stage.ARCHIVED.mlflowName(), now, name, other);
-                    events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, name, other, Stage.ARCHIVED, null));
+                    moveTo(c, name, other, Stage.ARCHIVED, now, events);
                 }
             }
             RegistryRows.touchModel(c, name, now);
@@ -195,10 +262,107 @@ public final class ModelRegistry {
         return moved;
     }
 
+    /**
+     * Puts the previous Production version back in Production and archives every version in Production now: the
+     * one served and any older ones still there. The previous version is the one that entered Production last
+     * before the served one did ({@value #PROMOTED_AT_TAG}), skipping versions an earlier rollback took out
+     * ({@value #ROLLED_BACK_AT_TAG}), so rolling back twice goes back two promotions. 404 if the model does not
+     * exist; 409 if it has no Production version or none was in Production before it. Serving switches through
+     * the same events as a promotion.
+     */
+    public Rollback rollback(String name) {
+        checkName(name);
+        long now = System.currentTimeMillis();
+        List<RegistryEvent> events = new ArrayList<>();
+        Rollback done = Jdbc.inTransaction(ds, c -> {
+            RegistryRows.lockModel(c, name);
+            List<ModelVersion> inProduction = Sql.list(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions "
+                    + "WHERE model_name = ? AND stage = ? ORDER BY version DESC FOR UPDATE", rs -> RegistryRows.version(c, rs),
+                    name, Stage.PRODUCTION.mlflowName());
+            if (inProduction.isEmpty()) {
+                throw ClientErrorException.conflict("Model '" + name + "' has no version in Production, so there is nothing to roll back");
+            }
+            ModelVersion current = inProduction.get(0);
+            long currentSince = promotedAt(current).orElse(Long.MAX_VALUE);
+            Map<Integer, Long> promoted = new TreeMap<>();
+            Set<Integer> rolledBack = new HashSet<>();
+            Sql.list(c, "SELECT version, name, val FROM tracking_model_version_tags WHERE model_name = ? AND name IN (?, ?)", rs -> {
+                int v = rs.getInt(1);
+                if (PROMOTED_AT_TAG.equals(rs.getString(2))) {
+                    parseMillis(rs.getString(3)).ifPresent(t -> promoted.put(v, t));
+                } else {
+                    rolledBack.add(v);
+                }
+                return null;
+            }, name, PROMOTED_AT_TAG, ROLLED_BACK_AT_TAG);
+            Optional<Integer> previous = promoted.entrySet().stream()
+                    .filter(e -> e.getKey() != current.version() && !rolledBack.contains(e.getKey()) && e.getValue() <= currentSince)
+                    .max(Map.Entry.<Integer, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .map(Map.Entry::getKey);
+            if (previous.isEmpty()) {
+                throw ClientErrorException.conflict("Model '" + name + "' version " + current.version()
+                        + " is the first version it had in Production; there is no earlier Production version to roll back to");
+            }
+            int back = previous.get();
+            RegistryRows.lockVersion(c, name, back);
+            List<Integer> archived = new ArrayList<>();
+            for (ModelVersion v : inProduction) {
+                if (v.version() != back) {
+                    moveTo(c, name, v.version(), Stage.ARCHIVED, now, events);
+                    archived.add(v.version());
+                }
+            }
+            RegistryTags.VERSION.set(c, List.of(name, current.version()), ROLLED_BACK_AT_TAG, Long.toString(now));
+            // The restored version keeps its promotion time, so a second rollback goes further back, not forth.
+            moveTo(c, name, back, Stage.PRODUCTION, now, events);
+            RegistryRows.touchModel(c, name, now);
+            return new Rollback(RegistryRows.findVersion(c, name, back).orElseThrow(), List.copyOf(archived));
+        });
+        listeners.fire(events);
+        return done;
+    }
+
+    /**
+     * What a rollback did.
+     *
+     * @param restored the version now in Production
+     * @param archived the versions taken out of Production, newest first
+     */
+    public record Rollback(ModelVersion restored, List<Integer> archived) {
+    }
+
+    private static void moveTo(Connection c, String name, int version, Stage stage, long now, List<RegistryEvent> events)
+            throws SQLException {
+        Sql.update(c, "UPDATE tracking_model_versions SET stage = ?, last_updated_time = ? WHERE model_name = ? AND version = ?",
+                stage.mlflowName(), now, name, version);
+        events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, name, version, stage, null));
+    }
+
+    private static Optional<Long> promotedAt(ModelVersion v) {
+        return parseMillis(v.tags().get(PROMOTED_AT_TAG));
+    }
+
+    private static Optional<Long> parseMillis(String text) {
+        try {
+            return text == null ? Optional.empty() : Optional.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // someone set the tag by hand
+        }
+    }
+
     /** The newest version in a stage, if any (also empty if the model does not exist). */
     public Optional<ModelVersion> latest(String name, Stage stage) {
         return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions "
                 + "WHERE model_name = ? AND stage = ? ORDER BY version DESC LIMIT 1", rs -> RegistryRows.version(c, rs), name, stage.mlflowName()));
+    }
+
+    /** The newest version of a model carrying a tag with this value (a user's personal version), if any. */
+    public Optional<ModelVersion> newestTagged(String name, String key, String value) {
+        return Jdbc.withConnection(ds, c -> {
+            Optional<Integer> v = Sql.first(c, "SELECT version FROM tracking_model_version_tags WHERE model_name = ? AND name = ? "
+                    + "AND val = ? ORDER BY version DESC LIMIT 1", rs -> rs.getInt(1), name, key, value);
+            return v.isEmpty() ? Optional.empty() : RegistryRows.findVersion(c, name, v.get());
+        });
     }
 
     /** One version; 404 if the model or the version does not exist. */

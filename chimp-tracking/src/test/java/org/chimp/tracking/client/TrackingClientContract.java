@@ -204,4 +204,24 @@ abstract class TrackingClientContract {
     static String sha256(String content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void rollbackRestoresThePreviousProductionVersion() throws Exception {
+        ModelVersionInfo v1 = client.storeModel("faces", model("one"), "faces", Map.of(), Map.of(), Map.of());
+        ModelVersionInfo v2 = client.storeModel("faces", model("two"), "faces", Map.of(), Map.of(), Map.of());
+        client.transitionStage("faces", v1.version(), Stage.PRODUCTION, true);
+        client.transitionStage("faces", v2.version(), Stage.PRODUCTION, true);
+
+        ModelVersionInfo restored = client.rollback("faces");
+        assertThat(restored.version()).isEqualTo(v1.version());
+        assertThat(restored.stage()).isEqualTo(Stage.PRODUCTION);
+        assertThat(client.productionModel("faces")).map(ModelVersionInfo::version).contains(v1.version());
+        assertThat(server.registry.version("faces", v2.version()).stage()).isEqualTo(org.chimp.tracking.registry.Stage.ARCHIVED);
+        // No earlier Production version: refused, nothing changes.
+        assertThatThrownBy(() -> client.rollback("faces")).isInstanceOfSatisfying(TrackingClientException.class,
+                e -> assertThat(e.getMessage()).contains("no earlier Production version"));
+        assertThat(client.productionModel("faces")).map(ModelVersionInfo::version).contains(v1.version());
+        assertThatThrownBy(() -> client.rollback("nobody")).isInstanceOfSatisfying(TrackingClientException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
+    }
 }

@@ -38,6 +38,7 @@ public final class TrackingServer implements AutoCloseable {
         new MlflowRoutes(tracking, registry).addTo(app);
         new ArtifactRoutes(tracking, blobs, maxArtifactBytes).addTo(app);
         new RegisterModelRoutes(tracking, registry).addTo(app);
+        new RollbackRoutes(registry).addTo(app);
         app.start("127.0.0.1", 0);
     }
 

@@ -15,8 +15,9 @@ import org.chimp.training.PluginInfo;
 import org.chimp.training.TrainingContext;
 import org.chimp.training.TrainingPlugin;
 import org.chimp.training.TrainingResult;
-import org.chimp.tracking.ActiveRun;
-import org.chimp.tracking.registry.ModelVersion;
+import org.chimp.training.ModelInfo;
+import org.chimp.training.promotion.HeldOut;
+import org.chimp.training.promotion.Promotion;
 
 /**
  * The built-in plugin: trains an image classifier (e.g. facial expressions) on a FER2013-layout dataset and
@@ -43,7 +44,8 @@ public final class ImageClassifierPlugin implements TrainingPlugin {
                     ParameterSpec.optional("image_size", ParameterType.INTEGER, "side length images are resized to", JSON.numberNode(48)).between(8.0, 256.0),
                     ParameterSpec.optional("validation_split", ParameterType.NUMBER,
                             "fraction of train held out for evaluation when the dataset has no test split", JSON.numberNode(0.2)).between(0.05, 0.5),
-                    ParameterSpec.optional("seed", ParameterType.INTEGER, "seed of the split and the shuffling", JSON.numberNode(42))),
+                    ParameterSpec.optional("seed", ParameterType.INTEGER, "seed of the split and the shuffling", JSON.numberNode(42)),
+                    Promotion.arguments().get(0), Promotion.arguments().get(1)),
             List.of(new DatasetSpec(TRAIN, "images in the FER2013 layout: train/<label>/*.png|jpg, optionally test/<label>/...", false)),
             "onnx");
 
@@ -53,26 +55,31 @@ public final class ImageClassifierPlugin implements TrainingPlugin {
     }
 
     @Override
+    public void checkArguments(ObjectNode args) {
+        Promotion.of(args);
+    }
+
+    @Override
     public TrainingResult run(TrainingContext ctx) throws Exception {
         ObjectNode args = ctx.arguments();
+        Promotion promotion = Promotion.of(args);
         var settings = new ImageClassifierTrainer.Settings(args.get("image_size").asInt(), args.get("epochs").asInt(),
                 args.get("learning_rate").asDouble(), args.get("validation_split").asDouble(), args.get("seed").asLong());
-        ActiveRun run = ctx.run();
-        run.logParams(params(ctx, args));
+        ctx.logParams(params(ctx, args));
         ctx.progress(0, "Reading the dataset");
 
         ImageClassifierTrainer.Trained trained = ImageClassifierTrainer.train(ctx.dataset(TRAIN), settings, m -> {
-            run.logMetric("train_loss", m.trainLoss(), m.epoch());
-            run.logMetric("train_accuracy", m.trainAccuracy(), m.epoch());
-            run.logMetric("val_loss", m.valLoss(), m.epoch());
-            run.logMetric("val_accuracy", m.valAccuracy(), m.epoch());
+            ctx.logMetric("train_loss", m.trainLoss(), m.epoch());
+            ctx.logMetric("train_accuracy", m.trainAccuracy(), m.epoch());
+            ctx.logMetric("val_loss", m.valLoss(), m.epoch());
+            ctx.logMetric("val_accuracy", m.valAccuracy(), m.epoch());
             // Training is most of the time; the rest (export, registration) gets the last 5%.
             ctx.progress(0.95 * m.epoch() / settings.epochs(), String.format(Locale.ROOT,
                     "Epoch %d/%d: train accuracy %.3f, validation accuracy %.3f", m.epoch(), settings.epochs(),
                     m.trainAccuracy(), m.valAccuracy()));
         }, ctx::cancelled);
 
-        run.logParams(Map.of("held_out", trained.heldOutSource(), "train_images", Integer.toString(trained.trainCount()),
+        ctx.logParams(Map.of("held_out", trained.heldOutSource(), "train_images", Integer.toString(trained.trainCount()),
                 "held_out_images", Integer.toString(trained.heldOut().count()), "labels", String.join(",", trained.labels())));
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("test_accuracy", trained.heldOut().accuracy());
@@ -80,8 +87,8 @@ public final class ImageClassifierPlugin implements TrainingPlugin {
         EpochMetrics last = trained.history().get(trained.history().size() - 1);
         metrics.put("train_accuracy", last.trainAccuracy());
         metrics.put("train_loss", last.trainLoss());
-        run.logMetric("test_accuracy", trained.heldOut().accuracy(), settings.epochs());
-        run.logMetric("test_loss", trained.heldOut().loss(), settings.epochs());
+        ctx.logMetric("test_accuracy", trained.heldOut().accuracy(), settings.epochs());
+        ctx.logMetric("test_loss", trained.heldOut().loss(), settings.epochs());
 
         ctx.progress(0.96, "Exporting the model to ONNX");
         Path onnx = ctx.tempDir().resolve("model.onnx");
@@ -89,11 +96,13 @@ public final class ImageClassifierPlugin implements TrainingPlugin {
         ObjectNode parameters = JSON.objectNode();
         trained.labels().forEach(parameters.putArray("labels")::add);
         parameters.set("preprocessing", trained.preprocessing().toJson());
-        ModelVersion version = ctx.registry().registerModel(run, args.get("model_name").asText(), TASK, ARCHITECTURE,
-                parameters, Map.of("weights", onnx));
+        ModelInfo version = ctx.registerModel(args.get("model_name").asText(), TASK, ARCHITECTURE, parameters,
+                Map.of("weights", onnx), Map.of());
+        version = promotion.apply(ctx, version, HeldOut.of(trained.heldOutExamples(), trained.labels(), trained.preprocessing()),
+                args.get("promotion_margin").asDouble());
         ctx.progress(1, "Registered " + version.name() + " version " + version.version() + String.format(Locale.ROOT,
-                " (held-out accuracy %.3f)", trained.heldOut().accuracy()));
-        return new TrainingResult(run.id(), version.name(), version.version(), metrics);
+                " (held-out accuracy %.3f, stage %s)", trained.heldOut().accuracy(), version.stage()));
+        return new TrainingResult(ctx.runId(), version.name(), version.version(), metrics);
     }
 
     /** The arguments, which dataset versions were used (by reference and content hash), and the data sizes. */

@@ -39,7 +39,7 @@ public final class ImageClassifierTrainer {
     /** The outcome: the model and everything needed to register and describe it. */
     public record Trained(List<String> labels, ImagePreprocessing preprocessing, SoftmaxRegression model,
                           List<EpochMetrics> history, SoftmaxRegression.Evaluation heldOut, String heldOutSource,
-                          int trainCount) {
+                          int trainCount, Examples heldOutExamples) {
         /** Writes the ONNX model (see {@link OnnxExport}). */
         public void writeOnnx(Path file) throws IOException {
             OnnxExport.write(model, labels, Map.of("preprocessing", preprocessing.toJson().toString()),
@@ -72,6 +72,6 @@ public final class ImageClassifierTrainer {
             history.add(m);
             onEpoch.accept(m);
         }, cancelled);
-        return new Trained(data.labels(), pp, model, List.copyOf(history), model.evaluate(heldOut), source, train.size());
+        return new Trained(data.labels(), pp, model, List.copyOf(history), model.evaluate(heldOut), source, train.size(), heldOut);
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,7 +108,18 @@ public final class TrainingJobHandler implements JobHandler {
             ActiveRun run = tracking.startRun(experimentId, info.name() + "-" + task.id(), lineageTags(task.id(), info, arguments, versions));
             boolean success = false;
             try {
-                TrainingResult result = plugin.run(new TrainingContext(arguments, dirs, versions, run, registry, job, work));
+                Path extra = temp.resolve("datasets-by-ref");
+                Function<String, Path> open = ref -> {
+                    try {
+                        DatasetVersion v = datasets.resolve(ref);
+                        Path dir = Files.createTempDirectory(Files.createDirectories(extra), "dataset-");
+                        return datasets.materialize(v, dir);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                };
+                TrainingResult result = plugin.run(new TrainingContext(arguments, dirs, versions, run, tracking, registry, job,
+                        work, open));
                 success = true;
                 return resultJson(result, run.experimentId());
             } finally {

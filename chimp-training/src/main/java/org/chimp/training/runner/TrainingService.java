@@ -86,6 +86,14 @@ public final class TrainingService {
      * every problem is a {@link ClientErrorException}.
      */
     public ObjectNode payload(String pluginName, Map<String, String> formArguments, String datasetsJson) {
+        return payload(pluginName, formArguments, datasetsJson, true);
+    }
+
+    /**
+     * The payload as {@link #payload(String, Map, String)}, with dataset references pinned to their versions only when
+     * {@code resolveDatasets} (otherwise checked for form alone: a trigger may watch a dataset not uploaded yet).
+     */
+    public ObjectNode payload(String pluginName, Map<String, String> formArguments, String datasetsJson, boolean resolveDatasets) {
         TrainingPlugin plugin = plugins.find(pluginName);
         PluginInfo info = plugin.info();
         String what = "plugin '" + info.name() + "'";
@@ -93,7 +101,7 @@ public final class TrainingService {
         ObjectNode arguments = Parameters.fromText(argumentSpecs(info), formArguments, what);
         plugin.checkArguments(arguments);
         ObjectNode pinned = JsonNodeFactory.instance.objectNode();
-        refs.forEach((key, ref) -> pinned.put(key, resolveDataset.apply(ref).ref()));
+        refs.forEach((key, ref) -> pinned.put(key, resolveDatasets ? resolveDataset.apply(ref).ref() : ref));
 
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("plugin", info.name());

@@ -52,7 +52,7 @@ class TrainingEndToEndTest {
 
         @Override
         public TrainingResult run(TrainingContext ctx) {
-            ctx.run().logParam("started", "yes");
+            ctx.logParams(Map.of("started", "yes"));
             throw ClientErrorException.invalid("This dataset cannot work");
         }
     }
@@ -222,7 +222,7 @@ class TrainingEndToEndTest {
 
         @Override
         public TrainingResult run(TrainingContext ctx) {
-            return new TrainingResult(ctx.run().id(), "quick", null, Map.of());
+            return new TrainingResult(ctx.runId(), "quick", null, Map.of());
         }
     }
 

@@ -27,6 +27,7 @@ import org.chimp.tracking.RunStatus;
 import org.chimp.tracking.TrackingStore;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.training.PluginInfo;
+import org.chimp.training.ModelInfo;
 import org.chimp.training.TrainingContext;
 import org.chimp.training.TrainingPlugin;
 import org.chimp.training.TrainingResult;
@@ -46,10 +47,11 @@ class TrainingJobHandlerTest {
 
     /** Runs whatever the test sets, recording the run and temp directory it was given. */
     static final class ScriptedPlugin implements TrainingPlugin {
-        final AtomicReference<ActiveRun> run = new AtomicReference<>();
+        final AtomicReference<String> run = new AtomicReference<>();
         final AtomicReference<Path> temp = new AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         volatile java.util.function.Function<TrainingContext, TrainingResult> body = ctx -> new TrainingResult(
-                ctx.run().id(), "m", null, Map.of());
+                ctx.runId(), "m", null, Map.of());
 
         @Override
         public PluginInfo info() {
@@ -58,7 +60,7 @@ class TrainingJobHandlerTest {
 
         @Override
         public TrainingResult run(TrainingContext ctx) {
-            run.set(ctx.run());
+            run.set(ctx.runId());
             temp.set(ctx.tempDir());
             return body.apply(ctx);
         }
@@ -70,14 +72,15 @@ class TrainingJobHandlerTest {
         final ScriptedPlugin plugin = new ScriptedPlugin();
         final Path work = tmp.resolve("work");
         final TrainingJobHandler handler;
+        final ModelRegistry registry;
 
         Setup(TestDatabases.Kind kind) {
             ds = kind.open();
             FileBlobStore blobs = new FileBlobStore(tmp.resolve("blobs"));
             tracking = new TrackingStore(ds, blobs);
+            registry = new ModelRegistry(ds, new ArtifactStore(blobs, tmp.resolve("cache")));
             handler = new TrainingJobHandler(new PluginRegistry(List.of(plugin)),
-                    new DatasetStore(ds, blobs, UploadLimits.defaults()), tracking,
-                    new ModelRegistry(ds, new ArtifactStore(blobs, tmp.resolve("cache"))), work);
+                    new DatasetStore(ds, blobs, UploadLimits.defaults()), tracking, registry, work);
         }
 
         /** A run and a directory as a killed attempt leaves them. */
@@ -90,7 +93,11 @@ class TrainingJobHandlerTest {
         }
 
         RunStatus status(ActiveRun run) {
-            return tracking.getRun(run.id()).info().status();
+            return status(run.id());
+        }
+
+        RunStatus status(String runId) {
+            return tracking.getRun(runId).info().status();
         }
 
         List<Path> dirs() throws Exception {
@@ -211,6 +218,37 @@ class TrainingJobHandlerTest {
             s.handler.cleanUp(running::equals);
             assertThat(s.dirs()).extracting(p -> p.getFileName().toString())
                     .containsExactlyInAnyOrder("training-" + running + "-a2-123", "notes.txt", "other-dir");
+        }
+    }
+
+    /** A job retried after its plugin registered the model (the worker died before finishing) registers no second version. */
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aRetriedTaskRegistersItsModelOnce(TestDatabases.Kind kind) throws Exception {
+        try (Setup s = new Setup(kind)) {
+            s.plugin.body = ctx -> {
+                try {
+                    Path weights = Files.writeString(ctx.tempDir().resolve("model.onnx"), "weights of " + ctx.runId());
+                    ModelInfo v = ctx.registerModel("faces", "image-classification", "onnx-classifier",
+                            JsonNodeFactory.instance.objectNode(), Map.of("weights", weights), Map.of("origin", "test"));
+                    if (s.plugin.attempts.incrementAndGet() == 1) {
+                        throw new IllegalStateException("worker lost after registering");
+                    }
+                    return new TrainingResult(ctx.runId(), v.name(), v.version(), Map.of());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            assertThatThrownBy(() -> s.handler.handle(context(job(TASK, 1, JobState.RUNNING), new AtomicBoolean())))
+                    .hasMessageContaining("worker lost");
+            var result = s.handler.handle(context(job(TASK, 2, JobState.RUNNING), new AtomicBoolean()));
+            assertThat(result.get("model_version").asInt()).isEqualTo(1);
+            assertThat(s.registry.versions("faces", 10, 0)).hasSize(1);
+            assertThat(s.registry.version("faces", 1).tags()).containsEntry(ModelRegistry.REGISTRATION_KEY_TAG, TASK)
+                    .containsEntry("origin", "test");
+            // Another task registers its own version.
+            s.handler.handle(context(job("44444444-2222-3333-4444-555555555555", 1, JobState.RUNNING), new AtomicBoolean()));
+            assertThat(s.registry.versions("faces", 10, 0)).hasSize(2);
         }
     }
 }

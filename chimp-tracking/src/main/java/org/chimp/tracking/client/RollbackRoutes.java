@@ -1,0 +1,48 @@
+package org.chimp.tracking.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import org.chimp.api.Names;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.http.Json;
+import org.chimp.http.Requests;
+import org.chimp.http.Routes;
+import org.chimp.tracking.registry.ModelRegistry;
+
+/**
+ * {@code POST /api/2.0/chimp/models/rollback {"name": "emotion"}}: puts the previous Production version back in
+ * Production and archives the current one ({@link ModelRegistry#rollback}); serving switches as for a promotion.
+ * Answer: {@code {"model_version": {...the restored version, MLflow's shape}, "archived_versions": [4]}}; 404 for an
+ * unknown model, 409 when there is no earlier Production version (nothing changes).
+ */
+public final class RollbackRoutes implements Routes {
+    /** The endpoint's path. */
+    public static final String PATH = "/api/2.0/chimp/models/rollback";
+
+    private final ModelRegistry registry;
+
+    public RollbackRoutes(ModelRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void addTo(Javalin app) {
+        app.post(PATH, this::rollback);
+    }
+
+    private void rollback(Context ctx) throws Exception {
+        JsonNode body = Requests.jsonBody(ctx);
+        JsonNode name = body.get("name");
+        if (!body.isObject() || name == null || !name.isTextual()) {
+            throw ClientErrorException.invalid("POST " + PATH + " needs {\"name\": \"<registered model>\"}");
+        }
+        Names.modelName(name.asText());
+        ModelRegistry.Rollback done = registry.rollback(name.asText());
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        answer.set("model_version", ModelVersionInfo.of(done.restored()).toMlflowJson());
+        done.archived().forEach(answer.putArray("archived_versions")::add);
+        ctx.contentType("application/json").result(Json.MAPPER.writeValueAsString(answer));
+    }
+}
