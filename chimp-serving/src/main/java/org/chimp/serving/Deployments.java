@@ -44,6 +44,8 @@ public final class Deployments implements AutoCloseable {
      * Registry changes and {@link #reload()} try again at once.
      */
     static final long LOAD_RETRY_SECONDS = 30;
+    /** How many versions leased by number ({@link #get(String, int)}) stay loaded, least recently used evicted. */
+    static final int PINNED_VERSIONS = 8;
 
     private final ModelRegistry registry;
     private final ArtifactStore artifacts;
@@ -51,6 +53,7 @@ public final class Deployments implements AutoCloseable {
     private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
     private final Set<String> pendingNames = ConcurrentHashMap.newKeySet();
     private final Set<Key> pendingLoads = ConcurrentHashMap.newKeySet();
+    private final PinnedVersions pinned;
     private volatile boolean closed;
     private final ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "chimp-deployments-reload");
@@ -62,6 +65,7 @@ public final class Deployments implements AutoCloseable {
         this.registry = registry;
         this.artifacts = artifacts;
         this.architectures = architectures;
+        this.pinned = new PinnedVersions(registry, this::build, PINNED_VERSIONS);
         registry.addListener(this::onEvent);
     }
 
@@ -88,6 +92,15 @@ public final class Deployments implements AutoCloseable {
             }
             // Swapped out and fully released between the read and the retain: the slot already has its successor.
         }
+    }
+
+    /**
+     * Leases one registered version, whatever its stage (on-chain jobs are pinned to a version), loading it now if
+     * it is not among the {@value #PINNED_VERSIONS} most recently leased this way. 404 if the model or version does
+     * not exist; 409 if the version cannot be built.
+     */
+    public Lease get(String name, int version) {
+        return pinned.get(name, version);
     }
 
     /**
@@ -179,6 +192,11 @@ public final class Deployments implements AutoCloseable {
         if (closed || event.type() == RegistryEvent.Type.VERSION_CREATED) {
             return; // a new version starts in stage None, which nothing serves
         }
+        if (event.type() == RegistryEvent.Type.STAGE_CHANGED) {
+            reloader.execute(() -> pinned.onEvent(event)); // reads the registry: not on the caller's thread
+        } else {
+            pinned.onEvent(event);
+        }
         // One promotion emits several events (the new version in, the old one archived); one refresh covers them all.
         if (pendingNames.add(event.name())) {
             reloader.execute(() -> {
@@ -194,6 +212,7 @@ public final class Deployments implements AutoCloseable {
         closed = true;
         reloader.shutdownNow();
         slots.values().forEach(Slot::unload);
+        pinned.close();
     }
 
     private void queueLoad(Key key) {
@@ -238,7 +257,7 @@ public final class Deployments implements AutoCloseable {
      * the architecture reports (which name no server paths) and nothing of other failures (I/O, a corrupt
      * artifact), which the log has in full.
      */
-    private Loaded build(ModelVersion v) {
+    Loaded build(ModelVersion v) {
         String what = "model '" + v.name() + "' version " + v.version() + " (" + v.stage().mlflowName() + ") cannot be loaded: ";
         if (v.config() == null) {
             // Versions registered through MLflow's API without a CHIMP model config have nothing to build from.
