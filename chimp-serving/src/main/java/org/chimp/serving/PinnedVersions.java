@@ -27,6 +27,8 @@ final class PinnedVersions {
     /** Access order: the first entry is the least recently used. Guarded by {@code this}. */
     private final LinkedHashMap<Key, Deployments.Loaded> cache = new LinkedHashMap<>(16, 0.75f, true);
     private boolean closed;
+    /** Counts removals, so a version deleted while it was being built is not cached afterwards. Guarded by {@code this}. */
+    private long removals;
 
     PinnedVersions(ModelRegistry registry, Function<ModelVersion, Deployments.Loaded> build, int capacity) {
         if (capacity < 1) {
@@ -40,11 +42,13 @@ final class PinnedVersions {
     /** Leases one version; 404 if the model or version does not exist, 409 if it cannot be built. */
     Lease get(String name, int version) {
         Key key = new Key(name, version);
+        long removalsBefore;
         synchronized (this) {
             Deployments.Loaded hit = cache.get(key);
             if (hit != null && hit.retain()) {
                 return new Lease(hit, null);
             }
+            removalsBefore = removals;
         }
         // Built outside the lock so a slow load does not hold up leases of loaded versions.
         Deployments.Loaded built = build.apply(registry.version(name, version));
@@ -58,8 +62,8 @@ final class PinnedVersions {
             } else {
                 built.retain();
                 lease = new Lease(built, null);
-                if (closed) {
-                    evicted.add(built); // only the lease keeps it
+                if (closed || removals != removalsBefore) {
+                    evicted.add(built); // only the lease keeps it: closing, or it may have been deleted meanwhile
                 } else {
                     cache.put(key, built);
                     Iterator<Map.Entry<Key, Deployments.Loaded>> eldest = cache.entrySet().iterator();
@@ -115,6 +119,7 @@ final class PinnedVersions {
     private void remove(Predicate<Key> which) {
         List<Deployments.Loaded> removed = new ArrayList<>();
         synchronized (this) {
+            removals++;
             cache.entrySet().removeIf(e -> which.test(e.getKey()) && removed.add(e.getValue()));
         }
         removed.forEach(Deployments.Loaded::release);

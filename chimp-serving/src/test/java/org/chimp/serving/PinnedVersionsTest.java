@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import org.chimp.api.RunContext;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.tracking.registry.ModelVersion;
+import org.chimp.tracking.registry.RegistryEvent;
 import org.chimp.tracking.registry.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +115,26 @@ class PinnedVersionsTest {
         f.registry.deleteModel("faces");
         held.close();
         assertThatThrownBy(() -> label(held)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aVersionDeletedWhileItLoadsIsNotCached() {
+        int v1 = f.register("faces", ServingFixture.upright(), ServingFixture.LABELS);
+        AtomicReference<PinnedVersions> cache = new AtomicReference<>();
+        cache.set(new PinnedVersions(f.registry, v -> {
+            // the deletion's event arrives after the registry lookup, before the model is cached
+            cache.get().onEvent(new RegistryEvent(RegistryEvent.Type.VERSION_DELETED, "faces", v1, Stage.NONE, null));
+            return f.deployments.build(v);
+        }, 2));
+        try {
+            Lease lease = cache.get().get("faces", v1);
+            assertThat(label(lease)).as("the request that loaded it is answered").isEqualTo("top");
+            assertThat(cache.get().loaded()).isEmpty();
+            lease.close();
+            assertThatThrownBy(() -> label(lease)).isInstanceOf(IllegalStateException.class);
+        } finally {
+            cache.get().close();
+        }
     }
 
     private static String label(Lease lease) {
