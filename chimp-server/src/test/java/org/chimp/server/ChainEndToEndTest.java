@@ -113,6 +113,15 @@ class ChainEndToEndTest {
                 assertThat(missing.json().toString()).contains("version=99");
                 assertThat(web3j.ethGetTransactionCount(dev.getAddress(), DefaultBlockParameterName.PENDING).send().getTransactionCount())
                         .isEqualTo(nonce);
+                // So is a version registered through MLflow's API without a CHIMP model config: nothing could run it (409).
+                Reply external = api.postJson("/api/2.0/mlflow/model-versions/create", Map.of("name", MODEL, "source", "s3://bucket/model"));
+                assertThat(external.status()).as(external.text()).isEqualTo(200);
+                Reply noConfig = api.postJson("/chain/models", Map.of("name", MODEL,
+                        "version", external.json().at("/model_version/version").asInt(), "price_wei", "1000"));
+                assertThat(noConfig.status()).as(noConfig.text()).isEqualTo(409);
+                assertThat(noConfig.json().toString()).contains("no CHIMP model config");
+                assertThat(web3j.ethGetTransactionCount(dev.getAddress(), DefaultBlockParameterName.PENDING).send().getTransactionCount())
+                        .isEqualTo(nonce);
 
                 Reply jobs = api.get("/chain/jobs");
                 assertThat(jobs.json().at("/jobs/0/state").asText()).isEqualTo("fulfilled");
