@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
@@ -35,7 +37,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * The chain issue's "done": on a local chain, a contract asks CHIMP's Production model to classify an image and is
- * called back with the output's hash and URI; the URI serves the /infer-style JSON, without a token.
+ * called back with the output's hash and URI; the URI serves, without a token, the JSON /infer answers for the image.
+ * A model registered by version runs that version even once no stage serves it.
  */
 class ChainEndToEndTest {
     private static final String TOKEN = "chain-e2e-token-0123456789";
@@ -80,20 +83,45 @@ class ChainEndToEndTest {
                 byte[] face = SyntheticFaces.png(SyntheticFaces.Expression.values()[0], new java.util.Random(3), 48);
                 BigInteger jobId = ChimpOracle.getJobCreatedEvents(client.classify(face, BigInteger.valueOf(1000)).send()).get(0).jobId;
 
-                Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-                while (!client.resultOf(jobId).send().component2()) {
-                    assertThat(Instant.now()).as("called back in time").isBefore(deadline);
-                    Thread.sleep(100);
-                }
-                var result = client.resultOf(jobId).send();
-                String uri = result.component4();
-                assertThat(uri).startsWith("http://127.0.0.1:" + port + "/blobs/sha256:");
-                Reply blob = api.getWithoutToken(uri.substring(("http://127.0.0.1:" + port).length()));
-                assertThat(blob.status()).isEqualTo(200);
-                assertThat(Hash.sha256(blob.text().getBytes(StandardCharsets.UTF_8))).isEqualTo(result.component3());
-                assertThat(blob.json().at("/metadata/name").asText()).isEqualTo(MODEL);
-                assertThat(blob.json().at("/metadata/stage").asText()).isEqualTo("Production");
-                assertThat(blob.json().get("predicted_labels")).hasSize(1);
+                JsonNode output = await(api, port, client, jobId);
+                assertThat(output.at("/metadata/name").asText()).isEqualTo(MODEL);
+                assertThat(output.at("/metadata/stage").asText()).isEqualTo("Production");
+                assertThat(output.get("predicted_labels")).hasSize(1);
+                // The chain's output is what /infer answers for the same image, built by the same code.
+                Reply infer = api.postJson("/model/" + MODEL + "/infer", Map.of("inputs", Base64.getEncoder().encodeToString(face)));
+                assertThat(infer.status()).as(infer.text()).isEqualTo(200);
+                assertThat(output).isEqualTo(infer.json());
+
+                // A model registered by version runs that version, whatever stage it is in now (here none serves it).
+                String version = poll.at("/value/model_version").asText();
+                Reply pinned = api.postJson("/chain/models", Map.of("name", MODEL, "version", Integer.parseInt(version), "price_wei", "1000"));
+                assertThat(pinned.status()).as(pinned.text()).isEqualTo(201);
+                assertThat(api.postJson("/api/2.0/mlflow/model-versions/transition-stage", Map.of("name", MODEL,
+                        "version", version, "stage", "Archived")).status()).isEqualTo(200);
+                ImageClassifierClient pinnedClient = ImageClassifierClient.deploy(web3j, tm, gas, devnet.info().contract(),
+                        BigInteger.valueOf(pinned.json().get("model_id").asLong())).send();
+                BigInteger pinnedJob = ChimpOracle.getJobCreatedEvents(pinnedClient.classify(face, BigInteger.valueOf(1000)).send()).get(0).jobId;
+                JsonNode pinnedOutput = await(api, port, pinnedClient, pinnedJob);
+                assertThat(pinnedOutput.at("/metadata/version").asText()).isEqualTo(version);
+                assertThat(pinnedOutput.at("/metadata/stage").asText()).isEqualTo("Archived");
+                assertThat(pinnedOutput.get("predictions")).isEqualTo(output.get("predictions"));
+
+                // Registering a version that does not exist is a 404 and sends nothing on chain.
+                BigInteger nonce = web3j.ethGetTransactionCount(dev.getAddress(), DefaultBlockParameterName.PENDING).send().getTransactionCount();
+                Reply missing = api.postJson("/chain/models", Map.of("name", MODEL, "version", 99, "price_wei", "1000"));
+                assertThat(missing.status()).as(missing.text()).isEqualTo(404);
+                assertThat(missing.json().toString()).contains("version=99");
+                assertThat(web3j.ethGetTransactionCount(dev.getAddress(), DefaultBlockParameterName.PENDING).send().getTransactionCount())
+                        .isEqualTo(nonce);
+                // So is a version registered through MLflow's API without a CHIMP model config: nothing could run it (409).
+                Reply external = api.postJson("/api/2.0/mlflow/model-versions/create", Map.of("name", MODEL, "source", "s3://bucket/model"));
+                assertThat(external.status()).as(external.text()).isEqualTo(200);
+                Reply noConfig = api.postJson("/chain/models", Map.of("name", MODEL,
+                        "version", external.json().at("/model_version/version").asInt(), "price_wei", "1000"));
+                assertThat(noConfig.status()).as(noConfig.text()).isEqualTo(409);
+                assertThat(noConfig.json().toString()).contains("no CHIMP model config");
+                assertThat(web3j.ethGetTransactionCount(dev.getAddress(), DefaultBlockParameterName.PENDING).send().getTransactionCount())
+                        .isEqualTo(nonce);
 
                 Reply jobs = api.get("/chain/jobs");
                 assertThat(jobs.json().at("/jobs/0/state").asText()).isEqualTo("fulfilled");
@@ -101,6 +129,22 @@ class ChainEndToEndTest {
                 web3j.shutdown();
             }
         }
+    }
+
+    /** Waits for the contract's callback; returns the output JSON its URI serves, checked against the hash. */
+    private static JsonNode await(ApiClient api, int port, ImageClassifierClient client, BigInteger jobId) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!client.resultOf(jobId).send().component2()) {
+            assertThat(Instant.now()).as("called back in time").isBefore(deadline);
+            Thread.sleep(100);
+        }
+        var result = client.resultOf(jobId).send();
+        String uri = result.component4();
+        assertThat(uri).startsWith("http://127.0.0.1:" + port + "/blobs/sha256:");
+        Reply blob = api.getWithoutToken(uri.substring(("http://127.0.0.1:" + port).length()));
+        assertThat(blob.status()).isEqualTo(200);
+        assertThat(Hash.sha256(blob.text().getBytes(StandardCharsets.UTF_8))).isEqualTo(result.component3());
+        return blob.json();
     }
 
     private static JsonNode poll(ApiClient api, String taskId) throws Exception {

@@ -2,7 +2,6 @@ package org.chimp.serving;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +51,8 @@ public final class Deployments implements AutoCloseable {
     public static final String USER_TAG = "chimp.user";
     /** How many personal versions stay loaded by default; the least recently used one goes first. */
     public static final int DEFAULT_MAX_PERSONAL = 16;
+    /** How many versions leased by number ({@link #get(String, int)}) stay loaded, least recently used evicted. */
+    static final int PINNED_VERSIONS = 8;
 
     private final ModelRegistry registry;
     private final ArtifactStore artifacts;
@@ -59,8 +60,10 @@ public final class Deployments implements AutoCloseable {
     private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
     private final Set<String> pendingNames = ConcurrentHashMap.newKeySet();
     private final Set<Key> pendingLoads = ConcurrentHashMap.newKeySet();
+    private final PinnedVersions pinned;
     private volatile boolean closed;
-    private final PersonalVersions personal;
+    /** Personal (calibrated) versions, leased by number for their user. */
+    private final PinnedVersions personal;
     private final ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "chimp-deployments-reload");
         t.setDaemon(true);
@@ -79,7 +82,8 @@ public final class Deployments implements AutoCloseable {
         this.registry = registry;
         this.artifacts = artifacts;
         this.architectures = architectures;
-        this.personal = new PersonalVersions(maxPersonal);
+        this.personal = new PinnedVersions(registry, this::build, maxPersonal, true);
+        this.pinned = new PinnedVersions(registry, this::build, PINNED_VERSIONS, false);
         registry.addListener(this::onEvent);
     }
 
@@ -96,12 +100,12 @@ public final class Deployments implements AutoCloseable {
             throw ClientErrorException.notFound("no registered model '" + name + "'");
         }
         Optional<ModelVersion> mine = registry.newestTagged(name, USER_TAG, user);
-        return mine.isEmpty() ? get(name, stage) : personal.lease(mine.get());
+        return mine.isEmpty() ? get(name, stage) : personal.get(name, mine.get().version());
     }
 
     /** The personal versions loaded now, least recently used first, as {@code name/version}. */
     public List<String> loadedPersonal() {
-        return personal.loaded();
+        return personal.loaded().stream().map(v -> v.name() + "/" + v.version()).toList();
     }
 
     /**
@@ -127,6 +131,15 @@ public final class Deployments implements AutoCloseable {
             }
             // Swapped out and fully released between the read and the retain: the slot already has its successor.
         }
+    }
+
+    /**
+     * Leases one registered version, whatever its stage (on-chain jobs are pinned to a version), loading it now if
+     * it is not among the {@value #PINNED_VERSIONS} most recently leased this way. 404 if the model or version does
+     * not exist; 409 if the version cannot be built.
+     */
+    public Lease get(String name, int version) {
+        return pinned.get(name, version);
     }
 
     /**
@@ -215,11 +228,15 @@ public final class Deployments implements AutoCloseable {
      * registry, and by the event bus for changes made in other processes; duplicates are merged.
      */
     public void onEvent(RegistryEvent event) {
-        if (event.type() == RegistryEvent.Type.VERSION_DELETED || event.type() == RegistryEvent.Type.MODEL_DELETED) {
-            personal.unload(event.name(), event.type() == RegistryEvent.Type.VERSION_DELETED ? event.version() : -1);
-        }
         if (closed || event.type() == RegistryEvent.Type.VERSION_CREATED) {
             return; // a new version starts in stage None, which nothing serves
+        }
+        for (PinnedVersions byNumber : List.of(pinned, personal)) {
+            if (event.type() == RegistryEvent.Type.STAGE_CHANGED) {
+                reloader.execute(() -> byNumber.onEvent(event)); // reads the registry: not on the caller's thread
+            } else {
+                byNumber.onEvent(event);
+            }
         }
         // One promotion emits several events (the new version in, the old one archived); one refresh covers them all.
         if (pendingNames.add(event.name())) {
@@ -236,7 +253,8 @@ public final class Deployments implements AutoCloseable {
         closed = true;
         reloader.shutdownNow();
         slots.values().forEach(Slot::unload);
-        personal.unload(null, -1);
+        personal.close();
+        pinned.close();
     }
 
     private void queueLoad(Key key) {
@@ -281,7 +299,7 @@ public final class Deployments implements AutoCloseable {
      * the architecture reports (which name no server paths) and nothing of other failures (I/O, a corrupt
      * artifact), which the log has in full.
      */
-    private Loaded build(ModelVersion v) {
+    Loaded build(ModelVersion v) {
         String what = "model '" + v.name() + "' version " + v.version() + " (" + v.stage().mlflowName() + ") cannot be loaded: ";
         if (v.config() == null) {
             // Versions registered through MLflow's API without a CHIMP model config have nothing to build from.
@@ -313,53 +331,6 @@ public final class Deployments implements AutoCloseable {
     }
 
     private record Key(String name, Stage stage) {
-    }
-
-    /**
-     * Loaded personal versions, least recently used first, at most {@code max}: loading one more unloads the
-     * eldest (closed once its last lease ends). Loads are serialized, so a burst of requests for one user's
-     * version builds it once.
-     */
-    private final class PersonalVersions {
-        private final int max;
-        private final LinkedHashMap<String, Loaded> loaded = new LinkedHashMap<>(16, 0.75f, true);
-
-        PersonalVersions(int max) {
-            this.max = max;
-        }
-
-        synchronized Lease lease(ModelVersion v) {
-            String key = v.name() + "/" + v.version();
-            Loaded l = loaded.get(key);
-            if (l == null || !l.retain()) {
-                l = build(v);
-                loaded.put(key, l);
-                LOG.info("Loaded personal version {} of model '{}' for {}", v.version(), v.name(), v.tags().get(USER_TAG));
-                l.retain();
-                while (loaded.size() > max) {
-                    var eldest = loaded.entrySet().iterator().next();
-                    loaded.remove(eldest.getKey());
-                    eldest.getValue().release();
-                }
-            }
-            return new Lease(l, null, true);
-        }
-
-        /** Unloads a model's personal versions (one version, or all of them for version -1; everything for a null name). */
-        synchronized void unload(String name, int version) {
-            var it = loaded.entrySet().iterator();
-            while (it.hasNext()) {
-                var e = it.next();
-                if (name == null || e.getKey().equals(name + "/" + version) || version < 0 && e.getKey().startsWith(name + "/")) {
-                    it.remove();
-                    e.getValue().release();
-                }
-            }
-        }
-
-        synchronized List<String> loaded() {
-            return List.copyOf(loaded.keySet());
-        }
     }
 
     /** One (name, stage) and what it serves; loads and swaps are serialized per slot. */

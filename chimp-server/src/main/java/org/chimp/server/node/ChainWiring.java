@@ -2,15 +2,18 @@ package org.chimp.server.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.List;
 import org.chimp.api.RunContext;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.image.Image;
 import org.chimp.chain.ChainService;
 import org.chimp.chain.ChainSettings;
 import org.chimp.chain.task.ChainTasks;
 import org.chimp.chain.task.ModelRef;
 import org.chimp.http.Json;
 import org.chimp.serving.Lease;
+import org.chimp.serving.http.ChimpInference;
 import org.chimp.tracking.registry.ModelVersion;
 import org.chimp.tracking.registry.Stage;
 
@@ -26,6 +29,10 @@ final class ChainWiring {
         ChainTasks tasks = new ChainTasks((ref, image, seed) -> classify(s, ref, image, seed));
         return ChainService.open(settings, s.dataSource(), s.jobs(), s.artifacts(), tasks, ref -> {
             ModelVersion v = version(s, ref);
+            if (v.config() == null) {
+                throw ClientErrorException.conflict("model '" + v.name() + "' version " + v.version()
+                        + " has no CHIMP model config, so chain jobs could not run it");
+            }
             try {
                 return new ChainService.CatalogEntry(v.config().task(), Json.MAPPER.writeValueAsBytes(v.config().toJson()));
             } catch (IOException e) {
@@ -43,24 +50,12 @@ final class ChainWiring {
                 .orElseThrow(() -> ClientErrorException.notFound("model '" + ref.name() + "' has no version in " + stage));
     }
 
-    /** What {@code /infer} answers for one image: metadata, predictions, labels, predicted labels. */
-    private static ObjectNode classify(ChimpServices s, ModelRef ref, org.chimp.api.image.Image image, long seed) {
-        if (ref.version() != null) {
-            throw ClientErrorException.invalid("chain jobs run the model of a stage; pinned versions are not served");
-        }
-        try (Lease lease = s.deployments().get(ref.name(), Stage.parse(ref.stage()))) {
+    /** What {@code /infer} answers for one image (the same code builds both): metadata, predictions, labels, predicted labels. */
+    private static ObjectNode classify(ChimpServices s, ModelRef ref, Image image, long seed) {
+        try (Lease lease = ref.version() != null ? s.deployments().get(ref.name(), ref.version())
+                : s.deployments().get(ref.name(), Stage.parse(ref.stage()))) {
             Classification c = lease.model().run(image, new RunContext(seed, "cpu", () -> false));
-            ObjectNode out = Json.MAPPER.createObjectNode();
-            ModelVersion v = lease.version();
-            out.putObject("metadata").put("name", v.name()).put("version", v.version()).put("stage", v.stage().mlflowName())
-                    .put("task", v.config().task()).put("architecture", v.config().architecture());
-            var row = out.putObject("predictions").putArray("probabilities").addArray();
-            for (float p : c.probabilities()) {
-                row.add(p);
-            }
-            c.labels().forEach(out.putArray("labels")::add);
-            out.putArray("predicted_labels").add(c.bestLabel());
-            return out;
+            return ChimpInference.response(lease, List.of(c));
         }
     }
 }

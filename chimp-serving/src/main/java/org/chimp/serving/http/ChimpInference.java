@@ -21,7 +21,7 @@ import org.chimp.tracking.registry.ModelVersion;
 import org.chimp.tracking.registry.Stage;
 
 /** {@code POST /model/{name}/infer?stage=production|staging}: CHIMP's original inference endpoint. */
-final class ChimpInference {
+public final class ChimpInference {
     private static final ImageDataType IMAGES = new ImageDataType();
 
     private final Deployments deployments;
@@ -38,7 +38,6 @@ final class ChimpInference {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
             List<Image> images = images(Requests.jsonBody(ctx));
             List<Classification> results = lease.model().runBatch(images, RunContext.defaults());
-            Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));
             ctx.json(response(lease, results));
         }
     }
@@ -66,7 +65,16 @@ final class ChimpInference {
         return IMAGES.fromJsonBatch(inputs, maxBatch);
     }
 
-    private static ObjectNode response(Lease lease, List<Classification> results) {
+    /**
+     * The body {@code /infer} answers for the results of a lease's model, one per image: metadata, predictions
+     * under the model's output name, labels and predicted labels. Public so other ways of running a served model
+     * (on-chain jobs) answer exactly the same. 422 if a score is not finite.
+     */
+    public static ObjectNode response(Lease lease, List<Classification> results) {
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("no results");
+        }
+        Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.set("metadata", metadata(lease));
         ArrayNode rows = out.putObject("predictions").putArray(Signatures.outputName(lease.model()));
