@@ -17,9 +17,11 @@ import java.sql.PreparedStatement;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.chimp.server.node.ChimpNode;
 import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
+import org.chimp.training.sample.SyntheticFaces;
 import org.chimp.web.http.Access;
 import org.chimp.web.http.AccessRule;
 import org.chimp.web.identity.Identity;
@@ -133,6 +135,20 @@ class AccessMatrixTest {
         assertThat(forHerself).as("let through to the plugin's own checks").isNotIn(401, 403).isLessThan(500);
         assertThat(forBob).isEqualTo(403);
         assertThat(otherPlugin).isEqualTo(403);
+    }
+
+    @Test
+    void aDatasetVersionRecordsTheUserWhoseTokenUploadedIt() throws Exception {
+        Path zip = dir.resolve("by-alice.zip");
+        SyntheticFaces.writeZip(zip, 3, 1, 2);
+        ApiClient alice = new ApiClient(node.port(Role.TRAINING), userToken);
+        assertThat(alice.postFile("/datasets", zip, Map.of("dataset_name", "by-alice")).status()).isEqualTo(200);
+        assertThat(alice.postFile("/datasets/by-alice/versions", zip, Map.of()).status()).isEqualTo(201);
+        ApiClient root = new ApiClient(node.port(Role.TRAINING), adminUserToken);
+        assertThat(root.postFile("/datasets/by-alice/versions", zip, Map.of()).status()).isEqualTo(201);
+        assertThat(alice.get("/datasets/by-alice/versions/1").json().get("created_by").asText()).isEqualTo("alice");
+        assertThat(alice.get("/datasets/by-alice/versions/2").json().get("created_by").asText()).isEqualTo("alice");
+        assertThat(alice.get("/datasets/by-alice/versions/3").json().get("created_by").asText()).isEqualTo("root");
     }
 
     /** Let through: not refused by authentication or authorization, and no server error. */

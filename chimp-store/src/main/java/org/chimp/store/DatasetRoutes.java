@@ -188,7 +188,7 @@ public final class DatasetRoutes implements Routes {
                     + String.join(" and ", missing));
         }
         try (InputStream in = file.content()) {
-            send(ctx, toJson(store.upload(name.trim(), in)));
+            send(ctx, toJson(store.upload(name.trim(), in, caller.apply(ctx))));
         }
     }
 

@@ -87,7 +87,12 @@ public final class DatasetStore {
      * entries: a 400 (413 for size) and nothing stored.
      */
     public DatasetVersion upload(String name, InputStream zip) {
-        return store(name, zip, false, null);
+        return upload(name, zip, null);
+    }
+
+    /** {@link #upload(String, InputStream)}, recording {@code createdBy} (null if unknown) as the version's creator. */
+    public DatasetVersion upload(String name, InputStream zip, String createdBy) {
+        return store(name, zip, false, createdBy);
     }
 
     /**

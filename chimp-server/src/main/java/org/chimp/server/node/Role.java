@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.chimp.chain.ChainRoutes;
+import org.chimp.http.Principal;
 import org.chimp.http.Routes;
 import org.chimp.jobs.http.JobRoutes;
 import org.chimp.serving.http.ServingRoutes;
@@ -54,7 +55,8 @@ public enum Role {
         List<Routes> out = new ArrayList<>();
         switch (this) {
             case TRAINING -> {
-                out.add(new DatasetRoutes(s.datasets()));
+                // the authenticated caller is recorded as a new dataset version's creator
+                out.add(new DatasetRoutes(s.datasets(), ctx -> Principal.of(ctx).map(Principal::name).orElse(null)));
                 out.add(new TrainingRoutes(s.training()));
                 out.add(new TriggerRoutes(s.triggers()));
                 out.add(new JobRoutes(s.jobs()));
