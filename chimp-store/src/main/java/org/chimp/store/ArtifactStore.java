@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
@@ -115,6 +116,22 @@ public final class ArtifactStore implements ArtifactResolver {
     public InputStream open(String ref) {
         try {
             return Files.newInputStream(resolve(ref));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read artifact " + ref, e);
+        }
+    }
+
+    /**
+     * The artifact's content streamed from the store, without a local copy; reading it to the end checks it against
+     * its hash (a mismatch is an IOException at the last read, so a reader never takes corrupt bytes for good ones).
+     * A 404 ClientErrorException if unknown, a 400 if malformed.
+     */
+    public InputStream stream(String ref) {
+        String hex = parse(ref);
+        try {
+            return Sha256.verifying(blobs.get(key(hex)), hex, key(hex));
+        } catch (NoSuchFileException e) {
+            throw ClientErrorException.notFound("No artifact " + PREFIX + hex + " is stored");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read artifact " + ref, e);
         }

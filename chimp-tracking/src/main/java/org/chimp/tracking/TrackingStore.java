@@ -1,5 +1,6 @@
 package org.chimp.tracking;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import org.chimp.db.DataAccessException;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
+import org.chimp.store.ArtifactStore;
 import org.chimp.store.BlobStore;
 import org.chimp.tracking.search.SqlFragment;
 
@@ -34,10 +36,19 @@ public final class TrackingStore {
     private final RunArtifacts artifacts;
     private final Experiments experiments;
 
+    /** Run artifacts go into an ArtifactStore over {@code blobs}, streamed (its local cache stays unused). */
     public TrackingStore(DataSource ds, BlobStore blobs) {
+        this(ds, blobs, new ArtifactStore(blobs, Path.of(System.getProperty("java.io.tmpdir"), "chimp-artifact-cache")));
+    }
+
+    /**
+     * @param blobs     where artifacts logged before they were content-addressed are still read from
+     * @param artifacts the content-addressed store run artifacts go into (shared with the model registry)
+     */
+    public TrackingStore(DataSource ds, BlobStore blobs, ArtifactStore artifacts) {
         this.ds = ds;
         this.experiments = new Experiments(ds);
-        this.artifacts = new RunArtifacts(blobs);
+        this.artifacts = new RunArtifacts(ds, blobs, artifacts);
         Database.migrate(ds, "tracking");
     }
 
@@ -294,6 +305,23 @@ public final class TrackingStore {
     /** Stores bytes as a run artifact at {@code artifactPath}. */
     public void logArtifact(String runId, String artifactPath, byte[] content) {
         artifacts.put(getRun(runId).info(), Checks.artifactPath(artifactPath), content);
+    }
+
+    /**
+     * Stores a stream (an upload) as a run artifact at {@code artifactPath}; an IOException from the stream (a
+     * broken or oversized upload) leaves the run's artifacts as they were.
+     */
+    public void logArtifact(String runId, String artifactPath, InputStream content) throws IOException {
+        artifacts.put(getRun(runId).info(), Checks.artifactPath(artifactPath), content);
+    }
+
+    /**
+     * Deletes the run artifact at {@code artifactPath}, or everything below it as a directory (all the run's
+     * artifacts for an empty path), as MLflow's artifact proxy does; deleting nothing is not an error.
+     */
+    public void deleteArtifacts(String runId, String artifactPath) {
+        RunInfo run = getRun(runId).info();
+        artifacts.delete(run, artifactPath.isEmpty() ? "" : Checks.artifactPath(artifactPath));
     }
 
     /** Opens a run artifact; 404 if the run or the artifact does not exist. */

@@ -165,7 +165,9 @@ class TrackingStoreTest {
             run.logArtifact("model/model.onnx", file);
             run.logArtifact("notes.txt", "hello".getBytes(StandardCharsets.UTF_8));
 
-            assertThat(blobs.exists("artifacts/0/" + run.id() + "/artifacts/model/model.onnx")).isTrue();
+            // Content-addressed (see RunArtifactsTest): the bytes under their sha256, nothing under the path.
+            assertThat(blobs.list("artifacts/sha256/")).hasSize(2);
+            assertThat(blobs.exists("artifacts/0/" + run.id() + "/artifacts/model/model.onnx")).isFalse();
             assertThat(store.listArtifacts(run.id())).containsExactly("model/model.onnx", "notes.txt");
             try (InputStream in = store.openArtifact(run.id(), "model/model.onnx")) {
                 assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("weights");

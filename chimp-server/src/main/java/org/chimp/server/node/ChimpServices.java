@@ -81,7 +81,7 @@ public final class ChimpServices implements AutoCloseable {
                     new DatasetCache(dataDir.resolve("cache").resolve("datasets"), s.datasetCacheBytes()));
             // Before serving: remove what uploads killed with an earlier process left (files, unpack directories).
             datasets.recover();
-            tracking = new TrackingStore(ds, blobs);
+            tracking = new TrackingStore(ds, blobs, artifacts);
             identity = Identity.open(ds);
             registry = new ModelRegistry(ds, artifacts);
             // A dataset version that a model version's lineage names is not deleted without force=true.

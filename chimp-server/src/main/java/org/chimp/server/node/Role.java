@@ -66,7 +66,7 @@ public enum Role {
             case SERVING -> out.add(new ServingRoutes(s.deployments(), s.faceDetection()));
             case TRACKING -> {
                 out.add(new MlflowRoutes(s.tracking(), s.registry()));
-                out.add(new ArtifactRoutes(s.tracking(), s.blobs()));
+                out.add(new ArtifactRoutes(s.tracking()));
                 out.add(new RegisterModelRoutes(s.tracking(), s.registry()));
                 out.add(new LineageRoutes(new Lineage(s.dataSource())));
                 out.add(new RollbackRoutes(s.registry()));

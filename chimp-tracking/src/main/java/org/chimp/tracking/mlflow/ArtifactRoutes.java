@@ -12,7 +12,6 @@ import java.util.List;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.http.Json;
 import org.chimp.http.Routes;
-import org.chimp.store.BlobStore;
 import org.chimp.tracking.ArtifactFile;
 import org.chimp.tracking.RunInfo;
 import org.chimp.tracking.TrackingStore;
@@ -22,7 +21,8 @@ import org.chimp.tracking.TrackingStore;
  * {@code PUT|GET|DELETE .../artifacts/<experiment_id>/<run_id>/artifacts/<path>} and
  * {@code GET .../artifacts?path=<experiment_id>/<run_id>/artifacts[/<dir>]} to list one level. A run's
  * {@code artifact_uri} {@code mlflow-artifacts:/<exp>/<run>/artifacts} resolves to these URLs, and the blobs
- * are the ones {@link TrackingStore#logArtifact} writes, so training and HTTP clients see the same files.
+ * artifacts are the ones {@link TrackingStore#logArtifact} writes (content-addressed), so training and HTTP
+ * clients see the same files.
  * Only paths inside an existing run are served: the rest of the blob store (content-addressed artifacts,
  * datasets) stays out of reach.
  */
@@ -33,18 +33,10 @@ public final class ArtifactRoutes implements Routes {
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
     private final TrackingStore tracking;
-    private final BlobStore blobs;
     private final long maxBytes;
 
     /** Parsed {@code <exp>/<run>/artifacts[/<path>]}; {@code path} is empty for the run's artifact root. */
     private record Location(RunInfo run, String path) {
-        String key() {
-            return root() + path;
-        }
-
-        String root() {
-            return "artifacts/" + run.experimentId() + "/" + run.runId() + "/artifacts/";
-        }
     }
 
     @FunctionalInterface
@@ -52,16 +44,15 @@ public final class ArtifactRoutes implements Routes {
         void handle(Context ctx) throws IOException;
     }
 
-    public ArtifactRoutes(TrackingStore tracking, BlobStore blobs) {
-        this(tracking, blobs, DEFAULT_MAX_BYTES);
+    public ArtifactRoutes(TrackingStore tracking) {
+        this(tracking, DEFAULT_MAX_BYTES);
     }
 
     /**
      * @param maxBytes largest artifact a PUT may upload; larger ones are refused with 413 and nothing is stored
      */
-    public ArtifactRoutes(TrackingStore tracking, BlobStore blobs, long maxBytes) {
+    public ArtifactRoutes(TrackingStore tracking, long maxBytes) {
         this.tracking = tracking;
-        this.blobs = blobs;
         this.maxBytes = maxBytes;
     }
 
@@ -83,7 +74,7 @@ public final class ArtifactRoutes implements Routes {
         }
         // Streamed into the store: an artifact may be far larger than the server's in-memory request limit.
         try (InputStream in = new LimitedInputStream(ctx.req().getInputStream(), maxBytes)) {
-            blobs.put(at.key(), in);
+            tracking.logArtifact(at.run().runId(), at.path(), in);
         } catch (LimitedInputStream.LimitExceeded e) {
             throw tooLarge("more than " + maxBytes + " bytes");
         }
@@ -99,12 +90,7 @@ public final class ArtifactRoutes implements Routes {
     private void delete(Context ctx) throws IOException {
         Location at = location(ctx.pathParam("path"));
         // MLflow deletes a file or a whole directory; deleting nothing is not an error there either.
-        for (String key : blobs.list(at.path().isEmpty() ? at.root() : at.key() + "/")) {
-            blobs.delete(key);
-        }
-        if (!at.path().isEmpty() && blobs.exists(at.key())) {
-            blobs.delete(at.key());
-        }
+        tracking.deleteArtifacts(at.run().runId(), at.path());
         json(ctx, Json.MAPPER.createObjectNode());
     }
 

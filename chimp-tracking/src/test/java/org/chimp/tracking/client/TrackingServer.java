@@ -36,7 +36,7 @@ public final class TrackingServer implements AutoCloseable {
         HttpErrors.install(app);
         new BearerAuth(TOKEN, BearerAuth.defaultPublicPaths()).install(app);
         new MlflowRoutes(tracking, registry).addTo(app);
-        new ArtifactRoutes(tracking, blobs, maxArtifactBytes).addTo(app);
+        new ArtifactRoutes(tracking, maxArtifactBytes).addTo(app);
         new RegisterModelRoutes(tracking, registry).addTo(app);
         new RollbackRoutes(registry).addTo(app);
         app.start("127.0.0.1", 0);
