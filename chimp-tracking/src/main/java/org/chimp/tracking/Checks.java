@@ -13,6 +13,8 @@ final class Checks {
     static final int MAX_BATCH_METRICS = 1000;
     static final int MAX_BATCH_PARAMS = 100;
     static final int MAX_BATCH_TAGS = 100;
+    /** Artifact paths are keys of an index (PostgreSQL's btree entries hold at most about 2.7 KB). */
+    static final int MAX_ARTIFACT_PATH_LENGTH = 1024;
     // Keys become file names in MLflow's file store and in exports, hence MLflow's restriction to path-safe characters.
     private static final Pattern KEY = Pattern.compile("[\\w./\\- ]+");
 
@@ -57,6 +59,10 @@ final class Checks {
 
     /** An artifact path: relative, '/'-separated, no empty, '.' or '..' segments. */
     static String artifactPath(String path) {
+        if (path != null && path.length() > MAX_ARTIFACT_PATH_LENGTH) {
+            throw ClientErrorException.invalid("The artifact path has " + path.length() + " characters; at most "
+                    + MAX_ARTIFACT_PATH_LENGTH + " are allowed");
+        }
         if (path == null || path.isBlank() || !isRelativePath(path) || path.contains("\\")) {
             throw ClientErrorException.invalid("Invalid artifact path '" + path + "': give a relative path such as "
                     + "'model/model.onnx', without '..', '.' or empty segments and without a leading '/'");

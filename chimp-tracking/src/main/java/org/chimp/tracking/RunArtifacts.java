@@ -79,6 +79,9 @@ final class RunArtifacts {
 
     private void map(RunInfo run, String path, String ref, long size) {
         Jdbc.inTransaction(ds, c -> {
+            // The run's row lock serializes its mapping writes: two uploads to one path at once would otherwise both
+            // delete, then both insert (a duplicate key). The later one wins, as it would in a file system.
+            Sql.first(c, "SELECT run_id FROM tracking_runs WHERE run_id = ? FOR UPDATE", rs -> rs.getString(1), run.runId());
             Sql.update(c, "DELETE FROM tracking_run_artifacts WHERE run_id = ? AND path = ?", run.runId(), path);
             Sql.update(c, "INSERT INTO tracking_run_artifacts (run_id, path, sha256, size_bytes) VALUES (?, ?, ?, ?)",
                     run.runId(), path, ref.substring("sha256:".length()), size);

@@ -11,9 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.store.ArtifactStore;
@@ -49,7 +54,31 @@ class RunArtifactsTest {
             twoRunsLoggingTheSameBytesStoreOneBlob(setup(ds, blobs));
             aCorruptBlobIsAnErrorNotWrongBytes(setup(ds, blobs));
             artifactsStoredUnderPathKeysBeforeStayReadableAndDeletable(setup(ds, blobs));
+            overLongPathsAre400sAndConcurrentWritesOfOnePathNever500(setup(ds, blobs));
         }
+    }
+
+    private void overLongPathsAre400sAndConcurrentWritesOfOnePathNever500(Setup s) throws Exception {
+        String run = s.store().createRun(s.experiment(), "r", "u", 1, Map.of()).runId();
+        assertThatThrownBy(() -> s.store().logArtifact(run, "a/" + "x".repeat(3000), new byte[] {1}))
+                .isInstanceOf(ClientErrorException.class).hasMessageContaining("at most 1024");
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                byte[] content = {(byte) i};
+                writes.add(pool.submit(() -> {
+                    s.store().logArtifact(run, "same/path.bin", content);
+                    return null;
+                }));
+            }
+            for (Future<?> w : writes) {
+                w.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(s.store().openArtifact(run, "same/path.bin").readAllBytes()).hasSize(1);
     }
 
     @Test
