@@ -18,10 +18,6 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.chimp.server.ApiClient.Reply;
-import org.chimp.server.node.ChimpNode;
-import org.chimp.server.node.NodeSettings;
-import org.chimp.server.node.Role;
-import org.chimp.server.node.WorkerSettings;
 import org.chimp.training.sample.SyntheticFaces;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,19 +35,18 @@ class EndToEndTest {
 
     @TempDir
     Path dir;
-    private ChimpNode node;
+    private StandaloneFixture chimp;
     private ApiClient api;
 
     @BeforeEach
     void start() throws IOException {
-        node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, TOKEN), 0,
-                new WorkerSettings(List.of("training"), 1));
-        api = new ApiClient(node.port(Role.TRAINING), TOKEN);
+        chimp = StandaloneFixture.start(dir, TOKEN);
+        api = chimp.api();
     }
 
     @AfterEach
     void stop() {
-        node.close();
+        chimp.close();
     }
 
     @Test

@@ -20,9 +20,6 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.server.node.ChimpNode;
-import org.chimp.server.node.NodeSettings;
-import org.chimp.server.node.Role;
-import org.chimp.server.node.WorkerSettings;
 import org.chimp.training.sample.SyntheticFaces;
 import org.chimp.training.sample.SyntheticFaces.Expression;
 import org.junit.jupiter.api.AfterEach;
@@ -42,19 +39,20 @@ class ImprovementLoopTest {
 
     @TempDir
     Path dir;
+    private StandaloneFixture chimp;
     private ChimpNode node;
     private ApiClient api;
 
     @BeforeEach
     void start() throws IOException {
-        node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, TOKEN), 0,
-                new WorkerSettings(List.of("training"), 1));
-        api = new ApiClient(node.port(Role.TRAINING), TOKEN);
+        chimp = StandaloneFixture.start(dir, TOKEN);
+        node = chimp.node();
+        api = chimp.api();
     }
 
     @AfterEach
     void stop() {
-        node.close();
+        chimp.close();
     }
 
     @Test

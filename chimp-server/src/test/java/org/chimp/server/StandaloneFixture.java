@@ -1,0 +1,26 @@
+package org.chimp.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.chimp.server.node.ChimpNode;
+import org.chimp.server.node.NodeSettings;
+import org.chimp.server.node.Role;
+import org.chimp.server.node.WorkerSettings;
+
+/**
+ * A standalone node (embedded H2, store and broker in {@code dir}, every role on a free port, one worker thread on
+ * queue {@code training}) and a client holding its admin token: what the end-to-end tests drive over HTTP.
+ */
+record StandaloneFixture(ChimpNode node, ApiClient api) implements AutoCloseable {
+    static StandaloneFixture start(Path dir, String token) throws IOException {
+        ChimpNode node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, token), 0,
+                new WorkerSettings(List.of("training"), 1));
+        return new StandaloneFixture(node, new ApiClient(node.port(Role.TRAINING), token));
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
