@@ -199,7 +199,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs of both loops (default ${DEFAULT-VALUE}; at least 2).")
         int epochs;
 
-        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds of both loops; the best of each counts (default ${DEFAULT-VALUE}).")
+        @Option(names = "--rounds", defaultValue = "5", description = "Pairs of runs (bare loop and plugin, in alternating order); the overhead is the median of the pairs' ratios (default ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--fer", description = "The FER2013 sample directory (FER2013 layout); left out when absent.")

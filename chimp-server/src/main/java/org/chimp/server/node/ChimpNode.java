@@ -123,7 +123,7 @@ public final class ChimpNode implements AutoCloseable {
         OrtEnvironment.getEnvironment();
         Path work = Files.createDirectories(services.workDir().resolve("training"));
         TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
-                services.tracking(), services.registry(), work);
+                services.tracking(), services.registry(), work, services::faceDetection);
         Map<String, JobHandler> handlers = new HashMap<>(Map.of(TrainingService.JOB_TYPE, training));
         List<String> queues = new ArrayList<>(w.queues());
         WorkerOptions options = w.options();
