@@ -49,6 +49,7 @@ public final class ModelCommand implements Runnable {
 
     /** {@code chimp model rollback NAME}. */
     @Command(name = "rollback", mixinStandardHelpOptions = true,
+        header = "Puts the previous Production version back in Production.",
             description = {"Puts the previous Production version of a model back in Production and archives the current one;",
                     "serving switches without a restart."})
     static final class Rollback implements Callable<Integer> {

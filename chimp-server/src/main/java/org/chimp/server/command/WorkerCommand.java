@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code chimp worker}: runs jobs from the broker, nothing else. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
+        header = "Runs jobs from the broker's queues.",
         description = {"Runs jobs from the broker's queues. Start as many as you like on any machine that reaches",
                 "the same database, broker and store; SIGTERM lets running jobs finish (--grace-seconds), then hands them back."})
 public final class WorkerCommand implements Callable<Integer> {
