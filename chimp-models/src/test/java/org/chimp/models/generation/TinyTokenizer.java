@@ -1,0 +1,47 @@
+package org.chimp.models.generation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * A small GPT-2-style tokenizer.json: the 256 byte tokens (ids 0-255 in byte order, written with GPT-2's
+ * printable byte characters), a few merges spelling "hello" and " the", and {@code <|endoftext|>} as an added token.
+ */
+final class TinyTokenizer {
+    static final List<String> MERGES = List.of("h e", "l l", "Ġ t", "Ġt he", "he ll", "hell o");
+    static final String EOS = "<|endoftext|>";
+
+    private TinyTokenizer() {
+    }
+
+    /** The vocabulary size, end-of-sequence token included. */
+    static int vocabSize() {
+        return 256 + MERGES.size() + 1;
+    }
+
+    /** The id of the end-of-sequence token. */
+    static int eos() {
+        return vocabSize() - 1;
+    }
+
+    static byte[] json() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.putArray("added_tokens").addObject().put("id", eos()).put("content", EOS).put("special", true);
+        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false);
+        ObjectNode model = root.putObject("model").put("type", "BPE");
+        ObjectNode vocab = model.putObject("vocab");
+        int next = 256;
+        int printable = 256;
+        for (int b = 0; b < 256; b++) {
+            boolean keep = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            vocab.put(String.valueOf((char) (keep ? b : printable++)), b);
+        }
+        for (String m : MERGES) {
+            vocab.put(m.replace(" ", ""), next++);
+        }
+        MERGES.forEach(model.putArray("merges")::add);
+        return mapper.writeValueAsBytes(root);
+    }
+}
