@@ -11,11 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.chimp.api.Model;
 import org.chimp.api.RunContext;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.generation.Generation;
 import org.chimp.api.generation.GenerationRequest;
+import org.chimp.api.generation.TextStreamer;
 import org.chimp.models.onnx.OnnxSessions;
 import org.chimp.models.text.ByteLevelBpeTokenizer;
 
@@ -26,7 +26,7 @@ import org.chimp.models.text.ByteLevelBpeTokenizer;
  * the end-of-sequence token, after {@code max_tokens}, when the context window is full, or when the run is
  * cancelled. Thread-safe: each call keeps its own state, and {@link OrtSession#run} may be called concurrently.
  */
-public final class OnnxDecoder implements Model<GenerationRequest, Generation> {
+public final class OnnxDecoder implements TextStreamer {
     private final OrtSession session;
     private final DecoderSignature signature;
     private final ByteLevelBpeTokenizer tokenizer;
@@ -71,15 +71,8 @@ public final class OnnxDecoder implements Model<GenerationRequest, Generation> {
         }
     }
 
+    /** Generates; a character split over tokens reaches {@code onToken} once its last byte is generated. */
     @Override
-    public Generation run(GenerationRequest input, RunContext ctx) {
-        return generate(input, ctx, piece -> { });
-    }
-
-    /**
-     * Generates, handing each piece of text to {@code onToken} as soon as it is complete (a character split over
-     * tokens waits for its last byte), so a server can stream it; the pieces joined are the returned text.
-     */
     public Generation generate(GenerationRequest input, RunContext ctx, Consumer<String> onToken) {
         List<Integer> prompt = tokenizer.encode(input.prompt());
         if (input.maxTokens() > maxNewTokens) {

@@ -3,11 +3,13 @@ package org.chimp.models.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.chimp.api.error.ClientErrors.assertInvalid;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.chimp.models.text.ByteLevelBpeTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,19 @@ class ByteLevelBpeTokenizerTest {
         assertThat(t.idOrMinusOne(TinyTokenizer.EOS)).isEqualTo(TinyTokenizer.eos());
         assertThat(t.idOrMinusOne("nope")).isEqualTo(-1);
         assertThat(new String(t.bytes(256 + 3), StandardCharsets.UTF_8)).isEqualTo(" the");
+    }
+
+    @Test
+    void givesTheSameIdsAsHuggingFaceTokenizers() throws Exception {
+        ByteLevelBpeTokenizer ours = tokenizer();
+        try (HuggingFaceTokenizer reference = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"),
+                Map.of("padding", "false", "truncation", "false"))) {
+            for (String text : List.of("hello the world", "Hello  there,   the hellos!", "émoji 🐒 and 北京 123 4567",
+                    "it's we'll they'd I'm", "tabs\tand\nnewlines  ", " leading space", "a-b_c.d")) {
+                long[] expected = reference.encode(text, false, false).getIds();
+                assertThat(ours.encode(text).stream().mapToLong(Integer::longValue).toArray()).as(text).containsExactly(expected);
+            }
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.chimp.api.RunContext;
 import org.chimp.api.Tasks;
 import org.chimp.api.generation.Generation;
 import org.chimp.api.generation.GenerationRequest;
+import org.chimp.api.generation.TextStreamer;
 import org.chimp.models.onnx.LocalArtifacts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,8 @@ class OnnxDecoderTest {
     @Test
     void streamsPiecesThatJoinToTheReturnedText() {
         try (Model<GenerationRequest, Generation> m = decoder(true, -100f, "")) {
-            OnnxDecoder decoder = (OnnxDecoder) m;
+            assertThat(m).isInstanceOf(TextStreamer.class); // what serving checks, without knowing the architecture
+            TextStreamer decoder = (TextStreamer) m;
             List<String> pieces = new ArrayList<>();
             Generation g = decoder.generate(sample(30, 1.0, 1.0, 5L), CTX, pieces::add);
             assertThat(String.join("", pieces)).isEqualTo(g.text());

@@ -27,10 +27,19 @@ final class TinyTokenizer {
 
     static byte[] json() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        root.putArray("added_tokens").addObject().put("id", eos()).put("content", EOS).put("special", true);
-        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false);
-        ObjectNode model = root.putObject("model").put("type", "BPE");
+        ObjectNode root = mapper.createObjectNode().put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        root.putArray("added_tokens").addObject().put("id", eos()).put("content", EOS).put("single_word", false)
+                .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        root.putNull("normalizer");
+        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
+                .put("use_regex", true);
+        root.putNull("post_processor");
+        root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true)
+                .put("use_regex", true);
+        ObjectNode model = root.putObject("model").put("type", "BPE").putNull("dropout").putNull("unk_token")
+                .putNull("continuing_subword_prefix").putNull("end_of_word_suffix").put("fuse_unk", false).put("byte_fallback", false);
         ObjectNode vocab = model.putObject("vocab");
         int next = 256;
         int printable = 256;
