@@ -6,6 +6,10 @@ import org.chimp.api.classification.Classification;
 import org.chimp.api.classification.ClassificationDataType;
 import org.chimp.api.embedding.Embeddings;
 import org.chimp.api.embedding.EmbeddingsDataType;
+import org.chimp.api.embedding.JointEmbeddings;
+import org.chimp.api.embedding.JointEmbeddingsDataType;
+import org.chimp.api.embedding.TextsAndImages;
+import org.chimp.api.embedding.TextsAndImagesDataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.generation.Generation;
 import org.chimp.api.generation.GenerationDataType;
@@ -33,7 +37,12 @@ public final class Tasks {
             "text-generation", "Continues a prompt, greedily or by seeded temperature and top-p sampling.",
             new GenerationRequestDataType(), new GenerationDataType(), OptionalInt.empty());
 
-    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, TEXT_EMBEDDING, TEXT_GENERATION);
+    /** Texts and images in, vectors in one shared space out (CLIP-style), with image-text similarities. */
+    public static final Task<TextsAndImages, JointEmbeddings> TEXT_IMAGE_EMBEDDING = new Task<>(
+            "text-image-embedding", "Puts texts and images into one vector space, so a text can be matched with an image.",
+            new TextsAndImagesDataType(), new JointEmbeddingsDataType(), OptionalInt.empty());
+
+    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, TEXT_EMBEDDING, TEXT_GENERATION, TEXT_IMAGE_EMBEDDING);
 
     private Tasks() {
     }

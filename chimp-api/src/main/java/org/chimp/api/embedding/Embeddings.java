@@ -20,16 +20,6 @@ public record Embeddings(List<float[]> vectors) {
 
     /** The cosine similarity of vectors i and j. */
     public double cosine(int i, int j) {
-        float[] a = vectors.get(i);
-        float[] b = vectors.get(j);
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int k = 0; k < a.length; k++) {
-            dot += a[k] * b[k];
-            na += a[k] * a[k];
-            nb += b[k] * b[k];
-        }
-        return dot / Math.sqrt(na * nb);
+        return JointEmbeddings.cosine(vectors.get(i), vectors.get(j));
     }
 }

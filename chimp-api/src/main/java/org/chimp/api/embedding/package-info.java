@@ -1,2 +1,2 @@
-/** The text-embedding task's output: one vector per input text. */
+/** Embedding outputs (one vector per text; texts and images in one space) and the text-and-image input. */
 package org.chimp.api.embedding;
