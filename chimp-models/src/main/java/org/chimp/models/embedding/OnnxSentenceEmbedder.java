@@ -21,10 +21,11 @@ import org.chimp.api.embedding.Embeddings;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.text.Texts;
 import org.chimp.models.onnx.OnnxSessions;
-import org.chimp.models.text.WordPieceTokenizer;
+import org.chimp.models.text.SequenceEncoder;
 
 /**
- * A sentence-transformer in ONNX Runtime: each text becomes {@code [CLS] pieces [SEP]} (cut to {@code maxTokens}),
+ * A sentence-transformer in ONNX Runtime: each text becomes {@code [CLS] pieces [SEP]} (cut to {@code maxTokens};
+ * the special tokens are the tokenizer's, so a RoBERTa-style BPE model gets {@code <s> pieces </s>}),
  * texts run together padded to the longest, the token vectors are averaged over the attention mask and the mean
  * is L2-normalized, as sentence-transformers' {@code all-MiniLM-L6-v2} does. A model whose output is already one
  * vector per text ({@code [N, D]}) skips the pooling. Thread-safe: the tokenizer is immutable and
@@ -38,16 +39,14 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
     private final OrtSession session;
-    private final WordPieceTokenizer tokenizer;
+    private final SequenceEncoder tokenizer;
     private final int maxTokens;
     private final boolean normalize;
     private final String output;
     private final boolean pooled;
     private final boolean typeIds;
-    private final int cls;
-    private final int sep;
 
-    private OnnxSentenceEmbedder(OrtSession session, WordPieceTokenizer tokenizer, int maxTokens, boolean normalize,
+    private OnnxSentenceEmbedder(OrtSession session, SequenceEncoder tokenizer, int maxTokens, boolean normalize,
                                  String output, boolean pooled, boolean typeIds) {
         this.session = session;
         this.tokenizer = tokenizer;
@@ -56,8 +55,6 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
         this.output = output;
         this.pooled = pooled;
         this.typeIds = typeIds;
-        this.cls = tokenizer.id("[CLS]");
-        this.sep = tokenizer.id("[SEP]");
     }
 
     /**
@@ -67,7 +64,7 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
      *
      * @param outputName the output to read, or null for the model's first output
      */
-    public static OnnxSentenceEmbedder open(Path weights, WordPieceTokenizer tokenizer, int maxTokens, boolean normalize,
+    public static OnnxSentenceEmbedder open(Path weights, SequenceEncoder tokenizer, int maxTokens, boolean normalize,
                                             String outputName) {
         OrtSession session = OnnxSessions.open(weights);
         try {
@@ -129,16 +126,9 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
         return out;
     }
 
-    /** The token ids a text is fed as: {@code [CLS]}, its pieces cut to fit, {@code [SEP]}. */
+    /** The token ids a text is fed as: e.g. {@code [CLS]}, its pieces cut to fit, {@code [SEP]}. */
     public long[] tokenIds(String text) {
-        List<Integer> pieces = tokenizer.encode(text, maxTokens - 2);
-        long[] ids = new long[pieces.size() + 2];
-        ids[0] = cls;
-        for (int i = 0; i < pieces.size(); i++) {
-            ids[i + 1] = pieces.get(i);
-        }
-        ids[ids.length - 1] = sep;
-        return ids;
+        return tokenizer.sequence(text, maxTokens);
     }
 
     private List<float[]> embed(List<String> texts, RunContext ctx) {
@@ -158,6 +148,7 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
         int n = sequences.size();
         int len = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
         long[] ids = new long[n * len];
+        Arrays.fill(ids, tokenizer.padId());
         long[] mask = new long[n * len];
         for (int i = 0; i < n; i++) {
             long[] s = sequences.get(i);

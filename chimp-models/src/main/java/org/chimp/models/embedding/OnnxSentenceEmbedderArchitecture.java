@@ -13,11 +13,12 @@ import org.chimp.api.embedding.Embeddings;
 import org.chimp.api.param.ParameterSpec;
 import org.chimp.api.param.ParameterType;
 import org.chimp.api.text.Texts;
-import org.chimp.models.text.WordPieceTokenizer;
+import org.chimp.models.text.SequenceEncoder;
 
 /**
- * {@code onnx-sentence-embedder}: a BERT-family sentence-transformer exported to ONNX ({@code weights}) with its
- * Hugging Face {@code tokenizer.json} ({@code tokenizer}, a WordPiece model), e.g. all-MiniLM-L6-v2.
+ * {@code onnx-sentence-embedder}: a sentence-transformer exported to ONNX ({@code weights}) with its Hugging Face
+ * {@code tokenizer.json} ({@code tokenizer}: WordPiece for BERT-family models such as all-MiniLM-L6-v2, or
+ * byte-level BPE for RoBERTa-family ones).
  */
 public final class OnnxSentenceEmbedderArchitecture implements Architecture<Texts, Embeddings> {
     public static final String NAME = "onnx-sentence-embedder";
@@ -58,7 +59,7 @@ public final class OnnxSentenceEmbedderArchitecture implements Architecture<Text
     @Override
     public OnnxSentenceEmbedder build(ModelConfig config, ArtifactResolver artifacts) {
         JsonNode p = config.parameters();
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.read(artifacts.resolve(config.artifacts().get(TOKENIZER)));
+        SequenceEncoder tokenizer = SequenceEncoder.read(artifacts.resolve(config.artifacts().get(TOKENIZER)));
         JsonNode output = p.get("output_name");
         return OnnxSentenceEmbedder.open(artifacts.resolve(config.artifacts().get(WEIGHTS)), tokenizer,
                 p.path("max_tokens").asInt(256), p.path("normalize").asBoolean(true),

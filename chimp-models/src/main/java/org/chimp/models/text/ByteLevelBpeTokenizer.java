@@ -8,19 +8,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.chimp.api.error.ClientErrorException;
 
 /**
- * GPT-2's byte-level BPE as a Hugging Face {@code tokenizer.json} describes it ({@code "model": {"type": "BPE",
- * "vocab": {...}, "merges": [...]}} with a {@code ByteLevel} pre-tokenizer): the text is split with GPT-2's pattern,
- * each piece's UTF-8 bytes are mapped to printable characters (byte {@code 0x20} becomes {@code Ġ}), and merges are
- * applied lowest rank first. Every byte has a token, so any text encodes and decoding gives the bytes back.
+ * Byte-level BPE as a Hugging Face {@code tokenizer.json} describes it ({@code "model": {"type": "BPE", "vocab":
+ * {...}, "merges": [...]}}): the text is normalized (if the file says so), split into pieces (GPT-2's pattern for a
+ * {@code ByteLevel} pre-tokenizer, or the pattern of a {@code Split} before it, as CLIP's file has), each piece's
+ * UTF-8 bytes are mapped to printable characters (byte {@code 0x20} becomes {@code Ġ}), the piece's last symbol gets
+ * the {@code end_of_word_suffix} if there is one (CLIP's {@code </w>}), and merges are applied lowest rank first.
+ * Every byte has a token, so any text encodes, and decoding gives the bytes back (GPT-2 style, without suffix).
  * Special tokens written in the prompt are encoded as plain text, so a caller cannot inject an end-of-text.
  * Immutable, so safe to share between threads.
  */
-public final class ByteLevelBpeTokenizer {
+public final class ByteLevelBpeTokenizer implements SequenceEncoder {
     private static final Pattern GPT2_SPLIT = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
     /**
@@ -36,14 +39,23 @@ public final class ByteLevelBpeTokenizer {
     private final String[] byId;
     private final Map<String, Integer> mergeRanks;
     private final boolean addPrefixSpace;
+    private final UnaryOperator<String> normalizer;
+    private final Pattern split;
+    private final String suffix;
+    private final SpecialTokens specials;
 
-    private ByteLevelBpeTokenizer(Map<String, Integer> vocab, Map<String, Integer> mergeRanks, boolean addPrefixSpace) {
+    private ByteLevelBpeTokenizer(Map<String, Integer> vocab, Map<String, Integer> mergeRanks, boolean addPrefixSpace,
+                                  UnaryOperator<String> normalizer, Pattern split, String suffix, SpecialTokens specials) {
         this.vocab = Map.copyOf(vocab);
         this.byId = TokenizerJson.byId(vocab);
         this.mergeRanks = Map.copyOf(mergeRanks);
         this.addPrefixSpace = addPrefixSpace;
+        this.normalizer = normalizer;
+        this.split = split;
+        this.suffix = suffix;
+        this.specials = specials;
         for (char c : BYTE_TO_CHAR) {
-            if (!vocab.containsKey(String.valueOf(c))) {
+            if (!vocab.containsKey(String.valueOf(c)) && !vocab.containsKey(c + suffix)) {
                 throw ClientErrorException.invalid("The tokenizer.json vocab lacks the byte token '" + c + "' (byte "
                         + CHAR_TO_BYTE.get(c) + "); a byte-level BPE vocab has all 256");
             }
@@ -52,7 +64,10 @@ public final class ByteLevelBpeTokenizer {
 
     /** Reads a tokenizer.json whose model is BPE with byte-level pre-tokenization. */
     public static ByteLevelBpeTokenizer read(Path tokenizerJson) {
-        JsonNode root = TokenizerJson.read(tokenizerJson, "BPE");
+        return of(TokenizerJson.read(tokenizerJson, "BPE"));
+    }
+
+    static ByteLevelBpeTokenizer of(JsonNode root) {
         Map<String, Integer> vocab = TokenizerJson.vocab(root);
         Map<String, Integer> ranks = new HashMap<>();
         JsonNode merges = root.get("model").path("merges");
@@ -65,11 +80,37 @@ public final class ByteLevelBpeTokenizer {
             ranks.putIfAbsent(pair, ranks.size());
         }
         JsonNode pre = root.path("pre_tokenizer");
-        if (!"ByteLevel".equals(pre.path("type").asText())) {
-            throw ClientErrorException.invalid("The tokenizer.json's pre_tokenizer must be {\"type\": \"ByteLevel\"} (GPT-2 style), got "
-                    + pre.path("type").asText("none"));
+        Pattern split = GPT2_SPLIT;
+        JsonNode byteLevel = pre;
+        if ("Sequence".equals(pre.path("type").asText()) && pre.path("pretokenizers").size() == 2) {
+            // CLIP: a Split that keeps what its pattern matches, then ByteLevel without GPT-2's pattern.
+            JsonNode first = pre.path("pretokenizers").get(0);
+            byteLevel = pre.path("pretokenizers").get(1);
+            if (!"Split".equals(first.path("type").asText()) || !first.path("pattern").has("Regex")
+                    || !first.path("invert").asBoolean(false) || !"Removed".equals(first.path("behavior").asText())) {
+                throw ClientErrorException.invalid("The tokenizer.json's pre_tokenizer sequence must be a Split keeping its Regex matches "
+                        + "(\"behavior\": \"Removed\", \"invert\": true) followed by ByteLevel, as CLIP's is");
+            }
+            split = TokenizerJson.regex(first.path("pattern").path("Regex").asText());
         }
-        return new ByteLevelBpeTokenizer(vocab, ranks, pre.path("add_prefix_space").asBoolean(false));
+        if (!"ByteLevel".equals(byteLevel.path("type").asText())) {
+            throw ClientErrorException.invalid("The tokenizer.json's pre_tokenizer must be {\"type\": \"ByteLevel\"} (GPT-2 style) or a "
+                    + "Split then ByteLevel (CLIP style), got " + pre.path("type").asText("none"));
+        }
+        JsonNode suffix = root.get("model").path("end_of_word_suffix");
+        return new ByteLevelBpeTokenizer(vocab, ranks, byteLevel.path("add_prefix_space").asBoolean(false),
+                Normalizers.of(root.get("normalizer")), split, suffix.isTextual() ? suffix.asText() : "",
+                SpecialTokens.of(root, vocab, vocab.getOrDefault("<|endoftext|>", 0)));
+    }
+
+    @Override
+    public long[] sequence(String text, int maxTokens) {
+        return specials.wrap(encode(text), maxTokens);
+    }
+
+    @Override
+    public long padId() {
+        return specials.pad();
     }
 
     /** The id of a token (e.g. {@code <|endoftext|>}), or -1 when the vocab lacks it. */
@@ -85,7 +126,8 @@ public final class ByteLevelBpeTokenizer {
     /** The token ids of a text. */
     public List<Integer> encode(String text) {
         List<Integer> ids = new ArrayList<>();
-        Matcher m = GPT2_SPLIT.matcher(addPrefixSpace && !text.startsWith(" ") ? " " + text : text);
+        String normalized = normalizer.apply(text);
+        Matcher m = split.matcher(addPrefixSpace && !normalized.startsWith(" ") ? " " + normalized : normalized);
         while (m.find()) {
             byte[] bytes = m.group().getBytes(StandardCharsets.UTF_8);
             for (int start = 0; start < bytes.length; start += MAX_PIECE_BYTES) {
@@ -101,6 +143,16 @@ public final class ByteLevelBpeTokenizer {
             return new byte[0];
         }
         String token = byId[id];
+        if (!suffix.isEmpty() && token.endsWith(suffix)) { // the end of a word: its suffix stands for a space
+            byte[] word = wordBytes(token.substring(0, token.length() - suffix.length()));
+            byte[] spaced = java.util.Arrays.copyOf(word, word.length + 1);
+            spaced[word.length] = ' ';
+            return spaced;
+        }
+        return wordBytes(token);
+    }
+
+    private static byte[] wordBytes(String token) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(token.length());
         for (int i = 0; i < token.length(); i++) {
             Integer b = CHAR_TO_BYTE.get(token.charAt(i));
@@ -125,6 +177,9 @@ public final class ByteLevelBpeTokenizer {
         List<String> symbols = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             symbols.add(String.valueOf(BYTE_TO_CHAR[bytes[i] & 0xff]));
+        }
+        if (!suffix.isEmpty() && to == bytes.length) {
+            symbols.set(symbols.size() - 1, symbols.get(symbols.size() - 1) + suffix);
         }
         while (symbols.size() > 1) {
             int best = -1;
@@ -158,8 +213,10 @@ public final class ByteLevelBpeTokenizer {
             if (id != null) {
                 out.add(id);
             } else { // a merge result missing from the vocab: fall back to its bytes, which always exist
-                for (int i = 0; i < s.length(); i++) {
-                    out.add(vocab.get(String.valueOf(s.charAt(i))));
+                String bare = !suffix.isEmpty() && s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
+                for (int i = 0; i < bare.length(); i++) {
+                    String b = String.valueOf(bare.charAt(i));
+                    out.add(vocab.containsKey(b) ? vocab.get(b) : vocab.get(b + suffix));
                 }
             }
         }

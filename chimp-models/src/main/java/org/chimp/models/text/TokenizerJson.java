@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.chimp.api.error.ClientErrorException;
 
 /**
@@ -22,7 +24,7 @@ final class TokenizerJson {
     private TokenizerJson() {
     }
 
-    /** The parsed file, checked to have a model of the given type ({@code WordPiece}, {@code BPE}). */
+    /** The parsed file, checked to have a model of the given type ({@code WordPiece}, {@code BPE}; null: either). */
     static JsonNode read(Path file, String modelType) {
         JsonNode root;
         try {
@@ -34,11 +36,21 @@ final class TokenizerJson {
             throw ClientErrorException.invalid("The 'tokenizer' artifact is not a JSON tokenizer.json file", e);
         }
         JsonNode model = root == null ? null : root.get("model");
-        if (model == null || !modelType.equals(model.path("type").asText())) {
+        String type = model == null ? null : model.path("type").asText();
+        if (modelType == null ? !"WordPiece".equals(type) && !"BPE".equals(type) : !modelType.equals(type)) {
             throw ClientErrorException.invalid("The 'tokenizer' artifact must be a Hugging Face tokenizer.json with \"model\": {\"type\": \""
-                    + modelType + "\"}, got type " + (model == null ? "none" : "'" + model.path("type").asText() + "'"));
+                    + (modelType == null ? "WordPiece\" or \"BPE" : modelType) + "\"}, got type " + (type == null ? "none" : "'" + type + "'"));
         }
         return root;
+    }
+
+    /** A regular expression from the file; a malformed one is a 400. */
+    static Pattern regex(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw ClientErrorException.invalid("The tokenizer.json has a regular expression Java cannot read: " + e.getDescription(), e);
+        }
     }
 
     /** The {@code model.vocab} object: token to id; ids must be distinct and non-negative. */

@@ -16,7 +16,7 @@ import org.chimp.api.error.ClientErrorException;
  * {@code ##} continuation prefix. Special tokens written in the text ({@code "[SEP]"}) are tokenized as plain text,
  * so a caller cannot inject them. Immutable, so safe to share between threads.
  */
-public final class WordPieceTokenizer {
+public final class WordPieceTokenizer implements SequenceEncoder {
     private final Map<String, Integer> vocab;
     private final String[] byId;
     private final int unk;
@@ -26,9 +26,10 @@ public final class WordPieceTokenizer {
     private final boolean stripAccents;
     private final boolean cleanText;
     private final boolean spaceCjk;
+    private final SpecialTokens specials;
 
     private WordPieceTokenizer(Map<String, Integer> vocab, int unk, String prefix, int maxCharsPerWord, boolean lowercase,
-                               boolean stripAccents, boolean cleanText, boolean spaceCjk) {
+                               boolean stripAccents, boolean cleanText, boolean spaceCjk, SpecialTokens specials) {
         this.vocab = Map.copyOf(vocab);
         this.byId = TokenizerJson.byId(vocab);
         this.unk = unk;
@@ -38,11 +39,15 @@ public final class WordPieceTokenizer {
         this.stripAccents = stripAccents;
         this.cleanText = cleanText;
         this.spaceCjk = spaceCjk;
+        this.specials = specials;
     }
 
     /** Reads a tokenizer.json whose model is WordPiece. */
     public static WordPieceTokenizer read(Path tokenizerJson) {
-        JsonNode root = TokenizerJson.read(tokenizerJson, "WordPiece");
+        return of(TokenizerJson.read(tokenizerJson, "WordPiece"));
+    }
+
+    static WordPieceTokenizer of(JsonNode root) {
         Map<String, Integer> vocab = TokenizerJson.vocab(root);
         JsonNode model = root.get("model");
         String unkToken = model.path("unk_token").asText("[UNK]");
@@ -57,7 +62,18 @@ public final class WordPieceTokenizer {
         boolean stripAccents = strip.isBoolean() ? strip.asBoolean() : lowercase;
         return new WordPieceTokenizer(vocab, unk, model.path("continuing_subword_prefix").asText("##"),
                 model.path("max_input_chars_per_word").asInt(100), lowercase, stripAccents,
-                norm.path("clean_text").asBoolean(true), norm.path("handle_chinese_chars").asBoolean(true));
+                norm.path("clean_text").asBoolean(true), norm.path("handle_chinese_chars").asBoolean(true),
+                SpecialTokens.of(root, vocab, 0));
+    }
+
+    @Override
+    public long[] sequence(String text, int maxTokens) {
+        return specials.wrap(encode(text, specials.room(maxTokens)), maxTokens);
+    }
+
+    @Override
+    public long padId() {
+        return specials.pad();
     }
 
     /** The id of a token (e.g. {@code [CLS]}), or a 400 when the vocab lacks it. */
