@@ -86,7 +86,7 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
             String out = outputName != null ? outputName : outputs.keySet().iterator().next();
             NodeInfo info = outputs.get(out);
             if (info == null) {
-                throw ClientErrorException.invalid("'output_name' is '" + outputName + "' but the ONNX model's outputs are " + outputs.keySet());
+                throw ClientErrorException.invalid("The ONNX model has no output '" + outputName + "'; its outputs are " + outputs.keySet());
             }
             if (!(info.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT
                     || (t.getShape().length != 2 && t.getShape().length != 3)) {
@@ -124,6 +124,11 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
             next += t.size();
         }
         return out;
+    }
+
+    /** Whether the model's output is already one vector per text ({@code [N, D]}), so no pooling happens here. */
+    public boolean pooledOutput() {
+        return pooled;
     }
 
     /** The token ids a text is fed as: e.g. {@code [CLS]}, its pieces cut to fit, {@code [SEP]}. */
@@ -165,24 +170,13 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
             }
             try (OrtSession.Result result = session.run(feed, Set.of(output))) {
                 OnnxTensor t = (OnnxTensor) result.get(output).orElseThrow();
-                return pooled ? rows(t.getFloatBuffer(), n) : meanPool(t.getFloatBuffer(), mask, n, len);
+                return pooled ? Vectors.rows(t, n, normalize) : meanPool(t.getFloatBuffer(), mask, n, len);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the embedder: " + e.getMessage(), e);
         } finally {
             feed.values().forEach(OnnxTensor::close);
         }
-    }
-
-    private List<float[]> rows(FloatBuffer buf, int n) {
-        int d = buf.remaining() / n;
-        List<float[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            float[] v = new float[d];
-            buf.get(v);
-            out.add(finish(v));
-        }
-        return out;
     }
 
     /** The average of the token vectors the mask keeps (padding is left out), per sequence. */
@@ -206,24 +200,9 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
             for (int k = 0; k < d; k++) {
                 v[k] = (float) (sum[k] / Math.max(count, 1));
             }
-            out.add(finish(v));
+            out.add(normalize ? Vectors.normalized(v) : v);
         }
         return out;
-    }
-
-    private float[] finish(float[] v) {
-        if (!normalize) {
-            return v;
-        }
-        double norm = 0;
-        for (float f : v) {
-            norm += (double) f * f;
-        }
-        double scale = 1.0 / Math.max(Math.sqrt(norm), 1e-12);
-        for (int k = 0; k < v.length; k++) {
-            v[k] = (float) (v[k] * scale);
-        }
-        return v;
     }
 
     @Override

@@ -1,2 +1,2 @@
-/** The ONNX Runtime sentence embedder: a BERT-style encoder with its WordPiece tokenizer, mean pooling, L2 norm. */
+/** ONNX Runtime embedders: the sentence embedder (encoder, mean pooling, L2 norm) and CLIP-style text and image towers. */
 package org.chimp.models.embedding;

@@ -76,15 +76,6 @@ public final class WordPieceTokenizer implements SequenceEncoder {
         return specials.pad();
     }
 
-    /** The id of a token (e.g. {@code [CLS]}), or a 400 when the vocab lacks it. */
-    public int id(String token) {
-        Integer id = vocab.get(token);
-        if (id == null) {
-            throw ClientErrorException.invalid("The tokenizer's vocab has no '" + token + "' token");
-        }
-        return id;
-    }
-
     /** The token with this id. */
     public String token(int id) {
         return byId[id];
