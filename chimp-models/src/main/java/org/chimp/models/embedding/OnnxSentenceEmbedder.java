@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import org.chimp.api.Model;
 import org.chimp.api.RunContext;
 import org.chimp.api.embedding.Embeddings;
@@ -140,7 +141,7 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
         List<float[]> out = new ArrayList<>(texts.size());
         for (int start = 0; start < texts.size(); start += CHUNK) {
             if (ctx.cancelled().getAsBoolean()) {
-                throw new java.util.concurrent.CancellationException("embedding was cancelled");
+                throw new CancellationException("embedding was cancelled");
             }
             List<long[]> ids = new ArrayList<>();
             texts.subList(start, Math.min(texts.size(), start + CHUNK)).forEach(t -> ids.add(tokenIds(t)));

@@ -1,12 +1,14 @@
 package org.chimp.models.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.chimp.api.error.ClientErrors.assertInvalid;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.chimp.api.Architectures;
 import org.chimp.api.Model;
 import org.chimp.api.ModelConfig;
@@ -93,6 +95,12 @@ class OnnxSentenceEmbedderTest {
         assertThat(m.tokenIds("")).containsExactly(101, 102);
         Embeddings e = model.run(Texts.of("ape ".repeat(5000)), CTX);
         assertThat(e.vectors().get(0)).hasSize(384);
+    }
+
+    @Test
+    void aCancelledRunStopsBeforeRunningTheModel() {
+        RunContext cancelled = new RunContext(0, "cpu", () -> true);
+        assertThatThrownBy(() -> model.run(Texts.of("never embedded"), cancelled)).isInstanceOf(CancellationException.class);
     }
 
     @Test

@@ -70,8 +70,9 @@ class OnnxDecoderTest {
 
     @Test
     void theSameSeedGivesTheSameTextAndDifferentSeedsDiffer() {
+        Generation first;
         try (Model<GenerationRequest, Generation> m = decoder(true, -100f, "")) {
-            Generation first = m.run(sample(24, 2.0, 0.95, 7L), CTX);
+            first = m.run(sample(24, 2.0, 0.95, 7L), CTX);
             assertThat(m.run(sample(24, 2.0, 0.95, 7L), CTX)).isEqualTo(first);
             // Without a seed in the request the run's seed decides, reproducibly too.
             RunContext seeded = new RunContext(7, "cpu", () -> false);
@@ -81,6 +82,31 @@ class OnnxDecoderTest {
                 texts.add(m.run(sample(24, 2.0, 0.95, seed), CTX).text());
             }
             assertThat(texts).as("four seeds at temperature 2").hasSizeGreaterThan(1);
+        }
+        // The same config built again (a restarted server, another worker) gives the same text for the same seed.
+        try (Model<GenerationRequest, Generation> again = decoder(true, -100f, "")) {
+            assertThat(again.run(sample(24, 2.0, 0.95, 7L), CTX)).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void concurrentGenerationsOnOneModelGiveWhatSequentialOnesGive() throws Exception {
+        try (Model<GenerationRequest, Generation> m = decoder(true, -100f, "")) {
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (long seed = 0; seed < 8; seed++) {
+                requests.add(sample(20, 1.2, 0.9, seed));
+            }
+            List<Generation> sequential = requests.stream().map(r -> m.run(r, CTX)).toList();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<Generation>> futures = new ArrayList<>();
+                requests.forEach(r -> futures.add(pool.submit(() -> m.run(r, CTX))));
+                for (int i = 0; i < requests.size(); i++) {
+                    assertThat(futures.get(i).get()).isEqualTo(sequential.get(i));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 
