@@ -79,6 +79,9 @@ public final class OnnxDecoder implements TextStreamer {
             throw ClientErrorException.invalid("'max_tokens' is " + input.maxTokens() + " but this model generates at most "
                     + maxNewTokens + " tokens per request; ask for fewer");
         }
+        if (prompt.isEmpty()) { // possible with a tokenizer whose pattern drops whitespace
+            throw ClientErrorException.invalid("The prompt has no tokens for this model's tokenizer; send some text");
+        }
         if (prompt.size() >= maxContext) {
             throw ClientErrorException.invalid("The prompt is " + prompt.size() + " tokens long; this model's context holds "
                     + maxContext + " tokens, so the prompt must be shorter than that");
@@ -121,11 +124,6 @@ public final class OnnxDecoder implements TextStreamer {
             onToken.accept(rest);
         }
         return new Generation(text.text(), generated, finish);
-    }
-
-    /** The token ids a text is fed as. */
-    public List<Integer> encode(String text) {
-        return tokenizer.encode(text);
     }
 
     @Override
