@@ -171,6 +171,19 @@ class OnnxDecoderTest {
     }
 
     @Test
+    void aPromptWithoutTokensIsA400() throws Exception {
+        // CLIP's pattern drops whitespace, so "   " has no tokens at all.
+        String clipTokenizer = artifacts.put("clip.json", org.chimp.models.text.TinyClipTokenizer.json());
+        String weights = artifacts.put("clip-decoder.onnx", TinyDecoder.build(3, org.chimp.models.text.TinyClipTokenizer.vocabSize(), 1, true, null));
+        try (Model<GenerationRequest, Generation> m = architectures.build(Tasks.TEXT_GENERATION, ModelConfig.parse("{\"task\": "
+                + "\"text-generation\", \"architecture\": \"onnx-decoder\", \"artifacts\": {\"weights\": \"" + weights
+                + "\", \"tokenizer\": \"" + clipTokenizer + "\"}, \"max_context\": 64}"), artifacts)) {
+            assertInvalid(() -> m.run(GenerationRequest.greedy("   ", 3), CTX)).contains("no tokens");
+            assertThat(m.run(GenerationRequest.greedy("red", 3), CTX).tokens()).isBetween(0, 3);
+        }
+    }
+
+    @Test
     void badConfigsAre400sThatSayWhatToFix() {
         assertInvalid(() -> decoder(true, 0f, "\"eos_token\": \"</s>\"")).contains("'eos_token' is '</s>'", "\"eos_token\": \"\"");
         assertInvalid(() -> decoder(true, 0f, "\"max_context\": 1")).contains("'max_context' must be at least 2");
