@@ -4,9 +4,21 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.classification.ClassificationDataType;
+import org.chimp.api.embedding.Embeddings;
+import org.chimp.api.embedding.EmbeddingsDataType;
+import org.chimp.api.embedding.JointEmbeddings;
+import org.chimp.api.embedding.JointEmbeddingsDataType;
+import org.chimp.api.embedding.TextsAndImages;
+import org.chimp.api.embedding.TextsAndImagesDataType;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.generation.Generation;
+import org.chimp.api.generation.GenerationDataType;
+import org.chimp.api.generation.GenerationRequest;
+import org.chimp.api.generation.GenerationRequestDataType;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
+import org.chimp.api.text.Texts;
+import org.chimp.api.text.TextsDataType;
 
 /** The catalogue of task APIs CHIMP knows. */
 public final class Tasks {
@@ -15,7 +27,22 @@ public final class Tasks {
             "image-classification", "Assigns a probability to each label for an image.",
             new ImageDataType(), new ClassificationDataType(), OptionalInt.empty());
 
-    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION);
+    /** A text or a list of texts in, one embedding vector per text out. */
+    public static final Task<Texts, Embeddings> TEXT_EMBEDDING = new Task<>(
+            "text-embedding", "Turns each text into a vector; similar meanings give nearby vectors.",
+            new TextsDataType(), new EmbeddingsDataType(), OptionalInt.empty());
+
+    /** A prompt with sampling settings in, its continuation out. */
+    public static final Task<GenerationRequest, Generation> TEXT_GENERATION = new Task<>(
+            "text-generation", "Continues a prompt, greedily or by seeded temperature and top-p sampling.",
+            new GenerationRequestDataType(), new GenerationDataType(), OptionalInt.empty());
+
+    /** Texts and images in, vectors in one shared space out (CLIP-style), with image-text similarities. */
+    public static final Task<TextsAndImages, JointEmbeddings> TEXT_IMAGE_EMBEDDING = new Task<>(
+            "text-image-embedding", "Puts texts and images into one vector space, so a text can be matched with an image.",
+            new TextsAndImagesDataType(), new JointEmbeddingsDataType(), OptionalInt.empty());
+
+    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, TEXT_EMBEDDING, TEXT_GENERATION, TEXT_IMAGE_EMBEDDING);
 
     private Tasks() {
     }

@@ -264,10 +264,6 @@ public final class OnnxClassifier implements Model<Image, Classification> {
     }
 
     private static void close(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("Could not close the ONNX session: " + e.getMessage(), e);
-        }
+        OnnxSessions.close(session);
     }
 }

@@ -7,19 +7,19 @@ import java.nio.file.Path;
 import org.chimp.api.error.ClientErrorException;
 
 /** The one ONNX Runtime environment of the JVM and the session options CHIMP opens models with. */
-final class OnnxSessions {
+public final class OnnxSessions {
     /** System property with ONNX Runtime's intra-op thread count per session. */
     static final String THREADS_PROPERTY = "chimp.onnx.intraOpThreads";
 
     private OnnxSessions() {
     }
 
-    static OrtEnvironment environment() {
+    public static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment();
     }
 
     /** Opens a model file; a file ONNX Runtime cannot read is the config's fault, so a 400. */
-    static OrtSession open(Path file) {
+    public static OrtSession open(Path file) {
         try (OrtSession.SessionOptions options = options()) {
             return environment().createSession(file.toString(), options);
         } catch (OrtException e) {
@@ -45,5 +45,14 @@ final class OnnxSessions {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
         }
         return options;
+    }
+
+    /** Closes a session, for callers that opened one and then found the model does not fit. */
+    public static void close(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("Could not close the ONNX session: " + e.getMessage(), e);
+        }
     }
 }
