@@ -196,8 +196,14 @@ final class LatentDiffusion implements AutoCloseable {
         }
     }
 
-    /** One step at the smallest size the model allows (its fixed size, or the unconditional size). */
+    /**
+     * One step at the smallest size the model allows (its fixed size, or the unconditional size), and the text
+     * encoder on the tokenizer's largest id.
+     */
     private void probe() {
+        if (text != null) {
+            text.checkVocabulary();
+        }
         int f = settings.latentFactor();
         int w = sampleShape[3] > 0 ? (int) sampleShape[3] * f : text == null ? settings.width() : settings.sizeMultiple();
         int h = sampleShape[2] > 0 ? (int) sampleShape[2] * f : text == null ? settings.height() : settings.sizeMultiple();

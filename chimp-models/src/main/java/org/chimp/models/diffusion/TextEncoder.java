@@ -1,8 +1,10 @@
 package org.chimp.models.diffusion;
 
 import ai.onnxruntime.OnnxJavaType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.chimp.api.error.ClientErrorException;
 
 /**
  * The prompt side: CLIP tokens into the text encoder ({@code input_ids [B, 77]} int32 or int64, as diffusers and
@@ -42,7 +44,26 @@ final class TextEncoder implements AutoCloseable {
                 ids[i * length + j] = row[j];
             }
         }
-        return net.run(Map.of(INPUT, OnnxNet.numbers(idType, ids, texts.size(), length)), OUTPUT, -1);
+        return run(ids, texts.size());
+    }
+
+    /**
+     * Runs the encoder once on the tokenizer's largest id, so a tokenizer whose vocabulary is larger than the
+     * encoder's embedding fails when the model loads, not on the first prompt that uses a rare token.
+     */
+    void checkVocabulary() {
+        long[] ids = new long[length];
+        Arrays.fill(ids, tokenizer.maxId());
+        try {
+            run(ids, 1);
+        } catch (IllegalStateException e) {
+            throw ClientErrorException.invalid("The tokenizer's vocabulary (ids up to " + tokenizer.maxId()
+                    + ") does not fit the text encoder: it cannot embed the largest id", e);
+        }
+    }
+
+    private float[] run(long[] ids, int rows) {
+        return net.run(Map.of(INPUT, OnnxNet.numbers(idType, ids, rows, length)), OUTPUT, -1);
     }
 
     @Override

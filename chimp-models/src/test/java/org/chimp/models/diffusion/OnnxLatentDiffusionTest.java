@@ -156,6 +156,10 @@ class OnnxLatentDiffusionTest {
         Map<String, byte[]> badTokenizer = new HashMap<>(t2i);
         badTokenizer.put("tokenizer", "{\"model\": {\"type\": \"WordPiece\"}}".getBytes(StandardCharsets.UTF_8));
         assertInvalid(() -> buildTextToImage(badTokenizer, TinyDiffusion.parameters())).contains("tokenizer.json with a BPE model");
+        Map<String, byte[]> biggerVocabulary = new HashMap<>(t2i);
+        biggerVocabulary.put("tokenizer", new String(t2i.get("tokenizer"), StandardCharsets.UTF_8)
+                .replace("\"vocab\":{", "\"vocab\":{\"rare</w>\":100000,").getBytes(StandardCharsets.UTF_8));
+        assertInvalid(() -> buildTextToImage(biggerVocabulary, TinyDiffusion.parameters())).contains("ids up to 100000", "text encoder");
         Map<String, byte[]> notOnnx = new HashMap<>(t2i);
         notOnnx.put("vae_decoder", "not a model".getBytes(StandardCharsets.UTF_8));
         assertInvalid(() -> buildTextToImage(notOnnx, TinyDiffusion.parameters())).contains("'vae_decoder' artifact is not a model").doesNotContain(dir.toString());
