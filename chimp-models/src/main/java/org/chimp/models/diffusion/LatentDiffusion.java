@@ -88,17 +88,18 @@ final class LatentDiffusion implements AutoCloseable {
      */
     static LatentDiffusion open(ModelConfig config, ArtifactResolver artifacts, boolean withText) {
         DiffusionSettings settings = DiffusionSettings.of(config.parameters(), withText);
+        checkArtifactNames(config, withText);
         AtomicLong runs = new AtomicLong();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             TextEncoder text = null;
             if (withText) {
                 ClipTokenizer tokenizer = ClipTokenizer.read(file(config, artifacts, TOKENIZER), settings.text().padToken());
-                OnnxNet encoder = track(opened, OnnxNet.open(TEXT_ENCODER, file(config, artifacts, TEXT_ENCODER), runs));
+                OnnxNet encoder = track(opened, net(config, artifacts, TEXT_ENCODER, runs));
                 text = new TextEncoder(tokenizer, encoder);
             }
-            OnnxNet unet = track(opened, OnnxNet.open(UNET, file(config, artifacts, UNET), runs));
-            OnnxNet vae = track(opened, OnnxNet.open(VAE_DECODER, file(config, artifacts, VAE_DECODER), runs));
+            OnnxNet unet = track(opened, net(config, artifacts, UNET, runs));
+            OnnxNet vae = track(opened, net(config, artifacts, VAE_DECODER, runs));
             LatentDiffusion pipeline = new LatentDiffusion(settings, unet, vae, text, runs);
             pipeline.probe();
             return pipeline;
@@ -223,6 +224,27 @@ final class LatentDiffusion implements AutoCloseable {
     private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T c) {
         opened.add(c);
         return c;
+    }
+
+    /** The networks and tokenizer this pipeline reads, and each network's optional external weights. */
+    static List<String> artifactNames(boolean withText) {
+        List<String> names = new ArrayList<>(withText ? List.of(TOKENIZER, TEXT_ENCODER, UNET, VAE_DECODER) : List.of(UNET, VAE_DECODER));
+        names.stream().filter(n -> !n.equals(TOKENIZER)).map(ExternalWeights::artifactName).toList().forEach(names::add);
+        return names;
+    }
+
+    /** A misspelt artifact name would otherwise be ignored silently (and "unet_dat" then fail obscurely). */
+    private static void checkArtifactNames(ModelConfig config, boolean withText) {
+        List<String> known = artifactNames(withText);
+        List<String> unknown = config.artifacts().keySet().stream().filter(n -> !known.contains(n)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw ClientErrorException.invalid("Unknown artifacts " + unknown + " in the model config; this architecture reads " + known);
+        }
+    }
+
+    private static OnnxNet net(ModelConfig config, ArtifactResolver artifacts, String name, AtomicLong runs) {
+        String weights = config.artifacts().get(ExternalWeights.artifactName(name));
+        return OnnxNet.open(name, file(config, artifacts, name), weights == null ? null : artifacts.resolve(weights), runs);
     }
 
     private static Path file(ModelConfig config, ArtifactResolver artifacts, String name) {

@@ -34,9 +34,14 @@ final class OnnxNet implements AutoCloseable {
         this.runs = runs;
     }
 
-    /** Opens the artifact's file, on CUDA when this ONNX Runtime has it. */
-    static OnnxNet open(String artifact, Path file, AtomicLong runs) {
-        return new OnnxNet(artifact, OnnxSessions.open(file, artifact, true), runs);
+    /**
+     * Opens the artifact's file, on CUDA when this ONNX Runtime has it; {@code externalWeights} is the file of its
+     * external data, or null when the weights are inside the graph.
+     */
+    static OnnxNet open(String artifact, Path file, Path externalWeights, AtomicLong runs) {
+        OrtSession session = externalWeights == null ? OnnxSessions.open(file, artifact, true)
+                : ExternalWeights.open(artifact, file, externalWeights);
+        return new OnnxNet(artifact, session, runs);
     }
 
     boolean hasInput(String name) {

@@ -166,6 +166,33 @@ class OnnxLatentDiffusionTest {
     }
 
     @Test
+    void networksWithExternalWeightsLoadFromTheirDataArtifact() {
+        Map<String, byte[]> single = TinyDiffusion.textToImage(1);
+        Map<String, byte[]> split = new HashMap<>(single);
+        TinyDiffusion.SplitModel unet = TinyDiffusion.withExternalWeights(single.get("unet"), "weights.pb");
+        split.put("unet", unet.graph());
+        split.put("unet_data", unet.weights());
+        TextToImageInput request = TextToImageInput.of("a red fox", 5);
+        try (Model<TextToImageInput, GeneratedImage> whole = buildTextToImage(single, TinyDiffusion.parameters());
+             Model<TextToImageInput, GeneratedImage> external = buildTextToImage(split, TinyDiffusion.parameters())) {
+            assertThat(external.run(request, CPU).png()).isEqualTo(whole.run(request, CPU).png());
+        }
+        split.remove("unet_data");
+        assertInvalid(() -> buildTextToImage(split, TinyDiffusion.parameters())).contains("'unet' artifact is not a model");
+        Map<String, byte[]> escaping = new HashMap<>(single);
+        TinyDiffusion.SplitModel sneaky = TinyDiffusion.withExternalWeights(single.get("unet"), "../../etc/passwd");
+        escaping.put("unet", sneaky.graph());
+        escaping.put("unet_data", sneaky.weights());
+        assertInvalid(() -> buildTextToImage(escaping, TinyDiffusion.parameters())).contains("plain file name");
+        Map<String, byte[]> notExternal = new HashMap<>(single);
+        notExternal.put("vae_decoder_data", new byte[16]);
+        assertInvalid(() -> buildTextToImage(notExternal, TinyDiffusion.parameters())).contains("'vae_decoder_data'", "names none");
+        Map<String, byte[]> typo = new HashMap<>(single);
+        typo.put("unet_dat", new byte[16]);
+        assertInvalid(() -> buildTextToImage(typo, TinyDiffusion.parameters())).contains("Unknown artifacts [unet_dat]");
+    }
+
+    @Test
     void configsThatContradictThemselvesAre400s() {
         Map<String, byte[]> t2i = TinyDiffusion.textToImage(1);
         assertInvalid(() -> buildTextToImage(t2i, TinyDiffusion.parameters().put("default_steps", 60))).contains("'default_steps' (60)");

@@ -3,9 +3,12 @@ package org.chimp.models.diffusion.tiny;
 import static org.chimp.models.diffusion.tiny.GraphWriter.integer;
 import static org.chimp.models.diffusion.tiny.GraphWriter.ints;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -153,6 +156,40 @@ public final class TinyDiffusion {
             g.node("Add", List.of(out, planes), "out_sample");
         }
         return g.model();
+    }
+
+    /** A graph and the file of its external weights, as exporters write a model over protobuf's 2 GB limit. */
+    public record SplitModel(byte[] graph, byte[] weights) {
+    }
+
+    /**
+     * Moves a model's float weights into one external file named {@code location}, as the fp32 SD UNet ships; small
+     * integer tensors (shapes, axes) stay inline, as onnx's own converter leaves them, since shape inference reads them.
+     */
+    public static SplitModel withExternalWeights(byte[] model, String location) {
+        try {
+            OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(model);
+            OnnxMl.GraphProto.Builder graph = proto.getGraph().toBuilder();
+            ByteArrayOutputStream weights = new ByteArrayOutputStream();
+            for (int i = 0; i < graph.getInitializerCount(); i++) {
+                OnnxMl.TensorProto t = graph.getInitializer(i);
+                if (t.getDataType() != DataType.FLOAT.getNumber()) {
+                    continue;
+                }
+                long offset = weights.size();
+                t.getRawData().writeTo(weights);
+                graph.setInitializer(i, t.toBuilder().clearRawData().setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(entry("location", location)).addExternalData(entry("offset", Long.toString(offset)))
+                        .addExternalData(entry("length", Integer.toString(t.getRawData().size()))));
+            }
+            return new SplitModel(proto.toBuilder().setGraph(graph).build().toByteArray(), weights.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Not an ONNX model", e);
+        }
+    }
+
+    private static OnnxMl.StringStringEntryProto entry(String key, String value) {
+        return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
 
     public static byte[] vaeDecoder(long seed) {
