@@ -48,7 +48,6 @@ final class LatentDiffusion implements AutoCloseable {
     private final DdimScheduler scheduler;
     private final AtomicLong runs;
     private final long[] sampleShape;
-    private final OnnxJavaType timestepType;
     private final long[] timestepShape;
     private final int channels;
 
@@ -59,13 +58,12 @@ final class LatentDiffusion implements AutoCloseable {
         this.text = text;
         this.runs = runs;
         this.scheduler = new DdimScheduler(settings.schedule());
-        this.sampleShape = unet.input(SAMPLE, new int[] {4}, OnnxJavaType.FLOAT).getShape();
-        TensorInfo timestep = unet.input(TIMESTEP, new int[] {0, 1}, OnnxJavaType.FLOAT, OnnxJavaType.INT64, OnnxJavaType.INT32);
-        this.timestepType = timestep.type;
+        this.sampleShape = unet.input(SAMPLE, new int[] {4}, OnnxNet.REAL).getShape();
+        TensorInfo timestep = unet.input(TIMESTEP, new int[] {0, 1}, OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16, OnnxJavaType.INT64, OnnxJavaType.INT32);
         this.timestepShape = timestep.getShape();
         this.channels = sampleShape[1] > 0 ? (int) sampleShape[1] : DEFAULT_CHANNELS;
         unet.output(UNET_OUT, 4);
-        long latentChannels = vae.input(LATENT, new int[] {4}, OnnxJavaType.FLOAT).getShape()[1];
+        long latentChannels = vae.input(LATENT, new int[] {4}, OnnxNet.REAL).getShape()[1];
         vae.output(IMAGE, 4);
         if (latentChannels > 0 && latentChannels != channels) {
             throw ClientErrorException.invalid("The UNet makes " + channels + "-channel latents but the VAE decoder reads " + latentChannels);
@@ -77,7 +75,7 @@ final class LatentDiffusion implements AutoCloseable {
             throw ClientErrorException.invalid("The 'unet' model reads a prompt ('" + CONTEXT + "'): use onnx-latent-diffusion with a text encoder and tokenizer");
         }
         if (text != null) {
-            unet.input(CONTEXT, new int[] {3}, OnnxJavaType.FLOAT);
+            unet.input(CONTEXT, new int[] {3}, OnnxNet.REAL);
         }
     }
 
@@ -152,7 +150,7 @@ final class LatentDiffusion implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             scaled[i] = (float) (latents[i] / settings.latentScale());
         }
-        float[] pixels = vae.run(Map.of(LATENT, OnnxNet.floats(scaled, 1, channels, lh, lw)), IMAGE, 3L * g.width() * g.height());
+        float[] pixels = vae.run(Map.of(LATENT, vae.floats(LATENT, scaled, 1, channels, lh, lw)), IMAGE, 3L * g.width() * g.height());
         return new GeneratedImage(PngImages.encode(pixels, g.width(), g.height()), g.width(), g.height(), g.seed());
     }
 
@@ -164,15 +162,15 @@ final class LatentDiffusion implements AutoCloseable {
             System.arraycopy(latents, 0, sample, latents.length, latents.length);
         }
         Map<String, OnnxTensor> in = new HashMap<>();
-        in.put(SAMPLE, OnnxNet.floats(sample, batch, channels, lh, lw));
+        in.put(SAMPLE, unet.floats(SAMPLE, sample, batch, channels, lh, lw));
         // Exports differ: a scalar, [1] broadcast by the graph, or one timestep per batch row.
         int copies = timestepShape.length == 0 ? 1 : timestepShape[0] > 0 ? (int) timestepShape[0] : batch;
         long[] ts = new long[copies];
         Arrays.fill(ts, t);
-        in.put(TIMESTEP, timestepShape.length == 0 ? OnnxNet.numbers(timestepType, ts) : OnnxNet.numbers(timestepType, ts, copies));
+        in.put(TIMESTEP, timestepShape.length == 0 ? unet.numbers(TIMESTEP, ts) : unet.numbers(TIMESTEP, ts, copies));
         if (context != null) {
             int positions = text.length();
-            in.put(CONTEXT, OnnxNet.floats(context, batch, positions, context.length / (batch * positions)));
+            in.put(CONTEXT, unet.floats(CONTEXT, context, batch, positions, context.length / (batch * positions)));
         }
         return in;
     }

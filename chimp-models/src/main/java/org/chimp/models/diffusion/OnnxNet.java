@@ -6,9 +6,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +26,8 @@ import org.chimp.models.onnx.OnnxSessions;
  * that a bad request never reached ONNX Runtime).
  */
 final class OnnxNet implements AutoCloseable {
+    /** Real-valued tensors: float32, or float16 as Optimum's {@code --fp16} exports have them (converted here). */
+    static final OnnxJavaType[] REAL = {OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16};
     private final String artifact;
     private final OrtSession session;
     private final AtomicLong runs;
@@ -53,9 +57,9 @@ final class OnnxNet implements AutoCloseable {
         return tensor("input", name, inputs(), ranks, types);
     }
 
-    /** A float output's shape, checked to be of the given rank. */
+    /** A real-valued (float32 or float16) output's shape, checked to be of the given rank. */
     TensorInfo output(String name, int rank) {
-        return tensor("output", name, outputs(), new int[] {rank}, OnnxJavaType.FLOAT);
+        return tensor("output", name, outputs(), new int[] {rank}, REAL);
     }
 
     private Map<String, NodeInfo> inputs() {
@@ -88,7 +92,10 @@ final class OnnxNet implements AutoCloseable {
         return t;
     }
 
-    /** Runs and returns one float output, which must hold {@code expected} values (any number if negative). */
+    /**
+     * Runs and returns one real-valued output as floats (float16 widened), which must hold {@code expected} values
+     * (any number if negative).
+     */
     float[] run(Map<String, OnnxTensor> inputs, String output, long expected) {
         runs.incrementAndGet();
         try (OrtSession.Result result = session.run(inputs, Set.of(output))) {
@@ -107,13 +114,18 @@ final class OnnxNet implements AutoCloseable {
         }
     }
 
-    static OnnxTensor floats(float[] values, long... shape) {
+    /** A tensor of real values for the named input, as the element type it declares: float32 or float16. */
+    OnnxTensor floats(String input, float[] values, long... shape) {
+        if (inputType(input) == OnnxJavaType.FLOAT16) {
+            ShortBuffer half = Fp16Conversions.convertFloatBufferToFp16Buffer(FloatBuffer.wrap(values));
+            return create(() -> OnnxTensor.createTensor(OnnxSessions.environment(), half, shape, OnnxJavaType.FLOAT16));
+        }
         return create(() -> OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(values), shape));
     }
 
-    /** Integer values as the tensor type the model declares (int32 or int64), or float for a float timestep. */
-    static OnnxTensor numbers(OnnxJavaType type, long[] values, long... shape) {
-        return switch (type) {
+    /** Whole numbers for the named input as the type it declares: int32, int64, or a float timestep (32 or 16 bits). */
+    OnnxTensor numbers(String input, long[] values, long... shape) {
+        return switch (inputType(input)) {
             case INT64 -> create(() -> OnnxTensor.createTensor(OnnxSessions.environment(), LongBuffer.wrap(values), shape));
             case INT32 -> create(() -> OnnxTensor.createTensor(OnnxSessions.environment(),
                     IntBuffer.wrap(Arrays.stream(values).mapToInt(Math::toIntExact).toArray()), shape));
@@ -122,9 +134,13 @@ final class OnnxNet implements AutoCloseable {
                 for (int i = 0; i < f.length; i++) {
                     f[i] = values[i];
                 }
-                yield floats(f, shape);
+                yield floats(input, f, shape);
             }
         };
+    }
+
+    private OnnxJavaType inputType(String input) {
+        return ((TensorInfo) inputs().get(input).getInfo()).type;
     }
 
     private interface TensorMaker {

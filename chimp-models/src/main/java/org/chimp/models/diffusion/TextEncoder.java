@@ -18,14 +18,12 @@ final class TextEncoder implements AutoCloseable {
 
     private final ClipTokenizer tokenizer;
     private final OnnxNet net;
-    private final OnnxJavaType idType;
     private final int length;
 
     TextEncoder(ClipTokenizer tokenizer, OnnxNet net) {
         this.tokenizer = tokenizer;
         this.net = net;
         long[] shape = net.input(INPUT, new int[] {2}, OnnxJavaType.INT32, OnnxJavaType.INT64).getShape();
-        this.idType = net.input(INPUT, new int[] {2}, OnnxJavaType.INT32, OnnxJavaType.INT64).type;
         this.length = shape[1] > 0 ? (int) shape[1] : CLIP_POSITIONS;
         net.output(OUTPUT, 3);
     }
@@ -63,7 +61,7 @@ final class TextEncoder implements AutoCloseable {
     }
 
     private float[] run(long[] ids, int rows) {
-        return net.run(Map.of(INPUT, OnnxNet.numbers(idType, ids, rows, length)), OUTPUT, -1);
+        return net.run(Map.of(INPUT, net.numbers(INPUT, ids, rows, length)), OUTPUT, -1);
     }
 
     @Override

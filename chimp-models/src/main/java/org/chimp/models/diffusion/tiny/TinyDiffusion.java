@@ -188,6 +188,69 @@ public final class TinyDiffusion {
         }
     }
 
+    /**
+     * The same model with a float16 interface, as Optimum's {@code --fp16} exports have: every float32 input and
+     * output becomes float16, cast to and from float32 at the graph's edges (the arithmetic stays float32, which the
+     * CPU provider runs everywhere).
+     */
+    public static byte[] withHalfInterface(byte[] model) {
+        try {
+            OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(model);
+            OnnxMl.GraphProto.Builder graph = proto.getGraph().toBuilder();
+            int half = DataType.FLOAT16.getNumber();
+            List<OnnxMl.NodeProto> casts = new ArrayList<>();
+            for (int i = 0; i < graph.getInputCount(); i++) {
+                OnnxMl.ValueInfoProto in = graph.getInput(i);
+                if (in.getType().getTensorType().getElemType() == DataType.FLOAT.getNumber()) {
+                    String wide = in.getName() + "_float32";
+                    for (int n = 0; n < graph.getNodeCount(); n++) {
+                        OnnxMl.NodeProto.Builder node = graph.getNode(n).toBuilder();
+                        for (int k = 0; k < node.getInputCount(); k++) {
+                            if (node.getInput(k).equals(in.getName())) {
+                                node.setInput(k, wide);
+                            }
+                        }
+                        graph.setNode(n, node);
+                    }
+                    casts.add(cast(in.getName(), wide, DataType.FLOAT.getNumber()));
+                    graph.setInput(i, retyped(in, half));
+                }
+            }
+            for (int i = 0; i < graph.getOutputCount(); i++) {
+                OnnxMl.ValueInfoProto out = graph.getOutput(i);
+                String wide = out.getName() + "_float32";
+                for (int n = 0; n < graph.getNodeCount(); n++) {
+                    OnnxMl.NodeProto.Builder node = graph.getNode(n).toBuilder();
+                    for (int k = 0; k < node.getOutputCount(); k++) {
+                        if (node.getOutput(k).equals(out.getName())) {
+                            node.setOutput(k, wide);
+                        }
+                    }
+                    graph.setNode(n, node);
+                }
+                graph.addNode(cast(wide, out.getName(), half));
+                graph.setOutput(i, retyped(out, half));
+            }
+            for (int i = 0; i < casts.size(); i++) {
+                graph.addNode(i, casts.get(i));
+            }
+            return proto.toBuilder().setGraph(graph).build().toByteArray();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Not an ONNX model", e);
+        }
+    }
+
+    private static OnnxMl.NodeProto cast(String from, String to, int type) {
+        return OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName("cast_" + to).addInput(from).addOutput(to)
+                .addAttribute(GraphWriter.integer("to", type)).build();
+    }
+
+    private static OnnxMl.ValueInfoProto retyped(OnnxMl.ValueInfoProto v, int type) {
+        OnnxMl.ValueInfoProto.Builder b = v.toBuilder();
+        b.getTypeBuilder().getTensorTypeBuilder().setElemType(type);
+        return b.build();
+    }
+
     private static OnnxMl.StringStringEntryProto entry(String key, String value) {
         return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
