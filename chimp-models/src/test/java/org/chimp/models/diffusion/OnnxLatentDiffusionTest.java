@@ -11,9 +11,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.chimp.api.Architectures;
 import org.chimp.api.Model;
@@ -77,6 +82,30 @@ class OnnxLatentDiffusionTest {
     }
 
     @Test
+    void concurrentRunsOfOneModelGiveEachTheirOwnImage() throws Exception {
+        try (Model<TextToImageInput, GeneratedImage> model = textToImage(TinyDiffusion.parameters())) {
+            Map<Long, byte[]> expected = new HashMap<>();
+            for (long seed = 0; seed < 4; seed++) {
+                expected.put(seed, model.run(TextToImageInput.of("a cat", seed), CPU).png());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<GeneratedImage>> runs = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    long seed = i % 4;
+                    runs.add(pool.submit(() -> model.run(TextToImageInput.of("a cat", seed), CPU)));
+                }
+                for (Future<GeneratedImage> run : runs) {
+                    GeneratedImage img = run.get();
+                    assertThat(img.png()).isEqualTo(expected.get(img.seed()));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void seedLeftOutIsTheRunsSeedAndIsReported() {
         try (Model<TextToImageInput, GeneratedImage> model = textToImage(TinyDiffusion.parameters())) {
             TextToImageInput noSeed = new TextToImageInput("a cat", null, null, null, null, null, null);
@@ -128,8 +157,8 @@ class OnnxLatentDiffusionTest {
     @Test
     void unconditionalModelMakesSeededImagesOfItsSize() throws IOException {
         Map<String, String> refs = artifacts.storeAll(TinyDiffusion.unconditional(5));
-        ModelConfig config = new ModelConfig("unconditional-image", "onnx-unconditional-diffusion", refs,
-                TinyDiffusion.parameters().put("width", 16).put("height", 24));
+        ModelConfig tiny = TinyDiffusion.unconditionalConfig(refs);
+        ModelConfig config = tiny.withParameters(tiny.parameters().put("width", 16).put("height", 24));
         try (Model<UnconditionalImageInput, GeneratedImage> model = architectures.build(Tasks.UNCONDITIONAL_IMAGE, config, artifacts)) {
             GeneratedImage img = model.run(new UnconditionalImageInput(11L, 3), CPU);
             BufferedImage b = decode(img);

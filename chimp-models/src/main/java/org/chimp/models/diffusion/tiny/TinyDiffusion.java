@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.chimp.api.ModelConfig;
+import org.chimp.api.Tasks;
 import org.chimp.models.diffusion.ClipTokenizer;
+import org.chimp.models.diffusion.OnnxLatentDiffusionArchitecture;
+import org.chimp.models.diffusion.OnnxUnconditionalDiffusionArchitecture;
 
 /**
  * Tiny random-weight networks with the exact input and output names, element types and ranks of Stable Diffusion's
@@ -63,6 +67,16 @@ public final class TinyDiffusion {
         out.put("unet", unet(seed + 1, false, DataType.INT64));
         out.put("vae_decoder", vaeDecoder(seed + 2));
         return out;
+    }
+
+    /** The config of a tiny text-to-image model whose artifacts ({@link #textToImage}) were stored under these references. */
+    public static ModelConfig textToImageConfig(Map<String, String> refs) {
+        return new ModelConfig(Tasks.TEXT_TO_IMAGE.id(), OnnxLatentDiffusionArchitecture.NAME, refs, parameters());
+    }
+
+    /** The config of a tiny unconditional model whose artifacts ({@link #unconditional}) were stored under these references. */
+    public static ModelConfig unconditionalConfig(Map<String, String> refs) {
+        return new ModelConfig(Tasks.UNCONDITIONAL_IMAGE.id(), OnnxUnconditionalDiffusionArchitecture.NAME, refs, parameters());
     }
 
     /** Config parameters that fit the tiny networks: {@value #SIZE}-pixel images by default, at most 64, few steps. */
