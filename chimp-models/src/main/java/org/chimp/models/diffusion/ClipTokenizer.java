@@ -22,7 +22,9 @@ import org.chimp.api.error.ClientErrorException;
  * merges.txt), read from a Hugging Face {@code tokenizer.json} (e.g. openai/clip-vit-large-patch14's), which carries
  * the same vocabulary and merges in one file, so one content-addressed artifact is enough. Text is NFC-normalized,
  * whitespace-collapsed and lower-cased, split with CLIP's pattern, each piece's UTF-8 bytes mapped to GPT-2's
- * printable byte alphabet and merged by rank, the last symbol carrying {@code </w>}.
+ * printable byte alphabet and merged by rank, the last symbol carrying {@code </w>}. (ftfy's mojibake repair and
+ * HTML unescaping, which the Python original also applies, are left out.) Public only for its constants and byte
+ * alphabet, which the tiny example tokenizer is built from.
  */
 public final class ClipTokenizer {
     public static final String START = "<|startoftext|>";
