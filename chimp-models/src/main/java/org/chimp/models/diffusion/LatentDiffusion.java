@@ -215,7 +215,9 @@ final class LatentDiffusion implements AutoCloseable {
         } catch (IllegalStateException e) {
             // CHIMP's own findings (output sizes) are shown; ONNX Runtime's messages are internals, kept for the log.
             String why = e.getCause() instanceof OrtException ort ? "ONNX Runtime could not run them (" + ort.getCode() + ")" : e.getMessage();
-            throw ClientErrorException.invalid("The networks do not fit together or with the config: " + why, e);
+            throw ClientErrorException.invalid("The networks do not fit together or with the config: " + why
+                    + "; they were tried at " + w + "x" + h + " pixels (UNets exported from diffusers need sides that are multiples of 64:"
+                    + " 'size_multiple' 64)", e);
         }
     }
 

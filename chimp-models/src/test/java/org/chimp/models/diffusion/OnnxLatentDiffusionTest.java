@@ -244,6 +244,9 @@ class OnnxLatentDiffusionTest {
         Map<String, byte[]> t2i = TinyDiffusion.textToImage(1);
         assertInvalid(() -> buildTextToImage(t2i, TinyDiffusion.parameters().put("default_steps", 60))).contains("'default_steps' (60)");
         assertInvalid(() -> buildTextToImage(t2i, TinyDiffusion.parameters().put("width", 20))).contains("'size_multiple'");
+        ObjectNode stableDiffusionMultiple = TinyDiffusion.parameters();
+        stableDiffusionMultiple.remove("size_multiple"); // the default, 64, does not admit the tiny 32-pixel default size
+        assertInvalid(() -> buildTextToImage(t2i, stableDiffusionMultiple)).contains("'size_multiple' (64)");
         assertInvalid(() -> buildTextToImage(t2i, TinyDiffusion.parameters().put("beta_schedule", "cosine"))).contains("'beta_schedule'");
         assertInvalid(() -> buildTextToImage(t2i, TinyDiffusion.parameters().put("max_steps", 5000))).contains("'max_steps' must be at most 1000");
         assertInvalid(() -> buildTextToImage(t2i, TinyDiffusion.parameters().put("pad_token", "<pad>"))).contains("'pad_token'");

@@ -79,10 +79,13 @@ public final class TinyDiffusion {
         return new ModelConfig(Tasks.UNCONDITIONAL_IMAGE.id(), OnnxUnconditionalDiffusionArchitecture.NAME, refs, parameters());
     }
 
-    /** Config parameters that fit the tiny networks: {@value #SIZE}-pixel images by default, at most 64, few steps. */
+    /**
+     * Config parameters that fit the tiny networks: {@value #SIZE}-pixel images by default, any multiple of 8 up to
+     * 64 (their one-conv UNet takes any size), few steps.
+     */
     public static ObjectNode parameters() {
         return new ObjectMapper().createObjectNode().put("width", SIZE).put("height", SIZE).put("max_size", 64)
-                .put("default_steps", 4).put("max_steps", 50);
+                .put("size_multiple", 8).put("default_steps", 4).put("max_steps", 50);
     }
 
     /** The tokenizer.json (see the class comment). */
