@@ -15,6 +15,7 @@ import org.chimp.api.error.ClientErrorException;
 public record GeneratedImage(@JsonProperty("image") byte[] png, int width, int height, long seed) {
     public static final String MEDIA_TYPE = "image/png";
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] IHDR = {'I', 'H', 'D', 'R'};
 
     public static final RecordDataType<GeneratedImage> TYPE = RecordDataType.of("generated-image", GeneratedImage.class, """
             {"type": "object", "required": ["image", "width", "height", "seed"],
@@ -28,7 +29,8 @@ public record GeneratedImage(@JsonProperty("image") byte[] png, int width, int h
 
     /** Checks that the bytes are a PNG whose header declares this width and height. */
     public GeneratedImage {
-        if (png == null || png.length < 24 || !Arrays.equals(png, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
+        if (png == null || png.length < 24 || !Arrays.equals(png, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)
+                || !Arrays.equals(png, 12, 16, IHDR, 0, 4)) {
             throw ClientErrorException.invalid("'image' must be base64 PNG bytes");
         }
         // IHDR is always the first chunk: 8 signature bytes, 4 length, "IHDR", then width and height (big-endian).
