@@ -19,7 +19,7 @@ import org.chimp.api.param.ParameterType;
  * @param text null for an unconditional model
  */
 record DiffusionSettings(int width, int height, int defaultSteps, int maxSteps, int maxSize, int sizeMultiple,
-                         double latentScale, int latentFactor, NoiseSchedule schedule, TextSettings text) {
+                         double latentScale, int latentFactor, NoiseSchedule schedule, String scheduler, TextSettings text) {
 
     /**
      * The text side: guidance and prompt limits.
@@ -46,7 +46,8 @@ record DiffusionSettings(int width, int height, int defaultSteps, int maxSteps, 
             ParameterSpec.optional("beta_schedule", ParameterType.STRING, "scaled_linear or linear", TextNode.valueOf("scaled_linear")),
             ParameterSpec.optional("train_timesteps", ParameterType.INTEGER, "the training noise steps", IntNode.valueOf(1000)).between(2.0, 10000.0),
             ParameterSpec.optional("steps_offset", ParameterType.INTEGER, "added to every inference timestep", IntNode.valueOf(1)).between(0.0, 1000.0),
-            ParameterSpec.optional("prediction_type", ParameterType.STRING, "what the UNet predicts: epsilon or v_prediction", TextNode.valueOf("epsilon")));
+            ParameterSpec.optional("prediction_type", ParameterType.STRING, "what the UNet predicts: epsilon or v_prediction", TextNode.valueOf("epsilon")),
+            ParameterSpec.optional("scheduler", ParameterType.STRING, "the sampler: ddim or euler (both deterministic)", TextNode.valueOf("ddim")));
 
     /** The parameters only the text-to-image architecture declares. */
     static final List<ParameterSpec> TEXT = List.of(
@@ -57,6 +58,7 @@ record DiffusionSettings(int width, int height, int defaultSteps, int maxSteps, 
             ParameterSpec.optional("pad_token", ParameterType.STRING, "the padding token after the prompt", TextNode.valueOf("<|endoftext|>")));
 
     DiffusionSettings {
+        Scheduler.of(scheduler, schedule); // a 400 for an unknown name, when the config is loaded
         List<String> problems = new ArrayList<>();
         if (defaultSteps > maxSteps) {
             problems.add("'default_steps' (" + defaultSteps + ") is above 'max_steps' (" + maxSteps + ")");
@@ -91,7 +93,7 @@ record DiffusionSettings(int width, int height, int defaultSteps, int maxSteps, 
                 p.get("max_guidance").asDouble(), p.get("max_prompt_chars").asInt(), p.get("pad_token").asText()) : null;
         return new DiffusionSettings(p.get("width").asInt(), p.get("height").asInt(), p.get("default_steps").asInt(),
                 p.get("max_steps").asInt(), p.get("max_size").asInt(), p.get("size_multiple").asInt(),
-                p.get("latent_scale").asDouble(), p.get("latent_factor").asInt(), schedule, text);
+                p.get("latent_scale").asDouble(), p.get("latent_factor").asInt(), schedule, p.get("scheduler").asText(), text);
     }
 
     /** A text-to-image request with this model's defaults, or a 400 naming the limit it breaks. */

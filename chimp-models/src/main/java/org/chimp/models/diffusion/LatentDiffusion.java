@@ -20,7 +20,7 @@ import org.chimp.api.generation.image.GeneratedImage;
 
 /**
  * The latent-diffusion pipeline, with or without a prompt: seeded Gaussian latents {@code [1, C, h, w]}, then for
- * each DDIM timestep the UNet ({@code sample}, {@code timestep}, and with a prompt {@code encoder_hidden_states}
+ * each timestep of the scheduler (DDIM or Euler) the UNet ({@code sample}, {@code timestep}, and with a prompt {@code encoder_hidden_states}
  * to {@code out_sample}), run on the batch [unconditional, conditional] and combined as
  * {@code uncond + g * (cond - uncond)} when guided; finally the VAE decoder ({@code latent_sample} / latent scale to
  * {@code sample [1, 3, 8h, 8w]}) and PNG. The names and ranks are those of Stable Diffusion's ONNX exports (diffusers'
@@ -45,7 +45,7 @@ final class LatentDiffusion implements AutoCloseable {
     private final OnnxNet unet;
     private final OnnxNet vae;
     private final TextEncoder text;
-    private final DdimScheduler scheduler;
+    private final Scheduler scheduler;
     private final AtomicLong runs;
     private final long[] sampleShape;
     private final long[] timestepShape;
@@ -57,7 +57,7 @@ final class LatentDiffusion implements AutoCloseable {
         this.vae = vae;
         this.text = text;
         this.runs = runs;
-        this.scheduler = new DdimScheduler(settings.schedule());
+        this.scheduler = Scheduler.of(settings.scheduler(), settings.schedule());
         this.sampleShape = unet.input(SAMPLE, new int[] {4}, OnnxNet.REAL).getShape();
         TensorInfo timestep = unet.input(TIMESTEP, new int[] {0, 1}, OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16, OnnxJavaType.INT64, OnnxJavaType.INT32);
         this.timestepShape = timestep.getShape();
@@ -135,16 +135,19 @@ final class LatentDiffusion implements AutoCloseable {
                     + batch + (batch == 2 ? " (guidance_scale > 1)" : " (guidance_scale <= 1)"));
         }
         int n = channels * lh * lw;
-        // DDIM's initial noise sigma is 1: the latents start as plain standard normal noise.
+        int[] timesteps = scheduler.timesteps(g.steps());
         float[] latents = SeededNoise.gaussian(g.seed(), n);
+        scale(latents, scheduler.initialNoiseScale(timesteps));
         float[] context = text == null ? null
                 : text.encode(g.guided() ? List.of(g.negativePrompt(), g.prompt()) : List.of(g.prompt()));
-        for (int t : scheduler.timesteps(g.steps())) {
+        for (int i = 0; i < timesteps.length; i++) {
             if (ctx.cancelled().getAsBoolean()) {
                 throw new CancellationException("Image generation cancelled");
             }
-            float[] out = unet.run(unetInputs(latents, batch, lh, lw, t, context), UNET_OUT, (long) batch * n);
-            scheduler.step(g.guided() ? guide(out, n, g.guidance()) : out, t, g.steps(), latents);
+            float[] input = latents.clone();
+            scale(input, scheduler.inputScale(timesteps[i]));
+            float[] out = unet.run(unetInputs(input, batch, lh, lw, timesteps[i], context), UNET_OUT, (long) batch * n);
+            scheduler.step(g.guided() ? guide(out, n, g.guidance()) : out, timesteps, i, latents);
         }
         float[] scaled = new float[n];
         for (int i = 0; i < n; i++) {
@@ -173,6 +176,14 @@ final class LatentDiffusion implements AutoCloseable {
             in.put(CONTEXT, unet.floats(CONTEXT, context, batch, positions, context.length / (batch * positions)));
         }
         return in;
+    }
+
+    private static void scale(float[] values, double factor) {
+        if (factor != 1) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (values[i] * factor);
+            }
+        }
     }
 
     /** Classifier-free guidance: {@code uncond + g * (cond - uncond)}, the batch being [uncond, cond]. */

@@ -43,6 +43,19 @@ record NoiseSchedule(double betaStart, double betaEnd, String betaSchedule, int 
         return out;
     }
 
+    /**
+     * The training timesteps {@code steps} inference steps visit, noisiest first: diffusers' "leading" spacing,
+     * {@code (steps - 1 - i) * (train / steps) + offset}.
+     */
+    int[] leadingTimesteps(int steps) {
+        int ratio = Math.max(1, trainTimesteps / steps);
+        int[] out = new int[steps];
+        for (int i = 0; i < steps; i++) {
+            out[i] = Math.min((steps - 1 - i) * ratio + stepsOffset, trainTimesteps - 1);
+        }
+        return out;
+    }
+
     boolean predictsV() {
         return predictionType.equals("v_prediction");
     }

@@ -128,6 +128,18 @@ class OnnxLatentDiffusionTest {
     }
 
     @Test
+    void eulerSchedulerMakesItsOwnDeterministicImage() {
+        TextToImageInput request = TextToImageInput.of("a red fox", 3);
+        try (Model<TextToImageInput, GeneratedImage> ddim = textToImage(TinyDiffusion.parameters());
+             Model<TextToImageInput, GeneratedImage> euler = textToImage(TinyDiffusion.parameters().put("scheduler", "euler"))) {
+            byte[] image = euler.run(request, CPU).png();
+            assertThat(euler.run(request, CPU).png()).isEqualTo(image);
+            assertThat(ddim.run(request, CPU).png()).isNotEqualTo(image);
+        }
+        assertInvalid(() -> textToImage(TinyDiffusion.parameters().put("scheduler", "plms"))).contains("'scheduler'");
+    }
+
+    @Test
     void requestsBeyondTheModelsLimitsAre400sBeforeAnyOnnxRun() {
         ObjectNode params = TinyDiffusion.parameters().put("max_prompt_chars", 20).put("size_multiple", 16).put("max_guidance", 10);
         try (DiffusionModel<TextToImageInput> model = textToImage(params)) {
