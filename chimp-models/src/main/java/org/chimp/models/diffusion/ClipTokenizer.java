@@ -29,9 +29,12 @@ import org.chimp.api.error.ClientErrorException;
 public final class ClipTokenizer {
     public static final String START = "<|startoftext|>";
     public static final String END = "<|endoftext|>";
+    // Unicode white space, as Python's \s: without the flag Java's \s is ASCII only, and a no-break space would
+    // become part of a punctuation piece.
     private static final Pattern PIECES = Pattern.compile(
-            "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^\\s\\p{L}\\p{N}]+");
-    private static final Pattern SPACES = Pattern.compile("\\s+");
+            "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|\\p{L}+|\\p{N}|[^\\s\\p{L}\\p{N}]+",
+            Pattern.UNICODE_CHARACTER_CLASS);
+    private static final Pattern SPACES = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     /** The end-of-word mark on a word's last symbol. */
     public static final String END_OF_WORD = "</w>";
     private static final char[] BYTE_CHARS = byteAlphabet();

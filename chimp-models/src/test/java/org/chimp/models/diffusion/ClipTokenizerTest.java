@@ -29,6 +29,10 @@ class ClipTokenizerTest {
         // "red" merges r+e (512) then re+d</w> (513); "fox" f+o (514), fo+x</w> (515). Case and spacing do not matter.
         assertThat(t.encode("  A RED\tfox! ", 10)).containsExactly(start, A_END, 513, 515, BANG_END, end, end, end, end, end);
         assertThat(t.encode("", 4)).containsExactly(start, end, end, end);
+        // Unicode spaces separate words as ASCII ones do; digits are single pieces; "'s" splits off as in CLIP.
+        assertThat(t.encode("red\u00A0fox\u3000!", 10)).isEqualTo(t.encode("red fox !", 10));
+        assertThat(Arrays.copyOfRange(t.encode("42", 8), 1, 3)).containsExactly(256 + '4', 256 + '2');
+        assertThat(Arrays.copyOfRange(t.encode("fox's", 8), 1, 4)).containsExactly(515, '\'', 256 + 's');
     }
 
     @Test
