@@ -15,6 +15,9 @@ import org.chimp.api.generation.Generation;
 import org.chimp.api.generation.GenerationDataType;
 import org.chimp.api.generation.GenerationRequest;
 import org.chimp.api.generation.GenerationRequestDataType;
+import org.chimp.api.generation.image.GeneratedImage;
+import org.chimp.api.generation.image.TextToImageInput;
+import org.chimp.api.generation.image.UnconditionalImageInput;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
 import org.chimp.api.text.Texts;
@@ -42,7 +45,18 @@ public final class Tasks {
             "text-image-embedding", "Puts texts and images into one vector space, so a text can be matched with an image.",
             new TextsAndImagesDataType(), new JointEmbeddingsDataType(), OptionalInt.empty());
 
-    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, TEXT_EMBEDDING, TEXT_GENERATION, TEXT_IMAGE_EMBEDDING);
+        /** A prompt (and seed, steps, guidance, size) in, a PNG out; the oracle's TextConditionalImageGeneration (0). */
+    public static final Task<TextToImageInput, GeneratedImage> TEXT_TO_IMAGE = new Task<>(
+            "text-to-image", "Generates a PNG image from a text prompt.",
+            TextToImageInput.TYPE, GeneratedImage.TYPE, OptionalInt.of(0));
+
+    /** A seed and steps in, a PNG out; the oracle's UnconditionalImageGeneration (1). */
+    public static final Task<UnconditionalImageInput, GeneratedImage> UNCONDITIONAL_IMAGE = new Task<>(
+            "unconditional-image", "Generates a PNG image from a noise seed alone.",
+            UnconditionalImageInput.TYPE, GeneratedImage.TYPE, OptionalInt.of(1));
+
+    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, TEXT_EMBEDDING, TEXT_GENERATION, TEXT_IMAGE_EMBEDDING,
+            TEXT_TO_IMAGE, UNCONDITIONAL_IMAGE);
 
     private Tasks() {
     }
