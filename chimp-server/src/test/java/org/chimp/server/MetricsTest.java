@@ -117,8 +117,9 @@ class MetricsTest {
 
         assertThat(infer().status()).isEqualTo(200);
         assertThat(api.postJson("/v2/models/" + MODEL + "/infer", Map.of("inputs", List.of(Map.of("name", "image",
-                "datatype", "BYTES", "shape", List.of(1), "data", List.of(face()))))).status()).isLessThan(500);
-        String second = awaitScrape(s -> value(s, inferRoute) >= value(first, inferRoute) + 2);
+                "datatype", "BYTES", "shape", List.of(1), "data", List.of(face()))))).status()).isEqualTo(200);
+        String oipRoute = "http_server_requests_seconds_count{method=\"POST\",route=\"/v2/models/{name}/infer\",status=\"200\"}";
+        String second = awaitScrape(s -> value(s, inferRoute) >= value(first, inferRoute) + 1 && value(s, oipRoute) >= 1);
         assertThat(value(second, inference)).isGreaterThanOrEqualTo(value(first, inference) + 2);
     }
 
@@ -184,9 +185,10 @@ class MetricsTest {
                     .header("X-Request-Id", tooLong).GET().build(), HttpResponse.BodyHandlers.ofString());
             String replaced = longOne.headers().firstValue("X-Request-Id").orElseThrow();
             assertThat(replaced).matches("[0-9a-f]{32}");
-            String raw = rawRequest("GET /health HTTP/1.1\r\nHost: x\r\nX-Request-Id: forged\t\"level\":\"ERROR\u0001\r\n"
+            // Tabs and quotes are legal in a header value (Jetty itself answers 400 to control characters).
+            String raw = rawRequest("GET /health HTTP/1.1\r\nHost: x\r\nX-Request-Id: forged\t\"level\":\"ERROR\"\r\n"
                     + "Connection: close\r\n\r\n");
-            assertThat(raw).startsWith("HTTP/1.1 200").doesNotContain("forged");
+            assertThat(raw).startsWith("HTTP/1.1 200").doesNotContain("forged").containsPattern("X-Request-Id: [0-9a-f]{32}");
 
             List<JsonNode> events = awaitLines(lines, 3);
             JsonNode mine = events.stream().filter(e -> "trace-42.abc_DEF".equals(e.at("/mdc/request_id").asText()))

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.chimp.http.metrics.ChimpMetrics;
 import org.chimp.jobs.JobCount;
 import org.chimp.jobs.JobService;
@@ -17,7 +19,8 @@ import org.chimp.jobs.WorkerInfo;
 
 /**
  * Gauges of the job system as the database has it, read at each scrape (so every process that serves
- * {@code /metrics} shows the whole deployment's): {@code chimp.jobs} by queue and state (queued, running), and
+ * {@code /metrics} shows the whole deployment's): {@code chimp.jobs} by queue and state (queued, running; 0 for
+ * the known queues and those seen before, so a series does not vanish when its queue drains), and
  * {@code chimp.worker.heartbeat.age} in seconds per registered worker. Both are bounded: the
  * {@value #MAX_QUEUES} fullest queues, the rest summed as {@code other}; the {@value #MAX_WORKERS} most recently
  * seen workers.
@@ -29,24 +32,34 @@ public final class JobMetrics {
     private JobMetrics() {
     }
 
-    /** Adds the job gauges to the process's metrics. */
-    public static void bind(JobService jobs, ChimpMetrics metrics) {
+    /** Adds the job gauges to the process's metrics; {@code known} queues are shown from the start. */
+    public static void bind(JobService jobs, ChimpMetrics metrics, Set<String> known) {
+        Set<String> shown = ConcurrentHashMap.newKeySet();
+        shown.addAll(known);
         MultiGauge counts = MultiGauge.builder("chimp.jobs").description("Jobs queued and running, by queue")
                 .register(metrics.registry());
         MultiGauge heartbeats = MultiGauge.builder("chimp.worker.heartbeat.age").baseUnit("seconds")
                 .description("Seconds since each registered worker's last heartbeat").register(metrics.registry());
-        metrics.beforeScrape(() -> counts.register(rows(jobs.liveCounts()), true));
+        metrics.beforeScrape(() -> counts.register(rows(jobs.liveCounts(), shown), true));
         metrics.beforeScrape(() -> heartbeats.register(heartbeatRows(jobs.workers(), Instant.now()), true));
     }
 
-    /** One row per (queue, state), zero for a state a listed queue has no job in; queues past the bound summed. */
-    static List<MultiGauge.Row<?>> rows(List<JobCount> live) {
+    /**
+     * One row per (queue, state), zero for a state a queue has no job in; queues past the bound summed. The queues
+     * listed are remembered in {@code shown} (up to the bound), so that they keep a row at 0 once drained.
+     */
+    static List<MultiGauge.Row<?>> rows(List<JobCount> live, Set<String> shown) {
         Map<String, Long> totals = new HashMap<>();
+        shown.forEach(q -> totals.put(q, 0L));
         live.forEach(c -> totals.merge(c.queue(), c.count(), Long::sum));
         List<String> kept = totals.keySet().stream()
                 .sorted(Comparator.comparing((String q) -> -totals.get(q)).thenComparing(q -> q))
                 .limit(MAX_QUEUES).toList();
+        if (shown.size() < MAX_QUEUES) {
+            kept.stream().limit(MAX_QUEUES - shown.size()).forEach(shown::add);
+        }
         Map<String, Map<JobState, Long>> byQueue = new HashMap<>();
+        kept.forEach(q -> byQueue.put(q, new HashMap<>()));
         for (JobCount c : live) {
             String q = kept.contains(c.queue()) ? c.queue() : "other";
             byQueue.computeIfAbsent(q, k -> new HashMap<>()).merge(c.state(), c.count(), Long::sum);

@@ -2,7 +2,9 @@ package org.chimp.server.node;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.chimp.http.metrics.ChimpMetrics;
+import java.util.Set;
 import org.chimp.jobs.metrics.JobMetrics;
+import org.chimp.training.runner.TrainingService;
 
 /**
  * Binds the meters every process has, whatever its roles: the database pool ({@code hikaricp.*}, HikariCP's own
@@ -17,6 +19,6 @@ final class NodeMetrics {
         if (services.dataSource() instanceof HikariDataSource pool) {
             pool.setMetricRegistry(metrics.registry());
         }
-        JobMetrics.bind(services.jobs(), metrics);
+        JobMetrics.bind(services.jobs(), metrics, Set.of(TrainingService.QUEUE));
     }
 }
