@@ -207,6 +207,21 @@ class MetricsTest {
         }
     }
 
+    @Test
+    void aWorkerServesMetricsOnItsOwnPort() throws Exception {
+        NodeSettings settings = new NodeSettings(dir.resolve("worker"), null, "embedded", null, TOKEN);
+        try (ChimpNode worker = ChimpNode.start(settings, Map.of(0, Set.of()), new WorkerSettings(List.of("training"), 1))) {
+            ApiClient client = new ApiClient(worker.httpPorts().get(0), TOKEN);
+            Reply scraped = client.get("/metrics");
+            assertThat(scraped.status()).isEqualTo(200);
+            assertThat(scraped.text()).contains("chimp_jobs{queue=\"training\",state=\"queued\"} 0")
+                    .contains("chimp_worker_heartbeat_age_seconds{").contains("jvm_memory_used_bytes{")
+                    .doesNotContain("chimp_model_loaded_version");
+            assertThat(client.getWithoutToken("/health").status()).isEqualTo(200);
+            assertThat(client.get("/jobs").status()).as("a worker's port serves no API").isEqualTo(404);
+        }
+    }
+
     /** Every line parsed as JSON, once at least {@code n} are there (the access line follows the response). */
     private static List<JsonNode> awaitLines(ByteArrayOutputStream out, int n) throws Exception {
         Instant deadline = Instant.now().plusSeconds(10);

@@ -59,7 +59,8 @@ public final class WorkerCommand implements Callable<Integer> {
         Map<Integer, Set<Role>> ports = metricsPort == null ? Map.of() : Map.of(metricsPort, Set.of());
         ChimpNode node = ChimpNode.start(settings, ports, new WorkerSettings(queues, concurrency,
                 Duration.ofSeconds(Math.max(0, graceSeconds)), prefetch));
-        System.out.printf("Worker running on queues %s with concurrency %d%n", queues, concurrency);
+        System.out.printf("Worker running on queues %s with concurrency %d%s%n", queues, concurrency,
+                metricsPort == null ? "" : ", /metrics on port " + node.httpPorts().get(0));
         return NodeRunner.runUntilStopped(node);
     }
 }

@@ -17,17 +17,33 @@ import org.slf4j.LoggerFactory;
 public enum LogFormat {
     TEXT, JSON;
 
-    /** Switches the console appenders of the root logger to this format (text leaves logback.xml's as it is). */
+    /** {@code text} or {@code json}, in any case. */
+    public static LogFormat parse(String name) {
+        for (LogFormat f : values()) {
+            if (f.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("--log-format must be text or json, got '" + name + "'");
+    }
+
+    /** Switches the process's log output to this format (text leaves logback.xml's as it is). */
     public void apply() {
-        if (this == TEXT || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            apply(context);
+        }
+    }
+
+    /** Switches the appenders of a context's root logger that write to a stream to this format. */
+    public void apply(LoggerContext context) {
+        if (this == TEXT) {
             return;
         }
         Iterator<Appender<ILoggingEvent>> it = context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
         while (it.hasNext()) {
             if (it.next() instanceof OutputStreamAppender<ILoggingEvent> out && !(out.getEncoder() instanceof JsonEncoder)) {
-                out.stop();
+                // Swapped in place: stopping the appender would close its stream, which only a console reopens.
                 out.setEncoder(encoder(context));
-                out.start();
             }
         }
     }

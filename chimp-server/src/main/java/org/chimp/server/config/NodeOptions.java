@@ -93,7 +93,7 @@ public final class NodeOptions {
     @Option(names = "--log-format", defaultValue = "text",
             description = "Log lines as 'text' for people or 'json' (one JSON object per line, with the request id) for "
             + "log collectors (env CHIMP_LOG_FORMAT; default ${DEFAULT-VALUE}).")
-    public LogFormat logFormat;
+    public String logFormat;
 
     @Option(names = "--access-log", arity = "0..1", fallbackValue = "true", defaultValue = "true",
             description = "One log line per HTTP request: method, route, status, duration, request id and user; "
@@ -115,7 +115,7 @@ public final class NodeOptions {
                     + "--request-idle-seconds at least 1, --http-threads at least 8 and --max-personal-models at least 1");
         }
         ImageLimits.install(ImageLimits.forMaxPixels(maxImagePixels));
-        logFormat.apply();
+        LogFormat.parse(logFormat).apply();
         token = needsToken ? AdminToken.resolve(config.setting("admin-token"), dataDir) : null;
         ServerLimits d = NodeSettings.defaultHttpLimits();
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),

@@ -61,7 +61,6 @@ public final class ChimpNode implements AutoCloseable {
     private final ChimpServices services;
     /** This process's meters, served at /metrics on every port. */
     private final ChimpMetrics metrics = new ChimpMetrics();
-    private boolean servingMetricsBound;
     private final List<Javalin> apps = new ArrayList<>();
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private final AccessRules access = AccessTable.rules();
@@ -99,6 +98,10 @@ public final class ChimpNode implements AutoCloseable {
             NodeMetrics.bind(node.services, node.metrics);
             if (chain != null) {
                 node.services.attachChain(chain);
+            }
+            if (chain != null || listeners.values().stream().anyMatch(r -> r.contains(Role.SERVING))) {
+                // before the worker: chain jobs run models too, and each loaded version keeps the timer it got
+                ServingMetrics.bind(node.services.deployments(), node.metrics);
             }
             if (!listeners.isEmpty()) {
                 // Request bodies and multipart files wait here; what a killed process left is swept at start.
@@ -181,10 +184,6 @@ public final class ChimpNode implements AutoCloseable {
                 role.routes(services).forEach(r -> r.addTo(app));
             }
         }
-        if (roles.contains(Role.SERVING) && !servingMetricsBound) {
-            ServingMetrics.bind(services.deployments(), metrics);
-            servingMetricsBound = true;
-        }
         apps.add(app);
         app.start();
         observer.bindThreadPool(app);
@@ -193,6 +192,11 @@ public final class ChimpNode implements AutoCloseable {
         }
         roles.forEach(r -> ports.put(r, app.port()));
         LOG.info("Serving {} on port {}", roles, app.port());
+    }
+
+    /** Every port this node listens on (a worker's metrics port has no role). */
+    public List<Integer> httpPorts() {
+        return apps.stream().map(Javalin::port).toList();
     }
 
     /** The port a role listens on. */
