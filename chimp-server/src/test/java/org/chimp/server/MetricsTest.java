@@ -174,6 +174,7 @@ class MetricsTest {
         appender.start();
         Level was = access.getLevel();
         access.setLevel(Level.INFO);
+        access.setAdditive(false); // to the test's appender only
         access.addAppender(appender);
         try {
             HttpResponse<String> good = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs?limit=1"))
@@ -203,6 +204,7 @@ class MetricsTest {
         } finally {
             access.detachAppender(appender);
             access.setLevel(was);
+            access.setAdditive(true);
             appender.stop();
         }
     }
