@@ -21,6 +21,7 @@ import org.chimp.api.Tasks;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
+import org.chimp.serving.metrics.InferenceTimer;
 import org.chimp.store.ArtifactStore;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.tracking.registry.ModelVersion;
@@ -62,6 +63,8 @@ public final class Deployments implements AutoCloseable {
     private final Set<Key> pendingLoads = ConcurrentHashMap.newKeySet();
     private final PinnedVersions pinned;
     private volatile boolean closed;
+    /** Times model runs made through leases (see {@link Lease#timed}); a process without metrics times nothing. */
+    private volatile InferenceTimer runTimer = InferenceTimer.NONE;
     /** Personal (calibrated) versions, leased by number for their user. */
     private final PinnedVersions personal;
     private final ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
@@ -101,6 +104,11 @@ public final class Deployments implements AutoCloseable {
         }
         Optional<ModelVersion> mine = registry.newestTagged(name, USER_TAG, user);
         return mine.isEmpty() ? get(name, stage) : personal.get(name, mine.get().version());
+    }
+
+    /** Times the model runs of versions loaded from now on (call before the first request). */
+    public void timeRunsWith(InferenceTimer timer) {
+        runTimer = timer;
     }
 
     /** The personal versions loaded now, least recently used first, as {@code name/version}. */
@@ -318,7 +326,7 @@ public final class Deployments implements AutoCloseable {
             LOG.warn("{}{}", what, e.getMessage(), e);
             throw ClientErrorException.conflict(what + "its artifacts could not be read; the server log has the details");
         }
-        return new Loaded(new Deployment(v, model));
+        return new Loaded(new Deployment(v, model), runTimer);
     }
 
     /** The registry's current record of a served version (its stage may have changed); the old one if unreadable. */
@@ -425,12 +433,18 @@ public final class Deployments implements AutoCloseable {
     /** A deployment with a reference count: one for its slot, one per open lease; the model closes at zero. */
     static final class Loaded {
         private final Deployment deployment;
+        private final InferenceTimer timer;
         private final AtomicInteger refs = new AtomicInteger(1);
         private volatile ModelVersion version;
 
-        Loaded(Deployment deployment) {
+        Loaded(Deployment deployment, InferenceTimer timer) {
             this.deployment = deployment;
+            this.timer = timer;
             this.version = deployment.version();
+        }
+
+        InferenceTimer timer() {
+            return timer;
         }
 
         Deployment deployment() {

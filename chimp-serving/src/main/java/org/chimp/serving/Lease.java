@@ -2,6 +2,7 @@ package org.chimp.serving;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.chimp.api.Model;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.image.Image;
@@ -50,6 +51,14 @@ public final class Lease implements AutoCloseable {
     /** The loaded model; valid until this lease is closed. */
     public Model<Image, Classification> model() {
         return loaded.deployment().model();
+    }
+
+    /**
+     * Runs {@code run} (a call of {@link #model()}) timed as this version's inference ({@code chimp.inference}):
+     * the one place serving's endpoints measure model time.
+     */
+    public <T> T timed(Supplier<T> run) {
+        return loaded.timer().time(loaded.deployment().version(), personal, run);
     }
 
     /** Releases the model; closing twice releases once. */

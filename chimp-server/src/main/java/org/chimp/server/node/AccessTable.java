@@ -11,6 +11,7 @@ import org.chimp.chain.ChainRoutes;
 import io.javalin.http.Context;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.Principal;
+import org.chimp.http.metrics.MetricsRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.training.http.TriggerRoutes;
@@ -50,11 +51,15 @@ final class AccessTable {
 
     static AccessRules rules() {
         List<AccessRule> r = new ArrayList<>();
-        // Liveness, health, metrics and static files, as before users existed; and the login form.
+        // Liveness, health and static files, as before users existed; and the login form.
         for (String p : BearerAuth.defaultPublicPaths()) {
             r.add(AccessRule.of("*", p, PUBLIC));
         }
         r.add(AccessRule.of("*", LoginRoutes.LOGIN, PUBLIC));
+        // Metrics name models, queues and workers: admins, or the scrape token (CHIMP_METRICS_TOKEN), which the
+        // Authenticator turns into a principal on this route only, so Prometheus needs no admin credentials.
+        r.add(AccessRule.adminUnless("GET", MetricsRoutes.PATH,
+                ctx -> Principal.of(ctx).map(p -> p.via() == Principal.Via.METRICS_TOKEN).orElse(false)));
         // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
         r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));
         r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));

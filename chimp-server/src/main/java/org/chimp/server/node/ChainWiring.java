@@ -54,7 +54,7 @@ final class ChainWiring {
     private static ObjectNode classify(ChimpServices s, ModelRef ref, Image image, long seed) {
         try (Lease lease = ref.version() != null ? s.deployments().get(ref.name(), ref.version())
                 : s.deployments().get(ref.name(), Stage.parse(ref.stage()))) {
-            Classification c = lease.model().run(image, new RunContext(seed, "cpu", () -> false));
+            Classification c = lease.timed(() -> lease.model().run(image, new RunContext(seed, "cpu", () -> false)));
             return ChimpInference.response(lease, List.of(c));
         }
     }

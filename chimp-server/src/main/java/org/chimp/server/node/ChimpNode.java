@@ -24,6 +24,11 @@ import org.chimp.http.ErrorFormats;
 import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
 import org.chimp.http.JettySetup;
+import org.chimp.http.metrics.ChimpMetrics;
+import org.chimp.http.metrics.HttpObserver;
+import org.chimp.http.metrics.MetricsRoutes;
+import org.chimp.jobs.metrics.TimedHandler;
+import org.chimp.serving.metrics.ServingMetrics;
 import org.chimp.tracking.mlflow.MlflowErrorFormat;
 import org.chimp.jobs.JobHandler;
 import org.chimp.jobs.Worker;
@@ -54,6 +59,8 @@ public final class ChimpNode implements AutoCloseable {
     static final int CHAIN_THREADS = 4;
 
     private final ChimpServices services;
+    /** This process's meters, served at /metrics on every port. */
+    private final ChimpMetrics metrics = new ChimpMetrics();
     private final List<Javalin> apps = new ArrayList<>();
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private final AccessRules access = AccessTable.rules();
@@ -88,8 +95,13 @@ public final class ChimpNode implements AutoCloseable {
                                   ChainSettings chain) throws IOException {
         ChimpNode node = new ChimpNode(ChimpServices.open(settings));
         try {
+            NodeMetrics.bind(node.services, node.metrics);
             if (chain != null) {
                 node.services.attachChain(chain);
+            }
+            if (chain != null || listeners.values().stream().anyMatch(r -> r.contains(Role.SERVING))) {
+                // before the worker: chain jobs run models too, and each loaded version keeps the timer it got
+                ServingMetrics.bind(node.services.deployments(), node.metrics);
             }
             if (!listeners.isEmpty()) {
                 // Request bodies and multipart files wait here; what a killed process left is swept at start.
@@ -135,7 +147,7 @@ public final class ChimpNode implements AutoCloseable {
                 options = options.withQueueConcurrency(LogReader.QUEUE, CHAIN_THREADS);
             }
         }
-        worker = new Worker(services.jobs(), services.broker(), handlers, queues, options);
+        worker = new Worker(services.jobs(), services.broker(), TimedHandler.timed(handlers, metrics.registry()), queues, options);
         worker.start();
     }
 
@@ -143,11 +155,14 @@ public final class ChimpNode implements AutoCloseable {
         Path uploads = this.uploads.dir();
         long maxUpload = UploadLimits.defaults().maxCompressedBytes();
         ErrorFormats formats = ErrorFormats.of(new MlflowErrorFormat());
-        Authenticator auth = new Authenticator(new BearerAuth(settings.adminToken(), List.of()), services.identity(), access);
+        String scrapeToken = settings.observability().metricsToken();
+        Authenticator auth = new Authenticator(new BearerAuth(settings.adminToken(), List.of()),
+                scrapeToken == null ? null : new BearerAuth(scrapeToken, List.of()), services.identity(), access);
+        HttpObserver observer = new HttpObserver(metrics.registry(), settings.observability().accessLog());
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            JettySetup.apply(cfg, port, settings.http(), uploads, formats, auth::admits);
+            JettySetup.apply(cfg, port, settings.http(), uploads, formats, auth::admits, observer);
             // Multipart files are parsed from the spooled body into the same directory; the dataset store checks
             // the unpacked size.
             cfg.jetty.multipartConfig.cacheDirectory(uploads.toString());
@@ -156,8 +171,10 @@ public final class ChimpNode implements AutoCloseable {
             cfg.jetty.multipartConfig.maxTotalRequestSize(settings.http().maxUploadBytes(), SizeUnit.BYTES);
         });
         HttpErrors.install(app, formats);
+        observer.install(app); // before authentication, which may end a request
         auth.install(app);
         new HealthRoutes(services.dataSource()).addTo(app);
+        new MetricsRoutes(metrics).addTo(app);
         // Every port has login and tokens: cookies are per host, not per port, so a session works on all of them.
         new LoginRoutes(services.identity(), loginThrottle).addTo(app);
         new TokenRoutes(services.identity()).addTo(app);
@@ -169,11 +186,17 @@ public final class ChimpNode implements AutoCloseable {
         }
         apps.add(app);
         app.start();
+        observer.bindThreadPool(app);
         if (roles.contains(Role.TRAINING) && triggerPoller == null) {
             triggerPoller = new TriggerPoller(services.triggers(), TRIGGER_POLL);
         }
         roles.forEach(r -> ports.put(r, app.port()));
         LOG.info("Serving {} on port {}", roles, app.port());
+    }
+
+    /** Every port this node listens on (a worker's metrics port has no role). */
+    public List<Integer> httpPorts() {
+        return apps.stream().map(Javalin::port).toList();
     }
 
     /** The port a role listens on. */
@@ -205,6 +228,11 @@ public final class ChimpNode implements AutoCloseable {
         closeAfter.add(resource);
     }
 
+    /** This process's meters (what {@code /metrics} serves). */
+    public ChimpMetrics metrics() {
+        return metrics;
+    }
+
     /** The services of this node, for tests and tools. */
     public ChimpServices services() {
         return services;
@@ -234,5 +262,6 @@ public final class ChimpNode implements AutoCloseable {
         if (uploads != null) {
             uploads.close();
         }
+        metrics.close();
     }
 }

@@ -37,7 +37,7 @@ public final class ChimpInference {
         try (Lease lease = deployments.get(ctx.pathParam("name"), stage, user(ctx)); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
             List<Image> images = images(Requests.jsonBody(ctx));
-            List<Classification> results = lease.model().runBatch(images, RunContext.defaults());
+            List<Classification> results = lease.timed(() -> lease.model().runBatch(images, RunContext.defaults()));
             ctx.json(response(lease, results));
         }
     }

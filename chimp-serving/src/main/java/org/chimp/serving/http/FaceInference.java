@@ -57,7 +57,7 @@ final class FaceInference {
             }
             List<Image> crops = new ArrayList<>(faces.size());
             faces.forEach(f -> crops.add(f.crop(photo)));
-            List<Classification> results = crops.isEmpty() ? List.of() : lease.model().runBatch(crops, RunContext.defaults());
+            List<Classification> results = crops.isEmpty() ? List.of() : lease.timed(() -> lease.model().runBatch(crops, RunContext.defaults()));
             Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.set("metadata", ChimpInference.metadata(lease));

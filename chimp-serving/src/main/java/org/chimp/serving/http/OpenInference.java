@@ -82,7 +82,7 @@ final class OpenInference {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
             JsonNode body = Requests.jsonBody(ctx);
             InputTensor in = tensor(body);
-            float[][] scores = Scores.finite(lease, run(lease.model(), in));
+            float[][] scores = Scores.finite(lease, lease.timed(() -> run(lease.model(), in)));
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.put("model_name", lease.version().name());
             out.put("model_version", Integer.toString(lease.version().version()));

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.Principal;
+import org.chimp.http.metrics.MetricsRoutes;
 import org.chimp.web.identity.ApiTokens;
 import org.chimp.web.identity.Identity;
 import org.chimp.web.identity.Secrets;
@@ -35,6 +36,7 @@ public final class Authenticator {
     private static final String RESOLVED = Authenticator.class.getName() + ".resolved";
 
     private final BearerAuth adminToken;
+    private final BearerAuth scrapeToken;
     private final Identity identity;
     private final AccessRules rules;
 
@@ -48,7 +50,16 @@ public final class Authenticator {
      * @param adminToken the deployment's admin token check (its public paths are not used: the rules say what is public)
      */
     public Authenticator(BearerAuth adminToken, Identity identity, AccessRules rules) {
+        this(adminToken, null, identity, rules);
+    }
+
+    /**
+     * @param scrapeToken the token that lets Prometheus read {@code GET /metrics} and nothing else (a
+     *                    {@link Principal#metricsScraper()} there, an invalid token anywhere else), or null for none
+     */
+    public Authenticator(BearerAuth adminToken, BearerAuth scrapeToken, Identity identity, AccessRules rules) {
         this.adminToken = adminToken;
+        this.scrapeToken = scrapeToken;
         this.identity = identity;
         this.rules = rules;
     }
@@ -137,6 +148,9 @@ public final class Authenticator {
         if (bearer != null) {
             if (adminToken.isAdminToken(bearer)) {
                 return new Resolved(Principal.adminToken(), null, false);
+            }
+            if (scrapeToken != null && MetricsRoutes.PATH.equals(req.getRequestURI()) && scrapeToken.matches(bearer)) {
+                return new Resolved(Principal.metricsScraper(), null, false);
             }
             Optional<User> user = ApiTokens.looksLikeToken(bearer) ? identity.tokens().resolve(bearer) : Optional.empty();
             return user.map(u -> new Resolved(principal(u, Principal.Via.API_TOKEN), null, false)).orElse(Resolved.BAD_TOKEN);
