@@ -16,6 +16,7 @@ import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.training.http.TriggerRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.http.AccessRule;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.LoginRoutes;
@@ -55,6 +56,13 @@ final class AccessTable {
             r.add(AccessRule.of("*", p, PUBLIC));
         }
         r.add(AccessRule.of("*", LoginRoutes.LOGIN, PUBLIC));
+        // The emotion page: "/" is public above (it sends a browser that is not signed in to /login); its scripts,
+        // settings and corrections are for signed-in callers. The live socket checks its session and origin itself
+        // (Javalin runs no before-handler for a WebSocket upgrade); its line here says who may open it.
+        r.add(AccessRule.of("GET", EmotionRoutes.ASSETS + "/*", USER));
+        r.add(AccessRule.of("GET", EmotionRoutes.SETTINGS, USER));
+        r.add(AccessRule.of("POST", EmotionRoutes.CORRECTIONS, USER));
+        r.add(AccessRule.of("GET", EmotionRoutes.SOCKET, USER));
         // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
         r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));
         r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));

@@ -32,6 +32,8 @@ import org.chimp.web.identity.UserRole;
  * caller cannot make the server spool a body by sending something token-shaped.
  */
 public final class Authenticator {
+    /** The browser session cookie's name. */
+    public static final String SESSION_COOKIE = Cookies.SESSION;
     private static final String RESOLVED = Authenticator.class.getName() + ".resolved";
 
     private final BearerAuth adminToken;
@@ -62,6 +64,16 @@ public final class Authenticator {
     /** Whether a request would pass authentication (read before its body is, so refused bodies are never read). */
     public boolean admits(HttpServletRequest req) {
         return "OPTIONS".equals(req.getMethod()) || rules.isPublicPath(req.getRequestURI()) || resolve(req).principal() != null;
+    }
+
+    /**
+     * The user signed in with this browser session cookie value ({@link #SESSION_COOKIE}), if it is still valid: how
+     * a WebSocket authenticates (browsers cannot set headers on it, and Javalin runs no before-handler for its
+     * upgrade), at the upgrade and again while it stays open.
+     */
+    public Optional<Principal> browserSession(String cookie) {
+        return cookie == null ? Optional.empty()
+                : identity.sessions().resolve(cookie).map(s -> principal(s.user(), Principal.Via.SESSION));
     }
 
     void authenticate(Context ctx) {
