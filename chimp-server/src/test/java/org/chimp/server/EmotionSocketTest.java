@@ -110,6 +110,15 @@ class EmotionSocketTest {
         assertThat(garbage.get("status").asInt()).isEqualTo(400);
         assertThat(garbage.get("message").asText()).contains("format");
 
+        // Garbage as large as a frame may be (200 KB, more than Jetty's default 64 KB frames): an error, still open.
+        Thread.sleep(150);
+        byte[] noise = new byte[200 * 1024];
+        new java.util.Random(1).nextBytes(noise);
+        s.ws.sendBinary(ByteBuffer.wrap(noise), true).join();
+        JsonNode big = s.next();
+        assertThat(big.get("type").asText()).as(big.toString()).isEqualTo("error");
+        assertThat(big.get("status").asInt()).isEqualTo(400);
+
         // A tiny PNG whose header claims 20000 x 20000 pixels: refused from the header, nothing decoded.
         Thread.sleep(150);
         s.ws.sendBinary(ByteBuffer.wrap(png(2, 2, 20000, 20000)), true).join();

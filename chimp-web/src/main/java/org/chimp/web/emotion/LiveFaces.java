@@ -113,14 +113,17 @@ final class LiveFaces {
         try {
             URI o = URI.create(origin);
             URI h = URI.create(o.getScheme() + "://" + host);
-            if (o.getHost() == null || h.getHost() == null || o.getRawPath() != null && !o.getRawPath().isEmpty()) {
-                return false;
-            }
-            return o.getHost().toLowerCase(Locale.ROOT).equals(h.getHost().toLowerCase(Locale.ROOT))
+            return bare(o) && bare(h) && o.getHost().toLowerCase(Locale.ROOT).equals(h.getHost().toLowerCase(Locale.ROOT))
                     && port(o) == port(h);
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Scheme, host and port only: what an origin and a Host header may hold. */
+    private static boolean bare(URI u) {
+        return u.getHost() != null && u.getRawUserInfo() == null && (u.getRawPath() == null || u.getRawPath().isEmpty())
+                && u.getRawQuery() == null && u.getRawFragment() == null;
     }
 
     private static int port(URI u) {
@@ -129,6 +132,8 @@ final class LiveFaces {
 
     private void connected(WsConnectContext ctx) {
         String user = ctx.attribute(USER);
+        // Browsers send a message as one frame: Jetty's 64 KB default frame size would refuse a frame within the limit.
+        ctx.session.setMaxFrameSize(limits.maxFrameBytes());
         ctx.session.setMaxBinaryMessageSize(limits.maxFrameBytes());
         ctx.session.setMaxTextMessageSize(MAX_TEXT_BYTES);
         ctx.session.setIdleTimeout(IDLE);
