@@ -83,7 +83,7 @@ class EmotionPageBrowserTest {
         browser.findElement(By.name("password")).sendKeys(PASSWORD);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         wait(Duration.ofSeconds(10)).until(b -> b.getPageSource().contains("Signed in as"));
-        browser.get(base + "/");
+        browser.findElement(By.linkText("Open the emotion page")).click();
 
         // The main face's percentages appear, and change with the expression; Production answers.
         Map<String, String> first = wait(Duration.ofSeconds(60)).until(b -> percentages().isEmpty() ? null : percentages());
