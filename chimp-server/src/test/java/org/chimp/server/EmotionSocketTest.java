@@ -157,6 +157,21 @@ class EmotionSocketTest {
     }
 
     @Test
+    void aUserMayHoldOnlyAFewConnections() throws Exception {
+        User bob = chimp.node().services().identity().users().add("bob", UserRole.USER, "bob's long password");
+        String bobs = "chimp_session=" + chimp.node().services().identity().sessions().start(bob);
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(open(bobs));
+        }
+        Socket fifth = open(bobs);
+        assertThat(fifth.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
+        assertThat(held).allSatisfy(s -> assertThat(s.closed).isNotDone());
+        held.get(0).ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        assertThat(held.get(0).closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    }
+
+    @Test
     void correctionsAreCheckedBeforeAnythingIsStored() throws Exception {
         String face = Base64.getEncoder().encodeToString(png(48, 48, 0, 0));
         assertThat(correct(Map.of("label", "sad", "image", face), null).statusCode()).as("no CSRF token").isEqualTo(403);
@@ -197,9 +212,13 @@ class EmotionSocketTest {
     }
 
     private Socket open() throws Exception {
+        return open(cookie);
+    }
+
+    private Socket open(String withCookie) throws Exception {
         BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = builder(cookie, "http://" + host).buildAsync(URI.create("ws://" + host + "/api/2.0/chimp/emotion/live"),
+        WebSocket ws = builder(withCookie, "http://" + host).buildAsync(URI.create("ws://" + host + "/api/2.0/chimp/emotion/live"),
                 new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
