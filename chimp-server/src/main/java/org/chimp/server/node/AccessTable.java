@@ -17,6 +17,7 @@ import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.training.http.TriggerRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.http.AccessRule;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.LoginRoutes;
@@ -60,6 +61,13 @@ final class AccessTable {
         // Authenticator turns into a principal on this route only, so Prometheus needs no admin credentials.
         r.add(AccessRule.adminUnless("GET", MetricsRoutes.PATH,
                 ctx -> Principal.of(ctx).map(p -> p.via() == Principal.Via.METRICS_TOKEN).orElse(false)));
+        // The emotion page: "/" is public above (it sends a browser that is not signed in to /login); its scripts,
+        // settings and corrections are for signed-in callers. The live socket checks its session and origin itself
+        // (Javalin runs no before-handler for a WebSocket upgrade); its line here says who may open it.
+        r.add(AccessRule.of("GET", EmotionRoutes.ASSETS + "/*", USER));
+        r.add(AccessRule.of("GET", EmotionRoutes.SETTINGS, USER));
+        r.add(AccessRule.of("POST", EmotionRoutes.CORRECTIONS, USER));
+        r.add(AccessRule.of("GET", EmotionRoutes.SOCKET, USER));
         // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
         r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));
         r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));

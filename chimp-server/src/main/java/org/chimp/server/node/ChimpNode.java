@@ -37,6 +37,9 @@ import org.chimp.jobs.WorkerOptions;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
+import org.chimp.serving.http.FaceInference;
+import org.chimp.web.emotion.EmotionRoutes;
+import org.chimp.web.emotion.FrameLimits;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.Authenticator;
 import org.chimp.web.http.LoginRoutes;
@@ -169,6 +172,9 @@ public final class ChimpNode implements AutoCloseable {
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             cfg.jetty.multipartConfig.maxTotalRequestSize(settings.http().maxUploadBytes(), SizeUnit.BYTES);
+            if (roles.contains(Role.SERVING)) {
+                EmotionRoutes.configure(cfg);
+            }
         });
         HttpErrors.install(app, formats);
         observer.install(app); // before authentication, which may end a request
@@ -183,6 +189,11 @@ public final class ChimpNode implements AutoCloseable {
             if (roles.contains(role)) {
                 role.routes(services).forEach(r -> r.addTo(app));
             }
+        }
+        if (roles.contains(Role.SERVING)) {
+            // The emotion page asks serving in process, so it lives where the serving role does.
+            new EmotionRoutes(auth, new FaceInference(services.deployments(), services.faceDetection()), services.datasets(),
+                    EmotionRoutes.DEFAULT_MODEL, FrameLimits.defaults()).addTo(app);
         }
         apps.add(app);
         app.start();

@@ -33,6 +33,8 @@ import org.chimp.web.identity.UserRole;
  * caller cannot make the server spool a body by sending something token-shaped.
  */
 public final class Authenticator {
+    /** The browser session cookie's name. */
+    public static final String SESSION_COOKIE = Cookies.SESSION;
     private static final String RESOLVED = Authenticator.class.getName() + ".resolved";
 
     private final BearerAuth adminToken;
@@ -75,6 +77,16 @@ public final class Authenticator {
         return "OPTIONS".equals(req.getMethod()) || rules.isPublicPath(req.getRequestURI()) || resolve(req).principal() != null;
     }
 
+    /**
+     * The user signed in with this browser session cookie value ({@link #SESSION_COOKIE}), if it is still valid: how
+     * a WebSocket authenticates (browsers cannot set headers on it, and Javalin runs no before-handler for its
+     * upgrade), at the upgrade and again while it stays open.
+     */
+    public Optional<Principal> browserSession(String cookie) {
+        return cookie == null ? Optional.empty()
+                : identity.sessions().resolve(cookie).map(s -> principal(s.user(), Principal.Via.SESSION));
+    }
+
     void authenticate(Context ctx) {
         if (ctx.method() == HandlerType.OPTIONS) {
             return;
@@ -102,7 +114,7 @@ public final class Authenticator {
     }
 
     void authorize(Context ctx) {
-        AccessRule rule = rules.ruleFor(ctx.method().name(), ctx.endpointHandlerPath());
+        AccessRule rule = rules.ruleFor(ctx.method().name(), route(ctx));
         if (rule.access() == Access.PUBLIC) {
             return;
         }
@@ -115,6 +127,16 @@ public final class Authenticator {
             throw new ForbiddenResponse("Only an admin may " + ctx.method() + " " + ctx.path() + "; '" + p.get().name()
                     + "' has the user role");
         }
+    }
+
+    /**
+     * The registered route of a request; for a static file (matched by no route, so Javalin reports the
+     * before-matched handler's own path, {@code *}) the request path, which the static file handlers only serve
+     * when it names a file inside their folders.
+     */
+    private static String route(Context ctx) {
+        String route = ctx.endpointHandlerPath();
+        return "*".equals(route) ? ctx.path() : route;
     }
 
     private void checkCsrf(Context ctx, String expected) {
