@@ -5,6 +5,10 @@ import java.util.OptionalInt;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.classification.ClassificationDataType;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.game.Board;
+import org.chimp.api.game.BoardDataType;
+import org.chimp.api.game.Move;
+import org.chimp.api.game.MoveDataType;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
 
@@ -15,7 +19,12 @@ public final class Tasks {
             "image-classification", "Assigns a probability to each label for an image.",
             new ImageDataType(), new ClassificationDataType(), OptionalInt.empty());
 
-    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION);
+    /** A TicTacToe board and the player to move in, the cell to play out (Buffalo's RLAgent). */
+    public static final Task<Board, Move> GAME_MOVE = new Task<>(
+            "game-move", "Chooses the move for the player to move on a TicTacToe board.",
+            new BoardDataType(), new MoveDataType(), OptionalInt.empty());
+
+    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, GAME_MOVE);
 
     private Tasks() {
     }
