@@ -28,19 +28,19 @@ public record Board(byte[] cells, Mark player) {
                 case 0 -> { }
                 case 1 -> x++;
                 case 2 -> o++;
-                default -> throw ClientErrorException.invalid("Board cell " + i + " is " + cells[i] + "; cells are 0 (empty), 1 (X) or 2 (O)");
+                default -> throw ClientErrorException.invalid("Board cell " + i + " is " + cells[i] + "; cells are 0, 1 or 2 (empty, X, O)");
             }
         }
         if (x != o && x != o + 1) {
-            throw ClientErrorException.invalid("Impossible board: " + x + " X and " + o + " O; X moves first, so X has as "
+            throw ClientErrorException.invalid("The board is impossible: " + x + " X and " + o + " O; X moves first, so X has as "
                     + "many marks as O or one more");
         }
         Mark won = winner(cells);
         if (won != null) {
-            throw ClientErrorException.invalid("The game is already over: " + won + " has three in a row");
+            throw ClientErrorException.invalid("The game is already decided: " + won + " has three in a row");
         }
         if (x + o == CELLS) {
-            throw ClientErrorException.invalid("The game is already over: the board is full (a draw)");
+            throw ClientErrorException.invalid("The game is already decided: the board is full (a draw)");
         }
         Mark toMove = x == o ? Mark.X : Mark.O;
         if (player != toMove) {
