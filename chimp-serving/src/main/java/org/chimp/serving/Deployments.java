@@ -210,6 +210,11 @@ public final class Deployments implements AutoCloseable {
         return out;
     }
 
+    /** The architectures deployments are built with. */
+    public Architectures architectures() {
+        return architectures;
+    }
+
     /** The names of all registered models. */
     public List<String> available() {
         return registry.names();
