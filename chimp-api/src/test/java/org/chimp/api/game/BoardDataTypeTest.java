@@ -6,7 +6,15 @@ import static org.chimp.api.error.ClientErrors.assertInvalid;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
 import org.chimp.api.Tasks;
+import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -112,5 +120,32 @@ class BoardDataTypeTest {
         assertThat(t.datatype()).isEqualTo("INT32");
         assertThat(t.shape()).containsExactly(2);
         assertThat(t.data().toString()).isEqualTo("[4,0]");
+    }
+
+    @Provide
+    Arbitrary<String> cells() {
+        return Arbitraries.of("X", "O", "", "", "x", "XO", " ", "null");
+    }
+
+    /** Any board of any length, any player: a playable board whose rules hold, or a 400, never anything else. */
+    @Property(tries = 500)
+    void anyBoardIsPlayableOrA400(@ForAll @Size(max = 11) List<@From("cells") String> cells,
+                                  @ForAll("players") String player) {
+        var json = MAPPER.createObjectNode();
+        cells.forEach(json.putArray("board")::add);
+        json.put("player", player);
+        try {
+            Board b = boards.fromJson(json);
+            assertThat(b.freeCells()).isNotEmpty();
+            assertThat(Board.winner(b.cells())).isNull();
+        } catch (ClientErrorException e) {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).isNotBlank();
+        }
+    }
+
+    @Provide
+    Arbitrary<String> players() {
+        return Arbitraries.of("X", "O", "", "o", "XX");
     }
 }

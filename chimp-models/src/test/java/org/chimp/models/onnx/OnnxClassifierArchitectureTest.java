@@ -19,11 +19,11 @@ import org.chimp.api.ArtifactResolver;
 import org.chimp.api.Model;
 import org.chimp.api.ModelConfig;
 import org.chimp.api.RunContext;
-import org.chimp.api.tensor.TensorSpec;
 import org.chimp.api.Tasks;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
+import org.chimp.api.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
