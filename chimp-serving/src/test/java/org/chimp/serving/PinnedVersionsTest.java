@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
-import org.chimp.api.Tasks;
 import org.chimp.api.RunContext;
+import org.chimp.api.Tasks;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.tracking.registry.ModelVersion;

@@ -7,8 +7,8 @@ import static org.chimp.serving.http.ServingApp.png;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import org.chimp.api.Tasks;
 import org.chimp.api.RunContext;
+import org.chimp.api.Tasks;
 import org.chimp.db.TestDatabases;
 import org.chimp.serving.Deployments;
 import org.chimp.serving.Lease;
