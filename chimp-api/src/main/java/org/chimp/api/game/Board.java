@@ -1,6 +1,7 @@
 package org.chimp.api.game;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.chimp.api.error.ClientErrorException;
 
@@ -80,6 +81,22 @@ public record Board(byte[] cells, Mark player) {
     @Override
     public byte[] cells() {
         return cells.clone();
+    }
+
+    /** Boards are values: equal when their cells and player are (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Board b && Arrays.equals(cells, b.cells) && player == b.player;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(cells) + player.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Board" + Arrays.toString(cells) + " " + player + " to move";
     }
 
     /** The player with three in a row on these cells, or null. */
