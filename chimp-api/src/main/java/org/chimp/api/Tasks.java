@@ -18,6 +18,10 @@ import org.chimp.api.generation.GenerationRequestDataType;
 import org.chimp.api.generation.image.GeneratedImage;
 import org.chimp.api.generation.image.TextToImageInput;
 import org.chimp.api.generation.image.UnconditionalImageInput;
+import org.chimp.api.game.Board;
+import org.chimp.api.game.BoardDataType;
+import org.chimp.api.game.Move;
+import org.chimp.api.game.MoveDataType;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
 import org.chimp.api.text.Texts;
@@ -45,7 +49,7 @@ public final class Tasks {
             "text-image-embedding", "Puts texts and images into one vector space, so a text can be matched with an image.",
             new TextsAndImagesDataType(), new JointEmbeddingsDataType(), OptionalInt.empty());
 
-        /** A prompt (and seed, steps, guidance, size) in, a PNG out; the oracle's TextConditionalImageGeneration (0). */
+    /** A prompt (and seed, steps, guidance, size) in, a PNG out; the oracle's TextConditionalImageGeneration (0). */
     public static final Task<TextToImageInput, GeneratedImage> TEXT_TO_IMAGE = new Task<>(
             "text-to-image", "Generates a PNG image from a text prompt.",
             TextToImageInput.TYPE, GeneratedImage.TYPE, OptionalInt.of(0));
@@ -55,8 +59,14 @@ public final class Tasks {
             "unconditional-image", "Generates a PNG image from a noise seed alone.",
             UnconditionalImageInput.TYPE, GeneratedImage.TYPE, OptionalInt.of(1));
 
-    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, TEXT_EMBEDDING, TEXT_GENERATION, TEXT_IMAGE_EMBEDDING,
-            TEXT_TO_IMAGE, UNCONDITIONAL_IMAGE);
+
+    /** A TicTacToe board and the player to move in, the cell to play out (Buffalo's RLAgent). */
+    public static final Task<Board, Move> GAME_MOVE = new Task<>(
+            "game-move", "Chooses the move for the player to move on a TicTacToe board.",
+            new BoardDataType(), new MoveDataType(), OptionalInt.empty());
+
+    private static final List<Task<?, ?>> ALL = List.of(IMAGE_CLASSIFICATION, TEXT_EMBEDDING, TEXT_IMAGE_EMBEDDING,
+            TEXT_GENERATION, TEXT_TO_IMAGE, UNCONDITIONAL_IMAGE, GAME_MOVE);
 
     private Tasks() {
     }

@@ -16,11 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.chimp.api.Architectures;
-import org.chimp.api.Model;
-import org.chimp.api.Tasks;
-import org.chimp.api.classification.Classification;
+import org.chimp.api.TaskModel;
 import org.chimp.api.error.ClientErrorException;
-import org.chimp.api.image.Image;
 import org.chimp.serving.metrics.InferenceTimer;
 import org.chimp.store.ArtifactStore;
 import org.chimp.tracking.registry.ModelRegistry;
@@ -221,6 +218,11 @@ public final class Deployments implements AutoCloseable {
         return out;
     }
 
+    /** The architectures deployments are built with. */
+    public Architectures architectures() {
+        return architectures;
+    }
+
     /** The names of all registered models. */
     public List<String> available() {
         return registry.names();
@@ -315,9 +317,10 @@ public final class Deployments implements AutoCloseable {
                     + "next to the model in the run's artifacts); register models through a training plugin or "
                     + "log that file with the model");
         }
-        Model<Image, Classification> model;
+        TaskModel<?, ?> model;
         try {
-            model = architectures.build(Tasks.IMAGE_CLASSIFICATION, v.config(), artifacts);
+            // Whatever task the config names: the task's data types carry requests to the model and back.
+            model = architectures.build(v.config(), artifacts);
         } catch (ClientErrorException e) {
             // The registered config is at fault, not the request that happened to trigger the load.
             LOG.warn("{}{}", what, e.getMessage(), e.getCause());

@@ -77,6 +77,9 @@ final class AccessTable {
         r.add(AccessRule.of("DELETE", UserRoutes.PATH + "/{name}", ADMIN));
         // Serving.
         r.add(AccessRule.of("GET", "/model", USER));
+        // The catalogue of tasks (schemas, examples) and architectures: what models this server could run.
+        r.add(AccessRule.of("GET", "/tasks", USER));
+        r.add(AccessRule.of("GET", "/architectures", USER));
         r.add(AccessRule.of("POST", "/model/{name}/infer", USER));
         r.add(AccessRule.of("POST", "/model/{name}/faces", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}", USER));

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import org.chimp.api.Model;
 import org.chimp.api.RunContext;
+import org.chimp.api.Tasks;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
@@ -24,7 +26,7 @@ import org.chimp.tracking.registry.Stage;
  * {@code POST /model/{name}/faces?stage=production|staging&id=<user>} with {@code {"inputs": <one image>}}: finds the
  * faces in a photo and classifies each, largest first: {@code {"metadata": {...as infer}, "faces": [{"box": {"x", "y",
  * "width", "height"}, "labels", "probabilities", "label"}]}}. A photo without faces gives {@code "faces": []}; with
- * face detection off, a 503 says why.
+ * face detection off, a 503 says why. Only image classifiers can classify faces: a model of another task is a 400.
  */
 public final class FaceInference {
     /** The most faces classified in one photo; a crowd beyond this is cut to its largest faces. */
@@ -44,6 +46,7 @@ public final class FaceInference {
         String user = ChimpInference.user(ctx);
         checkOn();
         try (Lease lease = deployments.get(ctx.pathParam("name"), stage, user); ImageScope decoded = ImageScope.open()) {
+            lease.model(Tasks.IMAGE_CLASSIFICATION); // a model of another task is a 400 before the body is read
             JsonNode body = Requests.jsonBody(ctx);
             JsonNode input = body.isObject() ? body.get("inputs") : null;
             if (input == null || !input.isTextual()) {
@@ -77,8 +80,9 @@ public final class FaceInference {
         }
         List<Image> crops = new ArrayList<>(faces.size());
         faces.forEach(f -> crops.add(f.crop(photo)));
-        List<Classification> results = crops.isEmpty() ? List.of() : lease.timed(() -> lease.model().runBatch(crops, RunContext.defaults()));
-        Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));
+        Model<Image, Classification> model = lease.model(Tasks.IMAGE_CLASSIFICATION);
+        List<Classification> results = crops.isEmpty() ? List.of() : lease.timed(() -> model.runBatch(crops, RunContext.defaults()));
+        Outputs.sendable(lease, Tasks.IMAGE_CLASSIFICATION.output(), results);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.set("metadata", ChimpInference.metadata(lease));
         ArrayNode list = out.putArray("faces");
