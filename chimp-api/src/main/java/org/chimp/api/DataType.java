@@ -34,9 +34,13 @@ public interface DataType<T> {
     /** The JSON Schema of the JSON form, for docs and clients. */
     JsonNode jsonSchema();
 
-    /** A valid JSON value, shown as the schema's {@code examples}; for an input type, a valid {@code inputs}. */
+    /**
+     * A valid JSON value, shown as the schema's {@code examples}; for an input type, a valid {@code inputs}. By
+     * default the first of the schema's own {@code examples}, if it has any.
+     */
     default JsonNode example() {
-        return null;
+        JsonNode examples = jsonSchema().path("examples");
+        return examples.isArray() && !examples.isEmpty() ? examples.get(0) : null;
     }
 
     /** {@link #jsonSchema()} with {@link #example()} as its {@code examples} entry, unless it has one already. */

@@ -15,8 +15,11 @@ class TaskSchemasTest {
             assertThat(schema.path("examples").isArray()).as(task.id()).isTrue();
             JsonNode example = schema.path("examples").get(0);
             assertThat(task.input().fromJsonBatch(example, 1)).as(task.id()).hasSize(1);
-            JsonNode output = task.output().jsonSchemaWithExamples().path("examples").get(0);
-            assertThat(task.output().fromJson(output)).as(task.id()).isNotNull();
+            // Output examples are optional; one that is given must be readable.
+            JsonNode output = task.output().example();
+            if (output != null) {
+                assertThat(task.output().fromJson(output)).as(task.id()).isNotNull();
+            }
         }
     }
 

@@ -129,8 +129,7 @@ public final class ImageDataType implements DataType<Image> {
                   {"type": "array", "description": "[H][W] gray or [H][W][C] pixels, 0-255 (fractions up to 1.0: already scaled to [0, 1])",
                    "items": {"type": "array", "items": {"oneOf": [{"type": "number"},
                              {"type": "array", "items": {"type": "number"}, "minItems": 1, "maxItems": 4}]}}}
-                ],
-                "examples": [[[0, 255], [255, 0]]]}""");
+                ]}""");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
