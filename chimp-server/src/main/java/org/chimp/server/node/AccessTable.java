@@ -16,6 +16,7 @@ import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.training.http.TriggerRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.web.dashboard.DashboardRoutes;
 import org.chimp.web.http.AccessRule;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.LoginRoutes;
@@ -55,6 +56,10 @@ final class AccessTable {
             r.add(AccessRule.of("*", p, PUBLIC));
         }
         r.add(AccessRule.of("*", LoginRoutes.LOGIN, PUBLIC));
+        // The dashboard page sends a caller who is not signed in to the login form; its scripts and styles are for
+        // signed-in callers; its data comes from the endpoints below, each with its own line.
+        r.add(AccessRule.of("GET", DashboardRoutes.PATH, PUBLIC));
+        r.add(AccessRule.of("GET", DashboardRoutes.PATH + "/*", USER));
         // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
         r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));
         r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));

@@ -32,6 +32,7 @@ import org.chimp.jobs.WorkerOptions;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
+import org.chimp.web.dashboard.DashboardRoutes;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.Authenticator;
 import org.chimp.web.http.LoginRoutes;
@@ -154,6 +155,7 @@ public final class ChimpNode implements AutoCloseable {
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             cfg.jetty.multipartConfig.maxTotalRequestSize(settings.http().maxUploadBytes(), SizeUnit.BYTES);
+            DashboardRoutes.configure(cfg);
         });
         HttpErrors.install(app, formats);
         auth.install(app);
@@ -162,6 +164,7 @@ public final class ChimpNode implements AutoCloseable {
         new LoginRoutes(services.identity(), loginThrottle).addTo(app);
         new TokenRoutes(services.identity()).addTo(app);
         new UserRoutes(services.identity()).addTo(app);
+        new DashboardRoutes().addTo(app);
         for (Role role : Role.values()) {
             if (roles.contains(role)) {
                 role.routes(services).forEach(r -> r.addTo(app));

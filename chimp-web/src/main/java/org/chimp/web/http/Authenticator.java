@@ -91,7 +91,7 @@ public final class Authenticator {
     }
 
     void authorize(Context ctx) {
-        AccessRule rule = rules.ruleFor(ctx.method().name(), ctx.endpointHandlerPath());
+        AccessRule rule = rules.ruleFor(ctx.method().name(), route(ctx));
         if (rule.access() == Access.PUBLIC) {
             return;
         }
@@ -104,6 +104,16 @@ public final class Authenticator {
             throw new ForbiddenResponse("Only an admin may " + ctx.method() + " " + ctx.path() + "; '" + p.get().name()
                     + "' has the user role");
         }
+    }
+
+    /**
+     * The registered route of a request; for a static file (matched by no route, so Javalin reports the
+     * before-matched handler's own path, {@code *}) the request path, which the static file handlers only serve
+     * when it names a file inside their folders.
+     */
+    private static String route(Context ctx) {
+        String route = ctx.endpointHandlerPath();
+        return "*".equals(route) ? ctx.path() : route;
     }
 
     private void checkCsrf(Context ctx, String expected) {
