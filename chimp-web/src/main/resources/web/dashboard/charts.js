@@ -22,7 +22,8 @@ export function metricChart(title, series) {
     width: 480,
     height: 240,
     scales: { x: { time: false } },
-    axes: [{ label: 'step' }, {}],
+    // steps are whole numbers: no ticks between them
+    axes: [{ label: 'step', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] }, {}],
     series: [{ label: 'step' }, ...series.map((s, i) => ({
       label: s.label, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true, points: { show: steps.length < 40 },
     }))],

@@ -78,7 +78,7 @@ function uploadForm(names) {
   const status = h('div', { class: 'status' });
   const form = h('form', { id: 'upload-form', class: 'stacked' },
     h('label', {}, 'Dataset name ',
-      h('input', { name: 'dataset_name', required: true, maxlength: 64, pattern: '[A-Za-z0-9][A-Za-z0-9._-]*', list: 'dataset-names' })),
+      h('input', { name: 'dataset_name', required: true, maxlength: 64, pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]*', list: 'dataset-names' })),
     h('datalist', { id: 'dataset-names' }, names.map((n) => h('option', { value: n }))),
     h('label', {}, 'Zip in the layout train/<label>/*.png|jpg (optional test/…) ',
       h('input', { name: 'file', type: 'file', accept: '.zip,application/zip', required: true })),

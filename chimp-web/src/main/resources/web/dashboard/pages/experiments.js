@@ -54,7 +54,8 @@ async function runsTable(experiment) {
 
 async function showRuns(main, ids) {
   const runs = await Promise.all(ids.map((id) => get(`${MLFLOW}/runs/get?run_id=${encodeURIComponent(id)}`).then((r) => r.run)));
-  const label = (r) => r.info.run_name || r.info.run_id.slice(0, 8);
+  // run names are often the plugin and a UUID: the legends get something short
+  const label = (r) => (r.info.run_name && r.info.run_name.length <= 24 ? r.info.run_name : r.info.run_id.slice(0, 8));
   main.append(section(runs.length === 1 ? `Run ${label(runs[0])}` : `Comparing ${runs.length} runs`,
     h('p', {}, h('a', { href: `#experiments/${encodeURIComponent(runs[0].info.experiment_id)}` }, '← runs of the experiment')),
     table([

@@ -12,9 +12,11 @@ export async function render(main, session) {
   const workers = h('div', { id: 'workers' });
   const chain = h('div', { id: 'chain-jobs' });
   main.append(section('Jobs', h('label', {}, 'State ', state), jobs), section('Workers', workers), chain);
+  let chainConfigured = true; // until /chain/jobs answers 404: this node sequences no chain
   const refresh = async () => {
     const q = state.value ? `&state=${encodeURIComponent(state.value)}` : '';
-    await Promise.all([showJobs(jobs, q, session), showWorkers(workers), showChain(chain)]);
+    await Promise.all([showJobs(jobs, q, session), showWorkers(workers),
+      chainConfigured ? showChain(chain).then((found) => { chainConfigured = found; }) : null]);
   };
   state.addEventListener('change', refresh);
   return every(POLL_MS, refresh);
@@ -70,6 +72,7 @@ async function showWorkers(el) {
   }
 }
 
+/** Shows the chain's jobs; false when no chain is configured (404), so the page stops asking. */
 async function showChain(el) {
   try {
     const c = await get('/chain/jobs?limit=50');
@@ -81,9 +84,10 @@ async function showChain(el) {
       { title: 'Answer', cell: (j) => (j.answer_tx ? `${j.answer_kind} ${j.answer_tx.slice(0, 12)}…` : '') },
       { title: 'Output', cell: (j) => (j.output_uri && /^https?:\/\//.test(j.output_uri) ? h('a', { href: j.output_uri, rel: 'noopener noreferrer' }, j.output_hash ? j.output_hash.slice(0, 12) : 'output') : '') },
       { title: 'Error', cell: (j) => j.error || '' },
-    ], c.jobs, 'No chain jobs yet.')));
+    ], c.jobs, 'No chain jobs yet.', { id: 'chain-jobs-table' })));
+    return true;
   } catch (err) {
-    // 404: this node has no chain configured; the section stays out of the way.
     fill(el, err.status === 404 ? '' : errorBox(err));
+    return err.status !== 404;
   }
 }

@@ -75,7 +75,7 @@ async function showModel(box, name, session) {
 }
 
 function aliasForm(name, versions, act) {
-  const alias = h('input', { name: 'alias', placeholder: 'alias', maxlength: 64, pattern: '[A-Za-z0-9_-]+', required: true });
+  const alias = h('input', { name: 'alias', placeholder: 'alias', maxlength: 64, pattern: '[A-Za-z0-9_\\-]+', required: true });
   const version = h('select', { name: 'version' }, versions.map((v) => h('option', { value: v.version }, `v${v.version}`)));
   const form = h('form', { class: 'inline', id: 'alias-form' }, 'Set alias ', alias, ' → ', version,
     h('button', { type: 'submit' }, 'Set'),
@@ -91,7 +91,19 @@ function aliasForm(name, versions, act) {
 async function showLineage(el, name, version) {
   try {
     const l = await get(`/api/2.0/chimp/lineage?name=${encodeURIComponent(name)}&version=${encodeURIComponent(version)}`);
-    fill(el, section(`Lineage of ${name} v${version}`, h('pre', {}, JSON.stringify(l, null, 2))));
+    const datasets = Object.entries(l.datasets || {}).map(([key, d]) => {
+      const ref = typeof d === 'string' ? d : (d && d.ref) || '';
+      const [dataset, v] = ref.split('@');
+      return h('div', {}, `${key}: `, v ? h('a', { href: `#datasets/${encodeURIComponent(dataset)}/${encodeURIComponent(v)}` }, ref) : ref,
+        d && d.content_hash ? h('code', { class: 'muted' }, ` ${String(d.content_hash).slice(0, 12)}`) : null);
+    });
+    fill(el, section(`Lineage of ${name} v${version}`, h('dl', { class: 'facts' },
+      h('dt', {}, 'Plugin'), h('dd', {}, l.plugin ? `${l.plugin} ${l.plugin_version || ''}` : 'unknown'),
+      h('dt', {}, 'Run'), h('dd', {}, l.run_id ? h('a', { href: `#experiments/run/${encodeURIComponent(l.run_id)}` }, l.run_id) : 'none'),
+      h('dt', {}, 'Parent version'), h('dd', {}, l.parent ? h('a', { href: `#registry/${encodeURIComponent(l.parent.name)}` },
+        `${l.parent.name} v${l.parent.version}`) : 'none'),
+      h('dt', {}, 'Datasets'), h('dd', {}, datasets.length ? datasets : 'none'),
+      h('dt', {}, 'Arguments'), h('dd', {}, h('pre', {}, JSON.stringify(l.arguments || {}, null, 2))))));
   } catch (err) {
     fill(el, section(`Lineage of ${name} v${version}`, errorBox(err)));
   }
