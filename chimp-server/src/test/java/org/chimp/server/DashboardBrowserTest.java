@@ -113,7 +113,7 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("datasets-table"), "faces"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#label-counts")));
-        assertThat(browser.findElement(By.id("label-counts")).getText()).contains("train").contains("happy").contains("12");
+        assertThat(browser.findElement(By.id("label-counts")).getText()).containsIgnoringCase("train").contains("happy").contains("12");
         wait.until(d -> imagesLoaded("#samples img.thumb") >= 5);
         screenshot("1-datasets");
 
@@ -216,18 +216,50 @@ class DashboardBrowserTest {
         assertThat(problems).as("browser errors (CSP violations, failed scripts)").isEmpty();
     }
 
+    @Test
+    void aUserSeesEverythingButGetsNoControlsOnlyAdminsMayUse() throws Exception {
+        chimp.node().services().identity().users().add("alice", UserRole.USER, PASSWORD);
+        JsonNode done = Tasks.await(chimp.api(), Tasks.submit(chimp.api(), dir, 2), p -> p.get("ready").asBoolean(), WAIT);
+        assertThat(done.get("successful").asBoolean()).as(done.toString()).isTrue();
+        signIn("alice");
+
+        open("#registry/faces", "alice (user)");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("versions-table"), "v1"));
+        assertThat(browser.findElements(By.cssSelector("#rollback, button.promote, #alias-form"))).isEmpty();
+        open("#training", "alice (user)");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tasks-table"), "succeeded"));
+        assertThat(browser.findElement(By.id("main")).getText()).contains("Only admins start training");
+        assertThat(browser.findElements(By.cssSelector("#tasks-table button.cancel"))).isEmpty();
+        // The server has the last word: a start the page lets her try is refused with its reason shown.
+        new Select(browser.findElement(By.id("plugin-select"))).selectByValue("image-classifier");
+        new Select(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("dataset-train")))).selectByValue("faces");
+        browser.findElement(By.id("start-task")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-status"), "Only an admin may"));
+        screenshot("7-user-training");
+    }
+
     private void signIn() {
+        signIn("root");
+    }
+
+    private void signIn(String user) {
         browser.get(base + "/dashboard");
         wait.until(ExpectedConditions.urlContains("/login"));
-        browser.findElement(By.name("username")).sendKeys("root");
+        browser.findElement(By.name("username")).sendKeys(user);
         browser.findElement(By.name("password")).sendKeys(PASSWORD);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Signed in as"));
+        browser.findElement(By.linkText("Open the dashboard")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#main[data-page=datasets]")));
     }
 
     private void open(String fragment) {
+        open(fragment, "root (admin)");
+    }
+
+    private void open(String fragment, String who) {
         browser.get(base + "/dashboard" + fragment);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "root (admin)"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), who));
     }
 
     private Object js(String script) {

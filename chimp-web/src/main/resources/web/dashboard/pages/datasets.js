@@ -5,6 +5,7 @@ import { go } from '../nav.js';
 import { h, fill, table, section, errorBox, bytes, when } from '../dom.js';
 
 const SAMPLES_PER_LABEL = 4;
+const MAX_SAMPLE_GROUPS = 32; // split/label pairs shown with samples (a request each)
 
 export async function render(main, session, [selected, selectedVersion]) {
   const list = await get('/datasets');
@@ -54,17 +55,19 @@ async function showDataset(el, name, version) {
       counts.push({ split, label, n });
     }
   }
+  // one row per label, one column per split
+  const splits = Object.keys(info.splits || {});
+  const labels = [...new Set(counts.map((c) => c.label))].sort();
   const samples = h('div', { class: 'samples', id: 'samples' });
   el.append(section(`${name}@${info.version}: labels`,
     h('p', { class: 'muted' }, `Parent: ${info.parent || 'none'} · created by ${info.created_by || 'unknown'} · `,
       h('a', { href: `/datasets/${seg(name)}/versions/${seg(info.version)}/download` }, 'download zip')),
     table([
-      { title: 'Split', cell: (r) => r.split },
-      { title: 'Label', cell: (r) => r.label },
-      { title: 'Files', cell: (r) => r.n },
-    ], counts, 'No files.', { id: 'label-counts' }),
+      { title: 'Label', cell: (label) => label },
+      ...splits.map((split) => ({ title: split, cell: (label) => (info.splits[split][label] ?? 0) })),
+    ], labels, 'No files.', { id: 'label-counts' }),
     h('h3', {}, 'Samples'), samples));
-  for (const c of counts) {
+  for (const c of counts.slice(0, MAX_SAMPLE_GROUPS)) {
     const files = await get(`/datasets/${seg(name)}/versions/${seg(info.version)}/files?prefix=`
       + `${encodeURIComponent(`${c.split}/${c.label}/`)}&limit=${SAMPLES_PER_LABEL}`);
     samples.append(h('figure', {},
