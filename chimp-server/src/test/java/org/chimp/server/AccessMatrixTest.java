@@ -166,6 +166,7 @@ class AccessMatrixTest {
                 new Expect("POST", "/login", Access.PUBLIC),
                 new Expect("GET", "/dashboard", Access.PUBLIC),
                 new Expect("GET", "/dashboard/app.js", Access.USER),
+                new Expect("GET", "/dashboard/chimp.css", Access.PUBLIC),
                 new Expect("POST", "/model/{name}/infer", Access.USER),
                 new Expect("POST", "/v2/models/{name}/infer", Access.USER),
                 new Expect("GET", "/model", Access.USER),

@@ -82,7 +82,8 @@ class DashboardAccessTest {
         assertThat(app.statusCode()).isEqualTo(200);
         assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("javascript"));
         assertThat(get("/dashboard/pages/training.js", userToken).statusCode()).isEqualTo(200);
-        assertThat(get("/dashboard/chimp.css", userToken).statusCode()).isEqualTo(200);
+        assertThat(get("/dashboard/pages/training.js", null).statusCode()).isEqualTo(401);
+        assertThat(get("/dashboard/chimp.css", null).statusCode()).as("the shared styles, for pages before sign-in too").isEqualTo(200);
         for (String lib : new String[] {"/webjars/uplot/1.6.30/dist/uPlot.esm.js", "/webjars/uplot/1.6.30/dist/uPlot.min.css",
                 "/webjars/echarts/5.3.1/dist/echarts.esm.min.js"}) {
             assertThat(get(lib, null).statusCode()).as(lib).isEqualTo(200);

@@ -149,13 +149,19 @@ class DashboardBrowserTest {
         String firstRun = version(1).get("run_id").asText();
         putArtifact(firstRun, "confusion_matrix.json", "{\"labels\": [\"angry\", \"happy\", \"neutral\"], \"rows\": \"true label\", "
                 + "\"columns\": \"predicted label\", \"matrix\": [[5, 1, 0], [0, 6, 1], [2, 0, 4]]}");
+        // A value with markup in it (anyone who may log to a run could write one) stays text on the page.
+        String hostile = "<img src=x onerror=\"window.pwned=1\">";
+        Reply logged = chimp.api().postJson("/api/2.0/mlflow/runs/log-parameter", Map.of("run_id", firstRun, "key", "note", "value", hostile));
+        assertThat(logged.status()).as(logged.text()).isEqualTo(200);
         open("#training");
         wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#tasks-table a.run-link[href='#experiments/run/" + firstRun + "']")));
         open("#experiments/run/" + firstRun);
         wait.until(d -> d.findElements(By.cssSelector("#metric-charts .uplot canvas")).size() >= 4);
         assertThat(browser.findElement(By.id("metric-charts")).getText()).contains("train_loss").contains("val_accuracy");
-        assertThat(browser.findElement(By.id("params-table")).getText()).contains("epochs").contains("learning_rate");
+        assertThat(browser.findElement(By.id("params-table")).getText()).contains("epochs").contains("learning_rate").contains(hostile);
+        assertThat(browser.findElements(By.cssSelector("#params-table img"))).isEmpty();
+        assertThat(js("return window.pwned === undefined")).isEqualTo(true);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#confusion-matrix[data-drawn=true] canvas")));
         screenshot("3-run");
 

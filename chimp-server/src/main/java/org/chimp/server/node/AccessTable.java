@@ -59,6 +59,7 @@ final class AccessTable {
         // The dashboard page sends a caller who is not signed in to the login form; its scripts and styles are for
         // signed-in callers; its data comes from the endpoints below, each with its own line.
         r.add(AccessRule.of("GET", DashboardRoutes.PATH, PUBLIC));
+        r.add(AccessRule.of("GET", DashboardRoutes.SHARED_CSS, PUBLIC)); // CHIMP's page styles, for pages before sign-in too
         r.add(AccessRule.of("GET", DashboardRoutes.PATH + "/*", USER));
         // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
         r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));

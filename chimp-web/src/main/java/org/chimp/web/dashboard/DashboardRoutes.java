@@ -23,6 +23,8 @@ import org.chimp.http.Routes;
 public final class DashboardRoutes implements Routes {
     /** The page's path. */
     public static final String PATH = "/dashboard";
+    /** CHIMP's shared page styles (other pages link them too). */
+    public static final String SHARED_CSS = PATH + "/chimp.css";
     /** Where the page's files are on the class path. */
     static final String RESOURCES = "/web/dashboard";
     /** Where the WebJars (the chart libraries) are served. */
