@@ -11,6 +11,7 @@ const PAGES = { datasets, training, experiments, registry, jobs };
 const main = document.getElementById('main');
 let stop = null; // the current page's clean-up (its polling timers)
 let session = null;
+let shown = 0; // pages opened so far
 
 async function show() {
   const [name, ...rest] = (window.location.hash.replace(/^#/, '') || 'datasets').split('/');
@@ -27,12 +28,21 @@ async function show() {
     stop();
     stop = null;
   }
-  fill(main);
+  // Each page draws into its own element: one still loading when the next is opened draws into a detached one,
+  // and its polling is stopped as soon as it returns.
+  const generation = ++shown;
+  const view = document.createElement('div');
+  fill(main, view);
   main.dataset.page = page;
   try {
-    stop = (await PAGES[page].render(main, session, rest.map(decodeURIComponent))) || null;
+    const stopPage = (await PAGES[page].render(view, session, rest.map(decodeURIComponent))) || null;
+    if (generation === shown) {
+      stop = stopPage;
+    } else if (stopPage) {
+      stopPage();
+    }
   } catch (err) {
-    main.append(errorBox(err));
+    view.append(errorBox(err));
   }
 }
 

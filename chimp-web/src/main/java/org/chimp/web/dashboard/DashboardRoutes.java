@@ -44,7 +44,9 @@ public final class DashboardRoutes implements Routes {
             "Content-Security-Policy", CONTENT_SECURITY_POLICY,
             "X-Content-Type-Options", "nosniff",
             "X-Frame-Options", "DENY",
-            "Referrer-Policy", "same-origin");
+            "Referrer-Policy", "same-origin",
+            // revalidated on every load, so a new version of the scripts is never mixed with cached old ones
+            "Cache-Control", "no-cache");
 
     private final byte[] page;
 
@@ -82,9 +84,10 @@ public final class DashboardRoutes implements Routes {
 
     /**
      * Whether a request path is one a static file can have: letters, digits and {@code / _ . -}, no segment
-     * starting with a dot (so no {@code ..}), no empty segment and no percent-encoding.
+     * starting with a dot (so no {@code ..}), no empty segment and no percent-encoding. Every static folder
+     * should skip other paths ({@code skipFileFunction}): Javalin's lookup fails on some of them with a 500.
      */
-    static boolean plainPath(String uri) {
+    public static boolean plainPath(String uri) {
         return uri != null && uri.length() <= MAX_PATH && PLAIN.matcher(uri).matches() && !uri.contains("/.") && !uri.contains("//");
     }
 
