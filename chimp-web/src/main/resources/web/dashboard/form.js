@@ -2,11 +2,14 @@
 // dataset choice per declared dataset key.
 import { h } from './dom.js';
 
-/** The input for one argument {name, type: str|int|float|bool|json, default, min, max, optional, description}. */
-export function argumentInput(arg) {
+/**
+ * The input for one argument {name, type: str|int|float|bool|json, kind, default, min, max, optional, description};
+ * an argument naming a user (kind "user", as calibration's) starts with the signed-in user's name.
+ */
+export function argumentInput(arg, user) {
   const id = `arg-${arg.name}`;
   const common = { id, name: arg.name, 'data-type': arg.type };
-  const dflt = arg.default;
+  const dflt = arg.default ?? (arg.kind === 'user' ? user : null);
   let input;
   switch (arg.type) {
     case 'int':

@@ -242,6 +242,10 @@ class DashboardBrowserTest {
         browser.findElement(By.id("start-task")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-status"), "Only an admin may"));
         screenshot("7-user-training");
+        // Calibration, which a user runs for themself, starts with her name filled in.
+        new Select(browser.findElement(By.id("plugin-select"))).selectByValue("emotion-calibration");
+        assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form[data-plugin=emotion-calibration] #arg-user")))
+                .getAttribute("value")).isEqualTo("alice");
     }
 
     private void signIn() {

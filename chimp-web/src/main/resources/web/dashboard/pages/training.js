@@ -33,7 +33,7 @@ function showForm(box, plugin, datasets, session) {
   const form = h('form', { class: 'stacked plugin-form', dataset: { plugin: plugin.name } },
     h('p', { class: 'muted' }, plugin.description),
     Object.values(plugin.datasets || {}).map((d) => datasetInput(d, datasets)),
-    Object.values(plugin.arguments || {}).map((a) => argumentInput(a)),
+    Object.values(plugin.arguments || {}).map((a) => argumentInput(a, session.user)),
     h('button', { type: 'submit', id: 'start-task' }, `Start ${plugin.name}`),
     status);
   form.addEventListener('submit', async (e) => {
