@@ -58,8 +58,14 @@ ensure_face_cascade() {
   [ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml ] || apt_install opencv-data
 }
 
+# Debian's headless Chromium and its driver for the browser tests (they skip without them, unless CHIMP_REQUIRE_SERVICES=1).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_install chromium chromium-driver
+}
+
 ensure_postgres
 ensure_redis
 ensure_rabbitmq
 ensure_face_cascade
-echo "services: PostgreSQL, Redis and RabbitMQ are up; face cascades installed"
+ensure_chromium
+echo "services: PostgreSQL, Redis and RabbitMQ are up; face cascades and Chromium installed"

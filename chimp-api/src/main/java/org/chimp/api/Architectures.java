@@ -68,6 +68,14 @@ public final class Architectures {
                 "architecture '" + arch.name() + "'"));
     }
 
+    /** Validates and builds a model of whatever task the config names, with that task. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TaskModel<?, ?> build(ModelConfig config, ArtifactResolver artifacts) {
+        ModelConfig valid = validate(config);
+        Architecture arch = find(valid.task(), valid.architecture());
+        return new TaskModel(arch.task(), arch.build(valid, artifacts));
+    }
+
     /** Validates and builds a model of the expected task. */
     @SuppressWarnings("unchecked")
     public <I, O> Model<I, O> build(Task<I, O> task, ModelConfig config, ArtifactResolver artifacts) {

@@ -3,6 +3,7 @@ package org.chimp.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.chimp.api.error.ClientErrors.assertInvalid;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 class TasksTest {
@@ -15,7 +16,20 @@ class TasksTest {
     }
 
     @Test
+    void everyTaskIsFoundByIdAndItsInputSchemaExampleIsAValidInput() {
+        for (Task<?, ?> task : Tasks.all()) {
+            assertThat(Tasks.byId(task.id())).isSameAs(task);
+            JsonNode examples = task.input().jsonSchema().get("examples");
+            assertThat(examples).as(task.id() + " input schema examples").isNotNull().isNotEmpty();
+            for (JsonNode example : examples) {
+                assertThat(task.input().fromJson(example)).as(task.id() + " example " + example).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void byIdRejectsUnknownListingKnown() {
-        assertInvalid(() -> Tasks.byId("text-generation")).contains("'text-generation'", "known tasks: image-classification");
+        assertInvalid(() -> Tasks.byId("speech-to-text")).contains("'speech-to-text'", "known tasks: image-classification",
+                "text-embedding", "text-generation");
     }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import org.chimp.api.error.ClientErrorException;
 
 /**
- * Requires {@code Authorization: Bearer <token>} on every request except the public paths (liveness, health,
- * metrics and static files). CHIMP's originals had no auth on training or serving at all.
+ * Requires {@code Authorization: Bearer <token>} on every request except the public paths (liveness, health
+ * and static files; {@code /metrics} needs the token). CHIMP's originals had no auth on training or serving at all.
  */
 public final class BearerAuth {
     private final byte[] token;
@@ -31,7 +31,7 @@ public final class BearerAuth {
 
     /** The paths open to everyone in every CHIMP app. */
     public static List<String> defaultPublicPaths() {
-        return List.of("/ping", "/ping/", "/health", "/health/", "/metrics", "/v2/health/live", "/v2/health/ready",
+        return List.of("/ping", "/ping/", "/health", "/health/", "/v2/health/live", "/v2/health/ready",
                 "/", "/index.html", "/static/*", "/webjars/*");
     }
 
@@ -72,6 +72,11 @@ public final class BearerAuth {
 
     /** Whether a token is the admin token. */
     public boolean isAdminToken(String given) {
+        return matches(given);
+    }
+
+    /** Whether a token is this check's token (an admin token, or another single-purpose token such as the scrape token). */
+    public boolean matches(String given) {
         // Constant-time comparison, so the token cannot be guessed byte by byte from response times.
         return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
     }

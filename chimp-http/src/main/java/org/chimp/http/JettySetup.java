@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.function.Predicate;
+import org.chimp.http.metrics.HttpObserver;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.FilterHolder;
@@ -30,6 +31,15 @@ public final class JettySetup {
      */
     public static void apply(JavalinConfig cfg, int port, ServerLimits limits, Path spoolDir, ErrorFormats formats,
                              Predicate<HttpServletRequest> admitted) {
+        apply(cfg, port, limits, spoolDir, formats, admitted, null);
+    }
+
+    /**
+     * As above, with {@code observer} (request ids, metrics, access log) in front of everything else, so that it
+     * also sees the requests the body spooler refuses; null for none.
+     */
+    public static void apply(JavalinConfig cfg, int port, ServerLimits limits, Path spoolDir, ErrorFormats formats,
+                             Predicate<HttpServletRequest> admitted, HttpObserver observer) {
         cfg.http.maxRequestSize = Math.max(limits.maxBodyBytes(), limits.maxUploadBytes());
         QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 8, 60_000);
         threads.setName("chimp-http");
@@ -54,6 +64,11 @@ public final class JettySetup {
         cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
         cfg.jetty.modifyServletContextHandler(context -> {
             context.setErrorHandler(errors);
+            if (observer != null) {
+                FilterHolder observe = new FilterHolder(observer);
+                observe.setAsyncSupported(true);
+                context.addFilter(observe, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+            }
             FilterHolder spooler = new FilterHolder(new BodySpooler(limits, spoolDir, formats, admitted));
             spooler.setAsyncSupported(true);
             context.addFilter(spooler, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));

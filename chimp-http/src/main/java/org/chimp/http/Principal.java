@@ -20,7 +20,9 @@ public record Principal(String name, boolean admin, Via via) {
         /** A user's API token. */
         API_TOKEN,
         /** A browser session cookie (state changes need the session's CSRF token). */
-        SESSION
+        SESSION,
+        /** The scrape token ({@code --metrics-token}): valid for {@code GET /metrics} only. */
+        METRICS_TOKEN
     }
 
     /** The request attribute the authenticated principal is kept under. */
@@ -29,6 +31,11 @@ public record Principal(String name, boolean admin, Via via) {
     /** The principal of the admin token. */
     public static Principal adminToken() {
         return new Principal("admin", true, Via.ADMIN_TOKEN);
+    }
+
+    /** The principal of the scrape token: no role, accepted by {@code GET /metrics} alone. */
+    public static Principal metricsScraper() {
+        return new Principal("metrics", false, Via.METRICS_TOKEN);
     }
 
     /** The caller of this request, if authenticated (public endpoints may be called anonymously). */

@@ -193,6 +193,11 @@ public final class JobService {
         return store.count(filter);
     }
 
+    /** How many jobs are queued and running now, per queue and state (for metrics). */
+    public List<JobCount> liveCounts() {
+        return store.liveCounts();
+    }
+
     /**
      * Runs a dead-lettered job again from scratch: attempts back to 0, queued, its last error moved to its error
      * history. A 409 for any other job, saying why.

@@ -111,6 +111,16 @@ final class JobStore {
     }
 
     /**
+     * How many jobs are queued and running, per queue (one grouped read of the state index; finished jobs, which
+     * only grow, are not counted here).
+     */
+    List<JobCount> liveCounts() {
+        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT queue, state, COUNT(*) FROM jobs_jobs "
+                + "WHERE state IN ('QUEUED', 'RUNNING') GROUP BY queue, state ORDER BY queue, state",
+                rs -> new JobCount(rs.getString(1), JobState.valueOf(rs.getString(2)), rs.getLong(3))));
+    }
+
+    /**
      * Queued jobs whose publish is still pending and that are unchanged since before {@code before}, in id order
      * after {@code afterId}, for the recovery sweep.
      */

@@ -90,11 +90,33 @@ class DashboardAccessTest {
         }
     }
 
+    /** The status line's code for a request sent as raw bytes (java.net.URI refuses malformed escapes). */
+    private int rawStatus(String path, String token) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.port(Role.TRAINING))) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+    }
+
+    @Test
+    void malformedEscapesAreAClientError() throws Exception {
+        for (String path : new String[] {"/dashboard/%zz", "/webjars/%zz", "/emotion/%zz", "/dashboard/%"}) {
+            for (String token : new String[] {null, userToken}) {
+                assertThat(rawStatus(path, token)).as(path).isIn(400, 401, 404);
+            }
+        }
+    }
+
     @Test
     void pathsThatClimbOutOfTheDashboardGetNothing() throws Exception {
         for (String sneaky : new String[] {"/dashboard/../datasets", "/dashboard/%2e%2e/datasets", "/dashboard/..%2fdatasets",
                 "/dashboard/../../../../etc/passwd", "/dashboard/%2e%2e/%2e%2e/org/chimp/web/dashboard/DashboardRoutes.class",
-                "/webjars/../dashboard/app.js", "/dashboard/no-such-file.js"}) {
+                "/webjars/../dashboard/app.js", "/dashboard/no-such-file.js", "/emotion/../datasets",
+                "/emotion/%2e%2e/datasets"}) {
             for (String token : new String[] {null, userToken}) {
                 HttpResponse<String> r = get(sneaky, token);
                 assertThat(r.statusCode()).as(sneaky + " as " + (token == null ? "stranger" : "user")).isIn(400, 401, 404);

@@ -164,6 +164,8 @@ class DashboardBrowserTest {
         assertThat(js("return window.pwned === undefined")).isEqualTo(true);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#confusion-matrix[data-drawn=true] canvas")));
         screenshot("3-run");
+        js("document.getElementById('confusion-matrix').scrollIntoView()");
+        screenshot("3-confusion-matrix");
 
         // Registry: v1 to Production from the page.
         open("#registry/faces");

@@ -16,11 +16,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.chimp.api.Architectures;
-import org.chimp.api.Model;
-import org.chimp.api.Tasks;
-import org.chimp.api.classification.Classification;
+import org.chimp.api.TaskModel;
 import org.chimp.api.error.ClientErrorException;
-import org.chimp.api.image.Image;
+import org.chimp.serving.metrics.InferenceTimer;
 import org.chimp.store.ArtifactStore;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.tracking.registry.ModelVersion;
@@ -62,6 +60,8 @@ public final class Deployments implements AutoCloseable {
     private final Set<Key> pendingLoads = ConcurrentHashMap.newKeySet();
     private final PinnedVersions pinned;
     private volatile boolean closed;
+    /** Times model runs made through leases (see {@link Lease#timed}); a process without metrics times nothing. */
+    private volatile InferenceTimer runTimer = InferenceTimer.NONE;
     /** Personal (calibrated) versions, leased by number for their user. */
     private final PinnedVersions personal;
     private final ExecutorService reloader = Executors.newSingleThreadExecutor(r -> {
@@ -101,6 +101,11 @@ public final class Deployments implements AutoCloseable {
         }
         Optional<ModelVersion> mine = registry.newestTagged(name, USER_TAG, user);
         return mine.isEmpty() ? get(name, stage) : personal.get(name, mine.get().version());
+    }
+
+    /** Times the model runs of versions loaded from now on (call before the first request). */
+    public void timeRunsWith(InferenceTimer timer) {
+        runTimer = timer;
     }
 
     /** The personal versions loaded now, least recently used first, as {@code name/version}. */
@@ -213,6 +218,11 @@ public final class Deployments implements AutoCloseable {
         return out;
     }
 
+    /** The architectures deployments are built with. */
+    public Architectures architectures() {
+        return architectures;
+    }
+
     /** The names of all registered models. */
     public List<String> available() {
         return registry.names();
@@ -307,9 +317,10 @@ public final class Deployments implements AutoCloseable {
                     + "next to the model in the run's artifacts); register models through a training plugin or "
                     + "log that file with the model");
         }
-        Model<Image, Classification> model;
+        TaskModel<?, ?> model;
         try {
-            model = architectures.build(Tasks.IMAGE_CLASSIFICATION, v.config(), artifacts);
+            // Whatever task the config names: the task's data types carry requests to the model and back.
+            model = architectures.build(v.config(), artifacts);
         } catch (ClientErrorException e) {
             // The registered config is at fault, not the request that happened to trigger the load.
             LOG.warn("{}{}", what, e.getMessage(), e.getCause());
@@ -318,7 +329,7 @@ public final class Deployments implements AutoCloseable {
             LOG.warn("{}{}", what, e.getMessage(), e);
             throw ClientErrorException.conflict(what + "its artifacts could not be read; the server log has the details");
         }
-        return new Loaded(new Deployment(v, model));
+        return new Loaded(new Deployment(v, model), runTimer);
     }
 
     /** The registry's current record of a served version (its stage may have changed); the old one if unreadable. */
@@ -425,12 +436,18 @@ public final class Deployments implements AutoCloseable {
     /** A deployment with a reference count: one for its slot, one per open lease; the model closes at zero. */
     static final class Loaded {
         private final Deployment deployment;
+        private final InferenceTimer timer;
         private final AtomicInteger refs = new AtomicInteger(1);
         private volatile ModelVersion version;
 
-        Loaded(Deployment deployment) {
+        Loaded(Deployment deployment, InferenceTimer timer) {
             this.deployment = deployment;
+            this.timer = timer;
             this.version = deployment.version();
+        }
+
+        InferenceTimer timer() {
+            return timer;
         }
 
         Deployment deployment() {

@@ -2,9 +2,10 @@ package org.chimp.serving;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.chimp.api.Model;
-import org.chimp.api.classification.Classification;
-import org.chimp.api.image.Image;
+import org.chimp.api.Task;
+import org.chimp.api.TaskModel;
 import org.chimp.tracking.registry.ModelVersion;
 
 /**
@@ -48,8 +49,26 @@ public final class Lease implements AutoCloseable {
     }
 
     /** The loaded model; valid until this lease is closed. */
-    public Model<Image, Classification> model() {
+    public Model<?, ?> model() {
         return loaded.deployment().model();
+    }
+
+    /**
+     * Runs {@code run} (a call of {@link #model()}) timed as this version's inference ({@code chimp.inference}):
+     * the one place serving's endpoints measure model time.
+     */
+    public <T> T timed(Supplier<T> run) {
+        return loaded.timer().time(loaded.deployment().version(), personal, run);
+    }
+
+    /** The loaded model with its task, whose data types read its inputs and write its outputs. */
+    public TaskModel<?, ?> served() {
+        return loaded.deployment().served();
+    }
+
+    /** The loaded model as one of the given task; a 400 naming the model and both tasks if it is of another. */
+    public <I, O> Model<I, O> model(Task<I, O> task) {
+        return served().as(task, "Model '" + version().name() + "' version " + version().version());
     }
 
     /** Releases the model; closing twice releases once. */

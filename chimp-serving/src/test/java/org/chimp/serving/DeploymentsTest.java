@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.chimp.api.Architectures;
 import org.chimp.api.RunContext;
+import org.chimp.api.Tasks;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
 import org.chimp.db.TestDatabases;
@@ -47,7 +48,7 @@ class DeploymentsTest {
         assertThat(f.deployments.loaded()).isEmpty();
         try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
             assertThat(lease.version().version()).isEqualTo(1);
-            assertThat(lease.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+            assertThat(lease.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
         }
         assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("faces", "Production", 1));
         assertThat(f.deployments.available()).containsExactly("faces");
@@ -88,13 +89,13 @@ class DeploymentsTest {
 
         try (Lease now = f.deployments.get("faces", Stage.PRODUCTION)) {
             assertThat(now.version().version()).isEqualTo(v2);
-            assertThat(now.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
+            assertThat(now.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
         }
         // The request that started before the swap still has a working model ...
-        assertThat(held.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+        assertThat(held.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
         held.close();
         // ... which is closed once that request is done.
-        assertThatThrownBy(() -> held.model().run(TOP, RunContext.defaults())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> held.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults())).isInstanceOf(IllegalStateException.class);
         assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("faces", "Production", v2));
     }
 
@@ -106,13 +107,13 @@ class DeploymentsTest {
         int v2 = f.registerIn("faces", ServingFixture.flipped(), Stage.PRODUCTION);
         try (Lease now = f.deployments.get("faces", Stage.PRODUCTION)) {
             assertThat(now.version().version()).isEqualTo(v2);
-            assertThat(now.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
+            assertThat(now.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
         }
         f.registry.rollback("faces");
         f.settle();
         try (Lease now = f.deployments.get("faces", Stage.PRODUCTION)) {
             assertThat(now.version().version()).isEqualTo(1);
-            assertThat(now.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+            assertThat(now.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
         }
         assertThat(f.deployments.loaded()).containsExactly(new LoadedModel("faces", "Production", 1));
     }
@@ -128,7 +129,7 @@ class DeploymentsTest {
         f.settle();
         try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
             assertThat(lease.version().version()).isEqualTo(1);
-            assertThat(lease.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+            assertThat(lease.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
         }
     }
 
@@ -202,8 +203,8 @@ class DeploymentsTest {
         f.registerIn("faces", ServingFixture.flipped(), Stage.STAGING);
         try (Lease prod = f.deployments.get("faces", Stage.PRODUCTION);
              Lease staging = f.deployments.get("faces", Stage.STAGING)) {
-            assertThat(prod.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
-            assertThat(staging.model().run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
+            assertThat(prod.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("top");
+            assertThat(staging.model(Tasks.IMAGE_CLASSIFICATION).run(TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
         }
     }
 
@@ -233,7 +234,7 @@ class DeploymentsTest {
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
                     try (Lease lease = f.deployments.get("faces", Stage.PRODUCTION)) {
-                        String label = lease.model().runBatch(List.of(TOP, TOP), RunContext.defaults()).get(0).bestLabel();
+                        String label = lease.model(Tasks.IMAGE_CLASSIFICATION).runBatch(List.of(TOP, TOP), RunContext.defaults()).get(0).bestLabel();
                         int v = lease.version().version();
                         if (!label.equals(v == v1 ? "top" : "bottom")) {
                             throw new AssertionError("version " + v + " answered " + label);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.chimp.api.RunContext;
+import org.chimp.api.Tasks;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.tracking.registry.ModelVersion;
@@ -138,6 +139,6 @@ class PinnedVersionsTest {
     }
 
     private static String label(Lease lease) {
-        return lease.model().run(DeploymentsTest.TOP, RunContext.defaults()).bestLabel();
+        return lease.model(Tasks.IMAGE_CLASSIFICATION).run(DeploymentsTest.TOP, RunContext.defaults()).bestLabel();
     }
 }

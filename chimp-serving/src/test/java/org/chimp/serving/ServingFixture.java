@@ -73,6 +73,16 @@ public final class ServingFixture implements AutoCloseable {
         }
     }
 
+    /** Registers a game-move model (the tictactoe-minimax agent, no artifacts) and puts it in Production. */
+    public int registerGame(String name) {
+        ActiveRun run = tracking.startRun(tracking.getOrCreateExperiment("serving-test"), "game", Map.of());
+        int version = registry.registerModel(run, name, "game-move", "tictactoe-minimax", MAPPER.createObjectNode(), Map.of())
+                .version();
+        run.end(true);
+        promote(name, version, Stage.PRODUCTION);
+        return version;
+    }
+
     /** Registers and moves the version to the stage, archiving the stage's other versions. */
     public int registerIn(String name, byte[] onnx, Stage stage) {
         int v = register(name, onnx, LABELS);

@@ -6,12 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.chimp.api.Architectures;
 import org.chimp.api.Model;
 import org.chimp.api.Tasks;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
+import org.chimp.api.vision.FaceDetection;
 import org.chimp.jobs.JobContext;
 import org.chimp.store.DatasetVersion;
 import org.chimp.tracking.ActiveRun;
@@ -36,15 +38,18 @@ public final class TrainingContext {
     private final JobContext job;
     private final Path tempDir;
     private final Function<String, Path> openDataset;
+    private final Supplier<FaceDetection> faces;
 
     /**
      * @param openDataset materializes a dataset reference ({@code name@N}) into a fresh directory; a 404
      *                    {@link ClientErrorException} if it does not exist
+     * @param faces       the node's face detection, with the cascade it was configured with
      */
     public TrainingContext(ObjectNode arguments, Map<String, Path> datasets, Map<String, DatasetVersion> datasetVersions,
                            ActiveRun run, TrackingStore tracking, ModelRegistry registry, JobContext job, Path tempDir,
-                           Function<String, Path> openDataset) {
+                           Function<String, Path> openDataset, Supplier<FaceDetection> faces) {
         this.openDataset = openDataset;
+        this.faces = faces;
         this.arguments = arguments.deepCopy();
         this.datasets = Map.copyOf(datasets);
         this.datasetVersions = Map.copyOf(datasetVersions);
@@ -196,6 +201,14 @@ public final class TrainingContext {
     }
 
     // ----
+
+    /**
+     * Face detection as the node running the task is configured ({@code --face-cascade}, on a worker too); check
+     * {@link FaceDetection#on()} before use.
+     */
+    public FaceDetection faceDetection() {
+        return faces.get();
+    }
 
     /** A directory only this run uses, deleted afterwards. */
     public Path tempDir() {

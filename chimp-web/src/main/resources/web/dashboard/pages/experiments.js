@@ -1,7 +1,7 @@
 // Experiments and runs: the runs of an experiment, one or more runs' metrics over steps (uPlot), their params side
 // by side, the artifacts, and confusion_matrix.json as a heat map (ECharts).
-import { get, send, seg, filePath } from '../api.js';
-import { h, fill, table, section, errorBox, when, num } from '../dom.js';
+import { get, send, filePath } from '../api.js';
+import { h, table, section, errorBox, when, num, bytes } from '../dom.js';
 import { metricChart, confusionHeatMap } from '../charts.js';
 import { go } from '../nav.js';
 
@@ -105,7 +105,7 @@ async function artifactsSection(run, label) {
     const base = artifactBase(run);
     body.append(table([
       { title: 'Path', cell: (f) => (base ? h('a', { href: `${base}/${filePath(f.path)}`, download: f.path.split('/').pop() }, f.path) : f.path) },
-      { title: 'Size', cell: (f) => (f.file_size === undefined ? '' : `${f.file_size} B`) },
+      { title: 'Size', cell: (f) => bytes(f.file_size) },
     ], files, 'No artifacts.', { class: 'artifacts' }));
     if (base && files.some((f) => f.path === CONFUSION_MATRIX)) {
       const text = await get(`${base}/${CONFUSION_MATRIX}`);

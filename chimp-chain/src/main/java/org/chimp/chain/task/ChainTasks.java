@@ -3,6 +3,7 @@ package org.chimp.chain.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
+import org.chimp.api.Tasks;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
 import org.chimp.chain.OracleCalls.ChainModel;
@@ -41,7 +42,7 @@ public final class ChainTasks implements ChainInference {
                         .orElseThrow(() -> new ModelFailure("model " + model.id() + " has no CHIMP model reference"));
                 Image image;
                 try {
-                    image = Image.decode(input);
+                    image = Tasks.IMAGE_CLASSIFICATION.input().fromBytes(input);
                 } catch (ClientErrorException e) {
                     throw new ModelFailure("input is not a readable image: " + e.getMessage());
                 }

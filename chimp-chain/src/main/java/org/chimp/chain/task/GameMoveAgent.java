@@ -1,5 +1,9 @@
 package org.chimp.chain.task;
 
+import org.chimp.api.Tasks;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.game.Board;
+import org.chimp.api.game.Move;
 import org.chimp.chain.sequencer.ModelFailure;
 
 /**
@@ -16,31 +20,23 @@ public final class GameMoveAgent {
     private GameMoveAgent() {
     }
 
-    /** The move for this board, or a ModelFailure saying why the board cannot be played. */
+    /**
+     * The move for this board, or a ModelFailure saying why the board cannot be played. The bytes are read and
+     * checked by the game-move task's input type, and the move written by its output type, as served models' are.
+     */
     public static byte[] move(byte[] input) throws ModelFailure {
-        if (input.length != 9) {
-            throw new ModelFailure("game-move input must be 9 bytes (the board), got " + input.length);
+        Board position;
+        try {
+            position = Tasks.GAME_MOVE.input().fromBytes(input);
+        } catch (ClientErrorException e) {
+            throw new ModelFailure("game-move: " + e.getMessage());
         }
         int[] board = new int[9];
-        int first = 0;
-        int second = 0;
+        byte[] cells = position.cells();
         for (int i = 0; i < 9; i++) {
-            board[i] = input[i];
-            if (board[i] == 1) {
-                first++;
-            } else if (board[i] == 2) {
-                second++;
-            } else if (board[i] != 0) {
-                throw new ModelFailure("game-move board cells must be 0, 1 or 2; cell " + i + " is " + board[i]);
-            }
+            board[i] = cells[i];
         }
-        if (first != second && first != second + 1) {
-            throw new ModelFailure("game-move board is impossible: " + first + " marks of player 1, " + second + " of player 2");
-        }
-        if (winner(board) != 0 || first + second == 9) {
-            throw new ModelFailure("game-move board is already decided");
-        }
-        int me = first == second ? 1 : 2;
+        int me = position.player().code();
         int best = -1;
         int bestScore = Integer.MIN_VALUE;
         for (int cell = 0; cell < 9; cell++) {
@@ -54,7 +50,7 @@ public final class GameMoveAgent {
                 }
             }
         }
-        return new byte[] {(byte) best};
+        return Tasks.GAME_MOVE.output().toBytes(new Move(best));
     }
 
     /** The value of the board for the side to move: +(10 - depth) for a win, negative for a loss, 0 for a draw. */

@@ -98,7 +98,7 @@ public final class EmotionCnnPlugin implements TrainingPlugin {
 
         Function<Image, Optional<Image>> select = Optional::of;
         if (args.get("detect_faces").asBoolean()) {
-            FaceDetection faces = FaceDetection.load(EmotionCnnPlugin.class.getClassLoader(), null);
+            FaceDetection faces = ctx.faceDetection();
             if (!faces.on()) {
                 throw ClientErrorException.conflict("detect_faces=true, but " + faces.status());
             }

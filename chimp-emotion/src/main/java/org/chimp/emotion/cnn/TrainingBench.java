@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,28 +54,50 @@ import org.chimp.training.sample.SyntheticFaces;
  * {@code chimp bench training}: emotion-cnn run as a task (tracking, validation every epoch, export, the promotion
  * gate) next to a bare DJL loop over the same network, images and batch size, in the same run; held-out accuracy
  * on the synthetic faces and on the FER2013 sample; the time to calibrate from 100 frames. Images per second count
- * epochs 2..n, so the first epoch's warm-up (native library, allocator) is left out of both; the two alternate for
- * several rounds and the best round of each counts.
+ * epochs 2..n, so the first epoch's warm-up (native library, allocator) is left out of both. The two run as pairs,
+ * in alternating order (bare first, then plugin first), and the overhead is the median of the pairs' ratios: on a
+ * shared machine the load drifts by 2-4x within a minute, so only a ratio of neighbours measured back to back means
+ * anything.
  */
 public final class TrainingBench {
     private TrainingBench() {
     }
 
     /** The figures of one run. */
-    public record Result(int trainImages, int epochs, int rounds, double pluginImagesPerSecond, double bareImagesPerSecond,
+    public record Result(int trainImages, int epochs, List<Double> pluginRates, List<Double> bareRates,
                          double taskSeconds, double syntheticAccuracy, Double ferAccuracy, int ferTrainImages,
                          double calibrationSeconds, int calibrationFrames, Double userBefore, Double userAfter) {
-        /** How much slower per image the plugin's epochs are than the bare loop's, in percent. */
+        /** How much slower per image the plugin's epochs are than the bare loop's, in percent, for each pair. */
+        public double[] pairOverheadsPercent() {
+            double[] o = new double[bareRates.size()];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = 100 * (bareRates.get(i) / pluginRates.get(i) - 1);
+            }
+            Arrays.sort(o);
+            return o;
+        }
+
+        /** The median of the pairs' overheads, in percent. */
         public double overheadPercent() {
-            return 100 * (bareImagesPerSecond / pluginImagesPerSecond - 1);
+            double[] o = pairOverheadsPercent();
+            return o.length % 2 == 1 ? o[o.length / 2] : (o[o.length / 2 - 1] + o[o.length / 2]) / 2;
+        }
+
+        private static double median(List<Double> values) {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         }
 
         public String table() {
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "%-44s %12s%n", "measure", "value"));
-            s.append(String.format(Locale.ROOT, "%-44s %12.1f%n", "bare DJL loop, images/s, best of " + rounds, bareImagesPerSecond));
-            s.append(String.format(Locale.ROOT, "%-44s %12.1f%n", "emotion-cnn plugin, images/s, best of " + rounds, pluginImagesPerSecond));
-            s.append(String.format(Locale.ROOT, "%-44s %11.1f%%%n", "plugin overhead per image", overheadPercent()));
+            int rounds = bareRates.size();
+            double[] pairs = pairOverheadsPercent();
+            s.append(String.format(Locale.ROOT, "%-44s %12.1f%n", "bare DJL loop, images/s, median of " + rounds, median(bareRates)));
+            s.append(String.format(Locale.ROOT, "%-44s %12.1f%n", "emotion-cnn plugin, images/s, median of " + rounds, median(pluginRates)));
+            s.append(String.format(Locale.ROOT, "%-44s %11.1f%%%n", "plugin overhead per image, median of pairs", overheadPercent()));
+            s.append(String.format(Locale.ROOT, "%-44s %12s%n", "  pairs' overheads, lowest .. highest",
+                    String.format(Locale.ROOT, "%.1f .. %.1f%%", pairs[0], pairs[pairs.length - 1])));
             s.append(String.format(Locale.ROOT, "%-44s %12.1f%n", "whole task, s (" + trainImages + " train images)", taskSeconds));
             s.append(String.format(Locale.ROOT, "%-44s %12.3f%n", "held-out accuracy, synthetic faces", syntheticAccuracy));
             s.append(String.format(Locale.ROOT, "%-44s %12s%n", "held-out accuracy, FER2013 sample (" + ferTrainImages + " train)",
@@ -106,16 +129,23 @@ public final class TrainingBench {
             upload(datasets, "faces", synthDir, work);
             Map<String, String> args = Map.of("epochs", Integer.toString(epochs), "batch_size", "64", "augment", "false",
                     "patience", "0", "promote", "auto");
-            // Alternating rounds, best of each: on a shared machine other work only ever slows a round down.
-            int trainImages = 5 * perLabel - 5 * Math.max(1, (int) Math.round(perLabel * 0.15));
-            double bareRate = 0;
-            double pluginRate = 0;
-            Timed plugin = null;
+            // One unmeasured plugin run first: it warms up the JIT, the native library and tells the train split's size.
+            Timed plugin = run(handler, service.payload(EmotionCnnPlugin.NAME, args, "{\"train\": \"faces\"}"));
+            Map<String, String> params = tracking.getRun(plugin.result().get("run_id").asText()).params();
+            int trainImages = Integer.parseInt(params.get("train_images"));
+            int validationImages = Integer.parseInt(params.get("validation_images"));
+            List<Double> bareRates = new ArrayList<>();
+            List<Double> pluginRates = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                bareRate = Math.max(bareRate, bare(synthDir, epochs, 64, trainImages));
+                // Pairs in alternating order, so neither side always runs while the machine is warmer or busier.
+                if (round % 2 == 0) {
+                    bareRates.add(bare(synthDir, epochs, 64, trainImages, validationImages));
+                }
                 plugin = run(handler, service.payload(EmotionCnnPlugin.NAME, args, "{\"train\": \"faces\"}"));
-                trainImages = Integer.parseInt(tracking.getRun(plugin.result().get("run_id").asText()).params().get("train_images"));
-                pluginRate = Math.max(pluginRate, trainImages * (epochs - 1) / plugin.epochSpan());
+                pluginRates.add(trainImages * (epochs - 1) / plugin.epochSpan());
+                if (round % 2 == 1) {
+                    bareRates.add(bare(synthDir, epochs, 64, trainImages, validationImages));
+                }
             }
 
             Double ferAccuracy = null;
@@ -136,7 +166,7 @@ public final class TrainingBench {
             Timed calibration = run(handler, service.payload(EmotionCalibrationPlugin.NAME, Map.of("user", "bench"),
                     "{\"calibration\": \"frames\"}"));
             JsonNode m = calibration.result().get("metrics");
-            return new Result(trainImages, epochs, rounds, pluginRate, bareRate, plugin.seconds(),
+            return new Result(trainImages, epochs, List.copyOf(pluginRates), List.copyOf(bareRates), plugin.seconds(),
                     plugin.result().at("/metrics/test_accuracy").asDouble(), ferAccuracy, ferTrain, calibration.seconds(), 100,
                     m.has("user_accuracy_before") ? m.get("user_accuracy_before").asDouble() : null,
                     m.has("user_accuracy_after") ? m.get("user_accuracy_after").asDouble() : null);
@@ -145,16 +175,20 @@ public final class TrainingBench {
 
     /**
      * The bare loop: the same network, Adam step and batch size over the same number of training images (the
-     * plugin's train split), with nothing else; images per second over epochs 2..n.
+     * plugin's train split), and the same validation pass after each epoch over as many images as the plugin's
+     * validation split (the algorithm's work, so that the difference is what the task around it costs: tracking,
+     * progress, the job); images per second over epochs 2..n.
      */
-    static double bare(Path datasetDir, int epochs, int batchSize, int trainImages) throws IOException {
+    static double bare(Path datasetDir, int epochs, int batchSize, int trainImages, int validationImages) throws IOException {
         ImageFolderDataset data = ImageFolderDataset.load(datasetDir, EmotionTrainer.PREPROCESSING);
-        Examples train = data.train();
+        Examples all = data.train();
         List<Integer> rows = new ArrayList<>();
-        for (int i = 0; i < Math.min(trainImages, train.size()); i++) {
-            rows.add(i);
+        List<Integer> held = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (rows.size() < trainImages ? rows : held).add(i);
         }
-        train = train.select(rows);
+        Examples train = all.select(rows);
+        Examples validation = all.select(held.subList(0, Math.min(validationImages, held.size())));
         EmotionNet net = EmotionNet.standard(1, EmotionTrainer.IMAGE_SIZE, EmotionTrainer.IMAGE_SIZE, data.labels().size());
         Engine engine = Torch.engine();
         Torch.TRAINING.lock();
@@ -194,6 +228,7 @@ public final class TrainingBench {
                             trainer.step();
                         }
                     }
+                    EmotionTrainer.Trained.evaluate(model, net, data.labels(), validation);
                 }
                 return (double) train.size() * (epochs - 1) / ((System.nanoTime() - start) / 1e9);
             }

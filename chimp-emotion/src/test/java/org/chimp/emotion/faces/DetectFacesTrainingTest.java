@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.vision.FaceBox;
+import org.chimp.api.vision.FaceDetection;
 import org.chimp.db.TestDatabases;
 import org.chimp.emotion.cnn.EmotionCnnPlugin;
 import org.chimp.store.ArtifactStore;
@@ -101,6 +102,30 @@ class DetectFacesTrainingTest {
             assertThatThrownBy(() -> service.payload(EmotionCnnPlugin.NAME, Map.of("detect_faces", "perhaps"), "{\"train\": \"photos\"}"))
                     .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(400));
             assertThat(registry.versions("emotion", 10, 0)).hasSize(1);
+        }
+    }
+
+    @Test
+    void usesTheFaceDetectionTheNodeWasConfiguredWith() throws Exception {
+        try (HikariDataSource ds = TestDatabases.h2()) {
+            FileBlobStore blobs = new FileBlobStore(tmp.resolve("blobs"));
+            DatasetStore datasets = new DatasetStore(ds, blobs, UploadLimits.defaults());
+            TrackingStore tracking = new TrackingStore(ds, blobs);
+            ModelRegistry registry = new ModelRegistry(ds, new ArtifactStore(blobs, tmp.resolve("cache")));
+            PluginRegistry plugins = new PluginRegistry(List.of(new EmotionCnnPlugin()));
+            TrainingService service = new TrainingService(plugins, datasets::resolve, r -> null, id -> Optional.empty());
+            // A worker started with a cascade that does not load: the plugin must see that node's detection, not
+            // open the class path's default on its own.
+            TrainingJobHandler handler = new TrainingJobHandler(plugins, datasets, tracking, registry, tmp.resolve("work"),
+                    () -> FaceDetection.off("the cascade given with --face-cascade is not readable"));
+            org.chimp.emotion.TestTasks.upload(datasets, "photos", photos(tmp.resolve("photos"), 2, 0, true));
+            assertThatThrownBy(() -> org.chimp.emotion.TestTasks.run(handler, service.payload(EmotionCnnPlugin.NAME,
+                    Map.of("epochs", "1", "detect_faces", "true"), "{\"train\": \"photos\"}")))
+                    .isInstanceOfSatisfying(ClientErrorException.class, e -> {
+                        assertThat(e.status()).isEqualTo(409);
+                        assertThat(e.getMessage()).contains("--face-cascade is not readable");
+                    });
+            assertThat(registry.versions("emotion", 10, 0)).isEmpty();
         }
     }
 }

@@ -19,13 +19,19 @@ import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImagePreprocessing;
+import org.chimp.api.tensor.HasTensorSignature;
+import org.chimp.api.tensor.PreprocessedInput;
+import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSignature;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * An image classifier running in ONNX Runtime. A batch becomes one {@code [N, ...]} tensor (or chunks of the
  * model's fixed batch size). Thread-safe: {@link OrtSession#run} may be called concurrently; the caller must
  * not call {@link #close()} while runs are in flight (serving's deployments count their users for that).
  */
-public final class OnnxClassifier implements Model<Image, Classification> {
+public final class OnnxClassifier implements Model<Image, Classification>, HasTensorSignature,
+        PreprocessedInput<Classification> {
     private final OrtSession session;
     private final String inputName;
     private final String outputName;
@@ -34,10 +40,10 @@ public final class OnnxClassifier implements Model<Image, Classification> {
     private final ImagePreprocessing preprocessing;
     private final List<String> labels;
     private final boolean softmax;
-    private final Signature signature;
+    private final TensorSignature signature;
 
     private OnnxClassifier(OrtSession session, String inputName, String outputName, InputLayout layout, long fixedBatch,
-                           ImagePreprocessing preprocessing, List<String> labels, boolean softmax, Signature signature) {
+                           ImagePreprocessing preprocessing, List<String> labels, boolean softmax, TensorSignature signature) {
         this.session = session;
         this.inputName = inputName;
         this.outputName = outputName;
@@ -69,7 +75,7 @@ public final class OnnxClassifier implements Model<Image, Classification> {
             InputLayout layout = InputLayout.of(in, inShape, preprocessing);
             checkOutput(out, outShape, labels.size());
             OnnxClassifier model = new OnnxClassifier(session, in, out, layout, inShape[0], preprocessing, labels, softmax,
-                    new Signature(specs(inputs), specs(outputs)));
+                    new TensorSignature(specs(inputs), specs(outputs), out));
             model.checkRuns();
             return model;
         } catch (OrtException e) {
@@ -123,9 +129,30 @@ public final class OnnxClassifier implements Model<Image, Classification> {
         return out;
     }
 
-    /** The model's inputs and outputs. */
-    public Signature signature() {
+    /** The model's inputs and outputs; the task's output is the one read as label scores. */
+    @Override
+    public TensorSignature signature() {
         return signature;
+    }
+
+    @Override
+    public String platform() {
+        return "onnxruntime_onnx";
+    }
+
+    /** {@code [N, F]} FP32 tensors are feature vectors, already preprocessed. */
+    @Override
+    public boolean acceptsPreprocessed(Tensor tensor) {
+        return tensor.rank() == 2 && tensor.datatype().equals("FP32");
+    }
+
+    @Override
+    public List<Classification> runPreprocessed(Tensor tensor, RunContext ctx) {
+        List<Classification> out = new ArrayList<>(tensor.batch());
+        for (float[] row : runFeatures(tensor.floats(), tensor.batch())) {
+            out.add(new Classification(labels, row));
+        }
+        return out;
     }
 
     /** The labels, in output order. */
@@ -264,10 +291,6 @@ public final class OnnxClassifier implements Model<Image, Classification> {
     }
 
     private static void close(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("Could not close the ONNX session: " + e.getMessage(), e);
-        }
+        OnnxSessions.close(session);
     }
 }

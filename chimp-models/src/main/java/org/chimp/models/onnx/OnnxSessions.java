@@ -2,29 +2,58 @@ package org.chimp.models.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import org.chimp.api.error.ClientErrorException;
 
-/** The one ONNX Runtime environment of the JVM and the session options CHIMP opens models with. */
-final class OnnxSessions {
+/**
+ * The one ONNX Runtime environment of the JVM and the session options CHIMP opens models with. Public so that
+ * every built-in architecture (the classifier, the diffusion pipeline) opens its files the same way.
+ */
+public final class OnnxSessions {
     /** System property with ONNX Runtime's intra-op thread count per session. */
     static final String THREADS_PROPERTY = "chimp.onnx.intraOpThreads";
 
     private OnnxSessions() {
     }
 
-    static OrtEnvironment environment() {
+    public static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment();
     }
 
     /** Opens a model file; a file ONNX Runtime cannot read is the config's fault, so a 400. */
-    static OrtSession open(Path file) {
+    public static OrtSession open(Path file) {
+        return open(file, "weights", false);
+    }
+
+    /**
+     * Opens the model file of the named artifact, on the CPU or, with {@code preferCuda}, on CUDA device 0 when this
+     * ONNX Runtime build has the CUDA provider and it starts (the CPU jar has none, a machine may lack the driver):
+     * then the CPU provider runs whatever CUDA cannot.
+     */
+    public static OrtSession open(Path file, String artifact, boolean preferCuda) {
         try (OrtSession.SessionOptions options = options()) {
+            if (preferCuda) {
+                addCudaIfPresent(options);
+            }
             return environment().createSession(file.toString(), options);
         } catch (OrtException e) {
             // ONNX Runtime's message names the local file it read: only its error code goes to the caller.
-            throw ClientErrorException.invalid("The 'weights' artifact is not a model ONNX Runtime can load (" + e.getCode() + ")", e);
+            throw ClientErrorException.invalid("The '" + artifact + "' artifact is not a model ONNX Runtime can load (" + e.getCode() + ")", e);
+        }
+    }
+
+    /** True if the CUDA provider was added. */
+    static boolean addCudaIfPresent(OrtSession.SessionOptions options) {
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            return false;
+        }
+        try {
+            options.addCUDA(0);
+            return true;
+        } catch (OrtException | RuntimeException | LinkageError e) {
+            return false; // no usable GPU or CUDA library here: the CPU provider stays
         }
     }
 
@@ -45,5 +74,14 @@ final class OnnxSessions {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
         }
         return options;
+    }
+
+    /** Closes a session, for callers that opened one and then found the model does not fit. */
+    public static void close(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("Could not close the ONNX session: " + e.getMessage(), e);
+        }
     }
 }

@@ -23,6 +23,7 @@ import org.chimp.api.Tasks;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
+import org.chimp.api.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code chimp bench}: re-runnable benchmarks that print tables, for the figures in docs/benchmarks.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Measures CHIMP on this machine and prints a table.",
         description = "Measures CHIMP on this machine and prints a table. Use a scratch database: benches leave rows behind.",
         subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, BenchCommand.Training.class, ChainBenchCommand.class})
 public final class BenchCommand implements Runnable {
@@ -38,6 +39,7 @@ public final class BenchCommand implements Runnable {
 
     /** {@code chimp bench jobs}: end-to-end no-op jobs per broker next to the raw broker ceiling. */
     @Command(name = "jobs", mixinStandardHelpOptions = true,
+        header = "No-op jobs per second through each broker.",
             description = {"No-op jobs end to end (submit, run, state stored, ack) per broker with 1 and 4 worker threads,",
                     "latency p50/p99 one job at a time, and the raw broker ceiling measured in the same run."})
     static final class Jobs implements Callable<Integer> {
@@ -110,6 +112,7 @@ public final class BenchCommand implements Runnable {
 
     /** {@code chimp bench tracking}: MLflow-style logging, history and search on a database. */
     @Command(name = "tracking", mixinStandardHelpOptions = true,
+        header = "Tracking: metric logging, history reads and run search.",
             description = {"log-batch of 1000 metrics, get-history of a 100,000-point metric and a search over 10,000 runs",
                     "with 20 metrics each, on one database (default an in-memory H2)."})
     static final class Tracking implements Callable<Integer> {
@@ -130,6 +133,7 @@ public final class BenchCommand implements Runnable {
 
     /** {@code chimp bench store}: dataset and blob throughput on the filesystem and, if given, an S3 bucket. */
     @Command(name = "store", mixinStandardHelpOptions = true,
+        header = "Dataset and large-file upload and download MB/s.",
             description = {"Upload and download MB/s of a dataset of small images and of one large file, on the filesystem and",
                     "on S3 if --s3 is given, next to a plain file copy and a bare AWS SDK put/get of the same bytes.",
                     "Credentials come from the AWS SDK's chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE)."})
@@ -190,6 +194,7 @@ public final class BenchCommand implements Runnable {
 
     /** {@code chimp bench training}: emotion-cnn next to a bare DJL loop, accuracies, calibration time. */
     @Command(name = "training", mixinStandardHelpOptions = true,
+        header = "emotion-cnn training next to a bare DJL loop; accuracies.",
             description = {"emotion-cnn as a task next to a bare DJL loop of the same network on the same images (images/s,",
                     "epochs 2..n), held-out accuracy on synthetic faces and the FER2013 sample, time to calibrate from 100 frames."})
     static final class Training implements Callable<Integer> {
@@ -199,7 +204,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs of both loops (default ${DEFAULT-VALUE}; at least 2).")
         int epochs;
 
-        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds of both loops; the best of each counts (default ${DEFAULT-VALUE}).")
+        @Option(names = "--rounds", defaultValue = "5", description = "Pairs of runs (bare loop and plugin, in alternating order); the overhead is the median of the pairs' ratios (default ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--fer", description = "The FER2013 sample directory (FER2013 layout); left out when absent.")

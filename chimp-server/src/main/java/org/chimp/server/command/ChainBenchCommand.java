@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code chimp bench chain}: the chain path on a local development chain, next to the chain's own floor. */
 @Command(name = "chain", mixinStandardHelpOptions = true,
+        header = "On-chain jobs: fulfilments per second and latency.",
         description = {"Jobs fulfilled per second (a burst) and latency from the JobCreated block to the fulfilment (one job at",
                 "a time), with 1 and 4 workers and 0 and 2 confirmations, on a development chain started for the run (Node.js",
                 "needed), next to a plain transfer's submit-to-receipt time. The model is an echo: this measures the chain path."})

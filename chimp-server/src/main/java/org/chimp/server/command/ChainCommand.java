@@ -20,6 +20,7 @@ public final class ChainCommand implements Runnable {
 
     /** Starts Hardhat's node (installed into the data directory on first use; needs Node.js) and deploys ChimpOracle. */
     @Command(name = "devnet", mixinStandardHelpOptions = true,
+        header = "Starts a local development chain (Hardhat 2).",
             description = {"Starts a local development chain (Hardhat 2; Node.js required, installed into the data directory on",
                     "first use), deploys the ChimpOracle and writes the RPC URL, contract address and a funded dev key file",
                     "into <data-dir>/chain. The chain lives in memory: each start is a new chain."})

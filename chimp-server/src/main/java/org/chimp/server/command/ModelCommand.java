@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.chimp.api.Architectures;
+import org.chimp.api.ModelConfig;
+import org.chimp.api.error.ClientErrorException;
 import org.chimp.server.config.ConfigSource;
 import org.chimp.tracking.client.ModelVersionInfo;
 import org.chimp.tracking.client.RemoteTrackingClient;
@@ -16,9 +19,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code chimp model ...}: registry operations on a running CHIMP, over its REST API. */
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Manages registered models of a running CHIMP.",
-        subcommands = {ModelCommand.Rollback.class})
+/**
+ * {@code chimp model ...} (or {@code chimp models ...}): registry operations on a running CHIMP, over its REST API, and
+ * checks of model configs on this machine.
+ */
+@Command(name = "model", aliases = "models", mixinStandardHelpOptions = true,
+        description = "Manages registered models of a running CHIMP and checks model configs.",
+        subcommands = {ModelCommand.Rollback.class, ModelCommand.Validate.class})
 public final class ModelCommand implements Runnable {
     @Option(names = "--url", defaultValue = "http://localhost:5252",
             description = "Base URL of CHIMP's tracking API (env CHIMP_URL; default ${DEFAULT-VALUE}; 8999 for split roles).")
@@ -49,6 +56,7 @@ public final class ModelCommand implements Runnable {
 
     /** {@code chimp model rollback NAME}. */
     @Command(name = "rollback", mixinStandardHelpOptions = true,
+        header = "Puts the previous Production version back in Production.",
             description = {"Puts the previous Production version of a model back in Production and archives the current one;",
                     "serving switches without a restart."})
     static final class Rollback implements Callable<Integer> {
@@ -71,6 +79,44 @@ public final class ModelCommand implements Runnable {
                 return 0;
             } catch (TrackingClientException e) {
                 System.err.println("chimp model rollback: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    /**
+     * {@code chimp models validate CONFIG.json}: the checks serving applies before it builds a model, without
+     * building it (no artifact is read, no server is needed): the task is known, the architecture is known and
+     * implements it, the parameters are valid, every required artifact is referenced as {@code sha256:<64 hex>}.
+     */
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = {"Checks a model config without loading it: task and architecture known, the architecture of that task,",
+                    "parameters valid, required artifacts referenced as sha256:<64 hex>. Exit code 0 if valid, 1 if not."})
+    static final class Validate implements Callable<Integer> {
+        /** A model config is a few kilobytes (labels, preprocessing); anything this large is not one. */
+        static final long MAX_BYTES = 1 << 20;
+
+        @Parameters(paramLabel = "CONFIG.json", description = "The model config: {\"task\", \"architecture\", \"artifacts\", ...parameters}.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try {
+                if (!Files.isRegularFile(file)) {
+                    throw ClientErrorException.invalid("no such file");
+                }
+                if (Files.size(file) > MAX_BYTES) {
+                    throw ClientErrorException.invalid("the file has " + Files.size(file) + " bytes; a model config has at most " + MAX_BYTES);
+                }
+                ModelConfig config = Architectures.load().validate(ModelConfig.parse(Files.readString(file)));
+                System.out.printf("%s: a valid model config of task '%s', architecture '%s'%s%n", file, config.task(),
+                        config.architecture(), config.artifacts().isEmpty() ? "" : ", artifacts " + config.artifacts().keySet());
+                return 0;
+            } catch (ClientErrorException e) {
+                System.err.println("chimp models validate: " + file + ": " + e.getMessage());
+                return 1;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                System.err.println("chimp models validate: " + file + " could not be read: " + e.getMessage());
                 return 1;
             }
         }

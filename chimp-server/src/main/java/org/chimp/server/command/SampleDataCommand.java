@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code chimp sample-data}: writes a synthetic face-expression dataset to try CHIMP with. */
 @Command(name = "sample-data", mixinStandardHelpOptions = true,
+        header = "Writes a synthetic face dataset (FER2013 layout) as a zip.",
         description = "Writes a synthetic face-expression dataset (FER2013 layout: train/<label>/*.png, test/...) as a zip.")
 public final class SampleDataCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The zip file to write.")

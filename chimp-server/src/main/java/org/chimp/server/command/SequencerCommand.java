@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code chimp sequencer}: the chain sequencer alone, with a worker of queue inference, sharing the deployment's backends. */
 @Command(name = "sequencer", mixinStandardHelpOptions = true,
+        header = "Answers on-chain job requests with CHIMP's models.",
         description = {"Reads the ChimpOracle's job requests from a chain and answers them with CHIMP's models, without",
                 "serving HTTP. Share --db, --broker and --store with the server that serves the outputs (/blobs/...)."})
 public final class SequencerCommand implements Callable<Integer> {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code chimp server}: some or all HTTP roles, each on its own port, with no worker unless asked. */
 @Command(name = "server", mixinStandardHelpOptions = true,
+        header = "Serves chosen HTTP roles on their own ports.",
         description = {"Serves HTTP roles on their own ports, as CHIMP's original services did: training (datasets,",
                 "plugins, tasks, jobs) on 5253, serving on 5254, tracking (MLflow API) on 8999. Jobs run in separate",
                 "'chimp worker' processes that share the database, broker and store."})

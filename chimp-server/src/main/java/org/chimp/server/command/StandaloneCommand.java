@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code chimp standalone}: every role in one process with embedded defaults. */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
+        header = "Runs every role of CHIMP in one process on one port.",
         description = {"Runs every role of CHIMP in one process on one port: datasets and training, serving,",
                 "tracking and registry, and a worker, with an embedded database, store and broker under --data-dir."})
 public final class StandaloneCommand implements Callable<Integer> {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
  * machine could read them.
  */
 @Command(name = "user", mixinStandardHelpOptions = true,
+        header = "Manages users: add, list, remove, reset-password.",
         description = {"Manages users: 'add NAME --role user|admin', 'list', 'remove NAME', 'reset-password NAME'.",
                 "Works on the database directly; with the embedded H2 database, stop CHIMP first."},
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Remove.class, UserCommand.ResetPassword.class})
@@ -103,7 +104,8 @@ public final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a user; the password is prompted for (or read from stdin).")
+    @Command(name = "add", mixinStandardHelpOptions = true, header = "Adds a user.",
+            description = "Adds a user; the password is prompted for (or read from stdin).")
     static final class Add extends Base {
         @Parameters(index = "0", paramLabel = "NAME", description = "User name: ASCII letters, digits and . _ - @ (at most 64).")
         String name;
@@ -148,7 +150,7 @@ public final class UserCommand implements Runnable {
         }
     }
 
-    @Command(name = "reset-password", mixinStandardHelpOptions = true,
+    @Command(name = "reset-password", mixinStandardHelpOptions = true, header = "Sets a user's new password.",
             description = "Sets a new password (prompted for, or read from stdin) and ends the user's browser sessions.")
     static final class ResetPassword extends Base {
         @Parameters(index = "0", paramLabel = "NAME")

@@ -3,11 +3,13 @@ package org.chimp.server.command;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.chimp.server.config.ConfigSource;
 import org.chimp.server.config.NodeOptions;
 import org.chimp.server.node.ChimpNode;
 import org.chimp.server.node.NodeSettings;
+import org.chimp.server.node.Role;
 import org.chimp.server.node.WorkerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code chimp worker}: runs jobs from the broker, nothing else. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
+        header = "Runs jobs from the broker's queues.",
         description = {"Runs jobs from the broker's queues. Start as many as you like on any machine that reaches",
                 "the same database, broker and store; SIGTERM lets running jobs finish (--grace-seconds), then hands them back."})
 public final class WorkerCommand implements Callable<Integer> {
@@ -42,15 +45,23 @@ public final class WorkerCommand implements Callable<Integer> {
                     "it off (env CHIMP_PREFETCH; default ${DEFAULT-VALUE})."})
     int prefetch;
 
+    @Option(names = "--metrics-port",
+            description = {"Serve /metrics (and /health) on this port, so Prometheus can scrape the worker's job timings",
+                    "and JVM; off by default (env CHIMP_METRICS_PORT). Needs the admin token or CHIMP_METRICS_TOKEN to scrape."})
+    Integer metricsPort;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), false);
-        ChimpNode node = ChimpNode.start(settings, Map.of(), new WorkerSettings(queues, concurrency,
+        // A port checks callers against the admin token, so a worker that serves /metrics needs it too.
+        NodeSettings settings = options.settings((ConfigSource) spec.commandLine().getDefaultValueProvider(), metricsPort != null);
+        Map<Integer, Set<Role>> ports = metricsPort == null ? Map.of() : Map.of(metricsPort, Set.of());
+        ChimpNode node = ChimpNode.start(settings, ports, new WorkerSettings(queues, concurrency,
                 Duration.ofSeconds(Math.max(0, graceSeconds)), prefetch));
-        System.out.printf("Worker running on queues %s with concurrency %d%n", queues, concurrency);
+        System.out.printf("Worker running on queues %s with concurrency %d%s%n", queues, concurrency,
+                metricsPort == null ? "" : ", /metrics on port " + node.httpPorts().get(0));
         return NodeRunner.runUntilStopped(node);
     }
 }

@@ -7,6 +7,7 @@ import org.chimp.api.image.ImageLimits;
 import org.chimp.http.ServerLimits;
 import org.chimp.server.node.ModelSettings;
 import org.chimp.server.node.NodeSettings;
+import org.chimp.server.node.ObservabilitySettings;
 import org.chimp.store.S3Options;
 import picocli.CommandLine.Option;
 
@@ -89,6 +90,16 @@ public final class NodeOptions {
             + "default <data-dir>/plugins).")
     public Path pluginsDir;
 
+    @Option(names = "--log-format", defaultValue = "text",
+            description = "Log lines as 'text' for people or 'json' (one JSON object per line, with the request id) for "
+            + "log collectors (env CHIMP_LOG_FORMAT; default ${DEFAULT-VALUE}).")
+    public String logFormat;
+
+    @Option(names = "--access-log", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+            description = "One log line per HTTP request: method, route, status, duration, request id and user; "
+            + "--access-log=false turns it off (env CHIMP_ACCESS_LOG; default ${DEFAULT-VALUE}).")
+    public boolean accessLog;
+
     private AdminToken token;
 
     /**
@@ -104,13 +115,16 @@ public final class NodeOptions {
                     + "--request-idle-seconds at least 1, --http-threads at least 8 and --max-personal-models at least 1");
         }
         ImageLimits.install(ImageLimits.forMaxPixels(maxImagePixels));
+        LogFormat.parse(logFormat).apply();
         token = needsToken ? AdminToken.resolve(config.setting("admin-token"), dataDir) : null;
         ServerLimits d = NodeSettings.defaultHttpLimits();
         ServerLimits http = new ServerLimits(maxRequestBytes, d.maxUploadBytes(), d.maxParts(), d.memoryBytes(),
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
         return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http,
                 S3Options.of(s3Endpoint, s3Region, s3PathStyle), datasetCacheMb << 20,
-                new ModelSettings(maxPersonalModels, faceCascade, pluginsDir));
+                new ModelSettings(maxPersonalModels, faceCascade, pluginsDir),
+                // a secret: from the environment or the config file, never the command line (visible in ps)
+                new ObservabilitySettings(config.setting("metrics-token").orElse(null), accessLog));
     }
 
     /** What a starting server prints about the admin token (after {@link #settings}). */

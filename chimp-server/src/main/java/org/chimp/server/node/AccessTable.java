@@ -11,12 +11,14 @@ import org.chimp.chain.ChainRoutes;
 import io.javalin.http.Context;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.Principal;
+import org.chimp.http.metrics.MetricsRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.training.http.TriggerRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.web.dashboard.DashboardRoutes;
+import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.http.AccessRule;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.LoginRoutes;
@@ -51,7 +53,7 @@ final class AccessTable {
 
     static AccessRules rules() {
         List<AccessRule> r = new ArrayList<>();
-        // Liveness, health, metrics and static files, as before users existed; and the login form.
+        // Liveness, health and static files, as before users existed; and the login form.
         for (String p : BearerAuth.defaultPublicPaths()) {
             r.add(AccessRule.of("*", p, PUBLIC));
         }
@@ -61,6 +63,17 @@ final class AccessTable {
         r.add(AccessRule.of("GET", DashboardRoutes.PATH, PUBLIC));
         r.add(AccessRule.of("GET", DashboardRoutes.SHARED_CSS, PUBLIC)); // CHIMP's page styles, for pages before sign-in too
         r.add(AccessRule.of("GET", DashboardRoutes.PATH + "/*", USER));
+        // Metrics name models, queues and workers: admins, or the scrape token (CHIMP_METRICS_TOKEN), which the
+        // Authenticator turns into a principal on this route only, so Prometheus needs no admin credentials.
+        r.add(AccessRule.adminUnless("GET", MetricsRoutes.PATH,
+                ctx -> Principal.of(ctx).map(p -> p.via() == Principal.Via.METRICS_TOKEN).orElse(false)));
+        // The emotion page: "/" is public above (it sends a browser that is not signed in to /login); its scripts,
+        // settings and corrections are for signed-in callers. The live socket checks its session and origin itself
+        // (Javalin runs no before-handler for a WebSocket upgrade); its line here says who may open it.
+        r.add(AccessRule.of("GET", EmotionRoutes.ASSETS + "/*", USER));
+        r.add(AccessRule.of("GET", EmotionRoutes.SETTINGS, USER));
+        r.add(AccessRule.of("POST", EmotionRoutes.CORRECTIONS, USER));
+        r.add(AccessRule.of("GET", EmotionRoutes.SOCKET, USER));
         // Identity: every caller manages their own session and tokens (TokenRoutes checks whose).
         r.add(AccessRule.of("POST", LoginRoutes.LOGOUT, USER));
         r.add(AccessRule.of("GET", LoginRoutes.WHOAMI, USER));
@@ -70,6 +83,9 @@ final class AccessTable {
         r.add(AccessRule.of("DELETE", UserRoutes.PATH + "/{name}", ADMIN));
         // Serving.
         r.add(AccessRule.of("GET", "/model", USER));
+        // The catalogue of tasks (schemas, examples) and architectures: what models this server could run.
+        r.add(AccessRule.of("GET", "/tasks", USER));
+        r.add(AccessRule.of("GET", "/architectures", USER));
         r.add(AccessRule.of("POST", "/model/{name}/infer", USER));
         r.add(AccessRule.of("POST", "/model/{name}/faces", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}", USER));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
 import org.chimp.api.RunContext;
+import org.chimp.api.Tasks;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.image.Image;
@@ -54,7 +55,8 @@ final class ChainWiring {
     private static ObjectNode classify(ChimpServices s, ModelRef ref, Image image, long seed) {
         try (Lease lease = ref.version() != null ? s.deployments().get(ref.name(), ref.version())
                 : s.deployments().get(ref.name(), Stage.parse(ref.stage()))) {
-            Classification c = lease.model().run(image, new RunContext(seed, "cpu", () -> false));
+            // A chain job names its model's task; a model registered since under another task is refused (400).
+            Classification c = lease.timed(() -> lease.model(Tasks.IMAGE_CLASSIFICATION).run(image, new RunContext(seed, "cpu", () -> false)));
             return ChimpInference.response(lease, List.of(c));
         }
     }

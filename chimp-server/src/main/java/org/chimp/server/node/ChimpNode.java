@@ -24,6 +24,11 @@ import org.chimp.http.ErrorFormats;
 import org.chimp.http.HttpErrors;
 import org.chimp.http.Json;
 import org.chimp.http.JettySetup;
+import org.chimp.http.metrics.ChimpMetrics;
+import org.chimp.http.metrics.HttpObserver;
+import org.chimp.http.metrics.MetricsRoutes;
+import org.chimp.jobs.metrics.TimedHandler;
+import org.chimp.serving.metrics.ServingMetrics;
 import org.chimp.tracking.mlflow.MlflowErrorFormat;
 import org.chimp.jobs.JobHandler;
 import org.chimp.jobs.Worker;
@@ -33,9 +38,13 @@ import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
 import org.chimp.web.dashboard.DashboardRoutes;
+import org.chimp.serving.http.FaceInference;
+import org.chimp.web.emotion.EmotionRoutes;
+import org.chimp.web.emotion.FrameLimits;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.Authenticator;
 import org.chimp.web.http.LoginRoutes;
+import org.chimp.web.http.StaticPaths;
 import org.chimp.web.http.TokenRoutes;
 import org.chimp.web.http.UserRoutes;
 import org.chimp.web.identity.LoginThrottle;
@@ -55,6 +64,8 @@ public final class ChimpNode implements AutoCloseable {
     static final int CHAIN_THREADS = 4;
 
     private final ChimpServices services;
+    /** This process's meters, served at /metrics on every port. */
+    private final ChimpMetrics metrics = new ChimpMetrics();
     private final List<Javalin> apps = new ArrayList<>();
     private final Map<Role, Integer> ports = new EnumMap<>(Role.class);
     private final AccessRules access = AccessTable.rules();
@@ -89,8 +100,13 @@ public final class ChimpNode implements AutoCloseable {
                                   ChainSettings chain) throws IOException {
         ChimpNode node = new ChimpNode(ChimpServices.open(settings));
         try {
+            NodeMetrics.bind(node.services, node.metrics);
             if (chain != null) {
                 node.services.attachChain(chain);
+            }
+            if (chain != null || listeners.values().stream().anyMatch(r -> r.contains(Role.SERVING))) {
+                // before the worker: chain jobs run models too, and each loaded version keeps the timer it got
+                ServingMetrics.bind(node.services.deployments(), node.metrics);
             }
             if (!listeners.isEmpty()) {
                 // Request bodies and multipart files wait here; what a killed process left is swept at start.
@@ -124,7 +140,7 @@ public final class ChimpNode implements AutoCloseable {
         OrtEnvironment.getEnvironment();
         Path work = Files.createDirectories(services.workDir().resolve("training"));
         TrainingJobHandler training = new TrainingJobHandler(services.plugins(), services.datasets(),
-                services.tracking(), services.registry(), work);
+                services.tracking(), services.registry(), work, services::faceDetection);
         Map<String, JobHandler> handlers = new HashMap<>(Map.of(TrainingService.JOB_TYPE, training));
         List<String> queues = new ArrayList<>(w.queues());
         WorkerOptions options = w.options();
@@ -136,7 +152,7 @@ public final class ChimpNode implements AutoCloseable {
                 options = options.withQueueConcurrency(LogReader.QUEUE, CHAIN_THREADS);
             }
         }
-        worker = new Worker(services.jobs(), services.broker(), handlers, queues, options);
+        worker = new Worker(services.jobs(), services.broker(), TimedHandler.timed(handlers, metrics.registry()), queues, options);
         worker.start();
     }
 
@@ -144,22 +160,31 @@ public final class ChimpNode implements AutoCloseable {
         Path uploads = this.uploads.dir();
         long maxUpload = UploadLimits.defaults().maxCompressedBytes();
         ErrorFormats formats = ErrorFormats.of(new MlflowErrorFormat());
-        Authenticator auth = new Authenticator(new BearerAuth(settings.adminToken(), List.of()), services.identity(), access);
+        String scrapeToken = settings.observability().metricsToken();
+        Authenticator auth = new Authenticator(new BearerAuth(settings.adminToken(), List.of()),
+                scrapeToken == null ? null : new BearerAuth(scrapeToken, List.of()), services.identity(), access);
+        HttpObserver observer = new HttpObserver(metrics.registry(), settings.observability().accessLog());
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            JettySetup.apply(cfg, port, settings.http(), uploads, formats, auth::admits);
+            JettySetup.apply(cfg, port, settings.http(), uploads, formats, auth::admits, observer);
             // Multipart files are parsed from the spooled body into the same directory; the dataset store checks
             // the unpacked size.
             cfg.jetty.multipartConfig.cacheDirectory(uploads.toString());
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             cfg.jetty.multipartConfig.maxTotalRequestSize(settings.http().maxUploadBytes(), SizeUnit.BYTES);
+            StaticPaths.webjars(cfg);
             DashboardRoutes.configure(cfg);
+            if (roles.contains(Role.SERVING)) {
+                EmotionRoutes.configure(cfg);
+            }
         });
         HttpErrors.install(app, formats);
+        observer.install(app); // before authentication, which may end a request
         auth.install(app);
         new HealthRoutes(services.dataSource()).addTo(app);
+        new MetricsRoutes(metrics).addTo(app);
         // Every port has login and tokens: cookies are per host, not per port, so a session works on all of them.
         new LoginRoutes(services.identity(), loginThrottle).addTo(app);
         new TokenRoutes(services.identity()).addTo(app);
@@ -170,13 +195,24 @@ public final class ChimpNode implements AutoCloseable {
                 role.routes(services).forEach(r -> r.addTo(app));
             }
         }
+        if (roles.contains(Role.SERVING)) {
+            // The emotion page asks serving in process, so it lives where the serving role does.
+            new EmotionRoutes(auth, new FaceInference(services.deployments(), services.faceDetection()), services.datasets(),
+                    EmotionRoutes.DEFAULT_MODEL, FrameLimits.defaults()).addTo(app);
+        }
         apps.add(app);
         app.start();
+        observer.bindThreadPool(app);
         if (roles.contains(Role.TRAINING) && triggerPoller == null) {
             triggerPoller = new TriggerPoller(services.triggers(), TRIGGER_POLL);
         }
         roles.forEach(r -> ports.put(r, app.port()));
         LOG.info("Serving {} on port {}", roles, app.port());
+    }
+
+    /** Every port this node listens on (a worker's metrics port has no role). */
+    public List<Integer> httpPorts() {
+        return apps.stream().map(Javalin::port).toList();
     }
 
     /** The port a role listens on. */
@@ -208,6 +244,11 @@ public final class ChimpNode implements AutoCloseable {
         closeAfter.add(resource);
     }
 
+    /** This process's meters (what {@code /metrics} serves). */
+    public ChimpMetrics metrics() {
+        return metrics;
+    }
+
     /** The services of this node, for tests and tools. */
     public ChimpServices services() {
         return services;
@@ -237,5 +278,6 @@ public final class ChimpNode implements AutoCloseable {
         if (uploads != null) {
             uploads.close();
         }
+        metrics.close();
     }
 }

@@ -17,11 +17,18 @@ import org.chimp.store.UploadLimits;
  * @param s3     how to reach the S3 server of an {@code s3://} store
  * @param datasetCacheBytes bound of the node's cache of dataset versions fetched from the store for training
  * @param models where models and plugins come from, and how many personal models serving keeps loaded
+ * @param observability who may scrape {@code /metrics}, and whether requests are logged
  */
 public record NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http, S3Options s3,
-                           long datasetCacheBytes, ModelSettings models) {
+                           long datasetCacheBytes, ModelSettings models, ObservabilitySettings observability) {
     /** 10 GiB. */
     public static final long DEFAULT_DATASET_CACHE_BYTES = 10L << 30;
+
+    /** Settings with the default observability: {@code /metrics} for admins, the access log on. */
+    public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken, ServerLimits http, S3Options s3,
+                        long datasetCacheBytes, ModelSettings models) {
+        this(dataDir, db, broker, store, adminToken, http, s3, datasetCacheBytes, models, ObservabilitySettings.defaults());
+    }
 
     /** Settings with the default HTTP limits. */
     public NodeSettings(Path dataDir, String db, String broker, String store, String adminToken) {

@@ -1,17 +1,15 @@
 package org.chimp.serving.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.List;
 import org.chimp.api.ModelConfig;
 import org.chimp.api.Names;
 import org.chimp.api.RunContext;
-import org.chimp.api.classification.Classification;
+import org.chimp.api.Task;
+import org.chimp.api.TaskModel;
 import org.chimp.api.error.ClientErrorException;
-import org.chimp.api.image.Image;
-import org.chimp.api.image.ImageDataType;
 import org.chimp.api.image.ImageScope;
 import org.chimp.http.Json;
 import org.chimp.http.Requests;
@@ -20,10 +18,12 @@ import org.chimp.serving.Lease;
 import org.chimp.tracking.registry.ModelVersion;
 import org.chimp.tracking.registry.Stage;
 
-/** {@code POST /model/{name}/infer?stage=production|staging}: CHIMP's original inference endpoint. */
+/**
+ * {@code POST /model/{name}/infer?stage=production|staging}: CHIMP's original inference endpoint, for a model of any
+ * task. The body is {@code {"inputs": <one value or a batch>}}; the task's input type reads it (and says what is a
+ * batch), its output type writes the {@code predictions} of the answer.
+ */
 public final class ChimpInference {
-    private static final ImageDataType IMAGES = new ImageDataType();
-
     private final Deployments deployments;
     private final int maxBatch;
 
@@ -36,10 +36,21 @@ public final class ChimpInference {
         Stage stage = stage(ctx.queryParam("stage"));
         try (Lease lease = deployments.get(ctx.pathParam("name"), stage, user(ctx)); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
-            List<Image> images = images(Requests.jsonBody(ctx));
-            List<Classification> results = lease.model().runBatch(images, RunContext.defaults());
-            ctx.json(response(lease, results));
+            ctx.json(infer(lease, lease.served(), Requests.jsonBody(ctx)));
         }
+    }
+
+    private <I, O> ObjectNode infer(Lease lease, TaskModel<I, O> served, JsonNode body) {
+        Task<I, O> task = served.task();
+        JsonNode inputs = body.get("inputs");
+        if (!body.isObject() || inputs == null || inputs.isNull()) {
+            throw ClientErrorException.invalid("The body must be {\"inputs\": <one input or a list of inputs>}; this model is of task '"
+                    + task.id() + "', whose input schema and an example GET /tasks shows");
+        }
+        // The batch is counted before any input is decoded.
+        List<I> values = task.input().fromJsonBatch(inputs, maxBatch);
+        List<O> results = lease.timed(() -> served.model().runBatch(values, RunContext.defaults()));
+        return response(lease, task, results, task.input().isBatch(inputs));
     }
 
     /** The {@code id} query parameter: a user whose personal version should answer, or null. */
@@ -55,39 +66,35 @@ public final class ChimpInference {
         }
     }
 
-    private List<Image> images(JsonNode body) {
-        JsonNode inputs = body.get("inputs");
-        if (!body.isObject() || inputs == null || inputs.isNull()) {
-            throw ClientErrorException.invalid("The body must be {\"inputs\": <image or list of images>}, each image a base64 "
-                    + "PNG/JPEG string or nested pixel lists [H][W] or [H][W][C] (values 0-255)");
-        }
-        // The batch is counted before any image is decoded.
-        return IMAGES.fromJsonBatch(inputs, maxBatch);
+    /**
+     * The body {@code /infer} answers for the results of a lease's model, one per input of a batch: metadata and what
+     * the task's output type writes (for classification: predictions under the model's output name, labels and
+     * predicted labels). Public so other ways of running a served model (on-chain jobs) answer exactly the same.
+     * 422 if the output type finds a result it cannot send (a score that is not finite).
+     */
+    public static ObjectNode response(Lease lease, List<?> results) {
+        return typedResponse(lease, lease.served().task(), results);
     }
 
-    /**
-     * The body {@code /infer} answers for the results of a lease's model, one per image: metadata, predictions
-     * under the model's output name, labels and predicted labels. Public so other ways of running a served model
-     * (on-chain jobs) answer exactly the same. 422 if a score is not finite.
-     */
-    public static ObjectNode response(Lease lease, List<Classification> results) {
+    private static <O> ObjectNode typedResponse(Lease lease, Task<?, O> task, List<?> results) {
+        Class<O> type = task.output().valueType();
+        List<O> typed = results.stream().map(r -> {
+            if (!type.isInstance(r)) {
+                throw new IllegalArgumentException("task '" + task.id() + "' answers " + type.getSimpleName() + ", not " + r);
+            }
+            return type.cast(r);
+        }).toList();
+        return response(lease, task, typed, true);
+    }
+
+    private static <O> ObjectNode response(Lease lease, Task<?, O> task, List<O> results, boolean batch) {
         if (results.isEmpty()) {
             throw new IllegalArgumentException("no results");
         }
-        Scores.finite(lease, results.stream().map(Classification::probabilities).toArray(float[][]::new));
+        Outputs.sendable(lease, task.output(), results);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.set("metadata", metadata(lease));
-        ArrayNode rows = out.putObject("predictions").putArray(Signatures.outputName(lease.model()));
-        for (Classification c : results) {
-            ArrayNode row = rows.addArray();
-            for (float p : c.probabilities()) {
-                row.add(p);
-            }
-        }
-        List<String> labels = results.get(0).labels();
-        labels.forEach(out.putArray("labels")::add);
-        ArrayNode predicted = out.putArray("predicted_labels");
-        results.forEach(c -> predicted.add(c.bestLabel()));
+        task.output().writePredictions(out, results, batch, Signatures.outputName(lease.served()));
         return out;
     }
 
@@ -98,8 +105,8 @@ public final class ChimpInference {
         m.put("name", v.name()).put("version", v.version()).put("stage", v.stage().mlflowName()).put("run_id", v.runId())
                 .put("task", config.task()).put("architecture", config.architecture()).put("source", v.source())
                 .put("personal", lease.personal());
-        m.putObject("flavors").putObject("onnx");
-        m.set("signature", Signatures.mlflow(lease.model()));
+        m.putObject("flavors").putObject(Signatures.flavor(lease.served()));
+        m.set("signature", Signatures.mlflow(lease.served()));
         ServedVersion.addTo(m, lease);
         return m;
     }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The serving API, compatible with CHIMP's serving_api ({@code /ping}, {@code /model},
- * {@code /model/{name}/infer}) plus the Open Inference Protocol ({@code /v2/...}) that KServe clients speak.
+ * {@code /model/{name}/infer}) plus the Open Inference Protocol ({@code /v2/...}) that KServe clients speak, and the
+ * catalogue of tasks and architectures ({@code /tasks}, {@code /architectures}).
  */
 public final class ServingRoutes implements Routes {
     /** The most images one request may carry; bigger batches hold a model (and a core) for too long. */
@@ -30,6 +31,7 @@ public final class ServingRoutes implements Routes {
     private final ChimpInference chimp;
     private final OpenInference oip;
     private final FaceInference faces;
+    private final Catalog catalog;
 
     /** Routes without face detection ({@code /model/{name}/faces} answers 503). */
     public ServingRoutes(Deployments deployments) {
@@ -41,11 +43,14 @@ public final class ServingRoutes implements Routes {
         this.chimp = new ChimpInference(deployments, MAX_BATCH);
         this.oip = new OpenInference(deployments, MAX_BATCH);
         this.faces = new FaceInference(deployments, detection);
+        this.catalog = new Catalog(deployments.architectures());
     }
 
     @Override
     public void addTo(Javalin app) {
         app.get("/ping", ctx -> ctx.contentType("text/plain").result("pong"));
+        app.get("/tasks", catalog::tasks);
+        app.get("/architectures", catalog::architectures);
         app.get("/model", this::models);
         app.post("/model/{name}/infer", chimp::infer);
         app.post("/model/{name}/faces", faces::faces);

@@ -3,35 +3,45 @@ package org.chimp.serving.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Optional;
-import org.chimp.api.Model;
+import org.chimp.api.TaskModel;
+import org.chimp.api.tensor.HasTensorSignature;
+import org.chimp.api.tensor.TensorSignature;
+import org.chimp.api.tensor.TensorSpec;
 import org.chimp.http.Json;
-import org.chimp.models.onnx.OnnxClassifier;
-import org.chimp.models.onnx.Signature;
-import org.chimp.models.onnx.TensorSpec;
 
-/** What the endpoints can tell about a model's tensors; only ONNX models have a signature. */
+/** What the endpoints can tell about a model's tensors: those it publishes through {@link HasTensorSignature}. */
 final class Signatures {
-    /** The output name predictions are reported under when the model has no ONNX signature. */
-    static final String DEFAULT_OUTPUT = "probabilities";
+    private static final TensorSignature NONE = new TensorSignature(List.of(), List.of(), null);
 
     private Signatures() {
     }
 
-    static Optional<Signature> of(Model<?, ?> model) {
-        return model instanceof OnnxClassifier onnx ? Optional.of(onnx.signature()) : Optional.empty();
+    static TensorSignature of(TaskModel<?, ?> served) {
+        return served.model() instanceof HasTensorSignature s ? s.signature() : NONE;
     }
 
-    static String outputName(Model<?, ?> model) {
-        return model instanceof OnnxClassifier onnx ? onnx.outputName() : DEFAULT_OUTPUT;
+    /** The runtime, as the Open Inference Protocol names it. */
+    static String platform(TaskModel<?, ?> served) {
+        return served.model() instanceof HasTensorSignature s ? s.platform() : "chimp";
+    }
+
+    /** MLflow's flavor of the model: {@code onnx} for ONNX Runtime models, {@code chimp} for CHIMP's own. */
+    static String flavor(TaskModel<?, ?> served) {
+        return platform(served).equals("onnxruntime_onnx") ? "onnx" : "chimp";
+    }
+
+    /** The name predictions are reported under: the model's output tensor, else the output type's own name. */
+    static String outputName(TaskModel<?, ?> served) {
+        String output = of(served).output();
+        return output != null ? output : served.task().output().tensorName();
     }
 
     /** MLflow's tensor signature form: {@code {"inputs": [{"name", "type": "tensor", "tensor-spec": {...}}], ...}}. */
-    static ObjectNode mlflow(Model<?, ?> model) {
+    static ObjectNode mlflow(TaskModel<?, ?> served) {
         ObjectNode sig = Json.MAPPER.createObjectNode();
-        Optional<Signature> s = of(model);
-        addMlflow(sig.putArray("inputs"), s.map(Signature::inputs).orElse(List.of()));
-        addMlflow(sig.putArray("outputs"), s.map(Signature::outputs).orElse(List.of()));
+        TensorSignature s = of(served);
+        addMlflow(sig.putArray("inputs"), s.inputs());
+        addMlflow(sig.putArray("outputs"), s.outputs());
         return sig;
     }
 
@@ -46,22 +56,8 @@ final class Signatures {
     /** The Open Inference Protocol's tensor metadata: {@code [{"name", "datatype": "FP32", "shape": [...]}]}. */
     static void addOip(ArrayNode out, List<TensorSpec> specs) {
         for (TensorSpec t : specs) {
-            ObjectNode n = out.addObject().put("name", t.name()).put("datatype", oipType(t.dtype()));
+            ObjectNode n = out.addObject().put("name", t.name()).put("datatype", t.oipDatatype());
             t.shape().forEach(n.putArray("shape")::add);
         }
-    }
-
-    private static String oipType(String dtype) {
-        return switch (dtype) {
-            case "float32" -> "FP32";
-            case "float64" -> "FP64";
-            case "uint8" -> "UINT8";
-            case "int8" -> "INT8";
-            case "int16" -> "INT16";
-            case "int32" -> "INT32";
-            case "int64" -> "INT64";
-            case "bool" -> "BOOL";
-            default -> "BYTES";
-        };
     }
 }

@@ -56,6 +56,14 @@ class FaceInferenceTest {
     }
 
     @Test
+    void onlyImageClassifiersClassifyFaces() throws Exception {
+        start(FaceDetection.of(image -> found.get(), "scripted"));
+        app.f.registerGame("ttt");
+        assertThat(error(app.send("POST", "/model/ttt/faces", photo()), 400, null))
+                .isEqualTo("Model 'ttt' version 1 is of task 'game-move'; this needs a model of task 'image-classification'");
+    }
+
+    @Test
     void everyFaceIsClassifiedLargestFirst() throws Exception {
         start(FaceDetection.of(image -> found.get(), "scripted"));
         found.set(List.of(new FaceBox(0, 0, 2, 2), new FaceBox(2, 0, 2, 2), new FaceBox(2, 1, 1, 1)));

@@ -8,6 +8,7 @@ import static org.chimp.serving.http.ServingApp.png;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import org.chimp.api.RunContext;
+import org.chimp.api.Tasks;
 import org.chimp.db.TestDatabases;
 import org.chimp.serving.Deployments;
 import org.chimp.serving.Lease;
@@ -92,7 +93,7 @@ class PersonalVersionsTest {
             d.get("faces", Stage.PRODUCTION, "carol").close();
             assertThat(d.loadedPersonal()).containsExactly("faces/" + a, "faces/" + c);
             // Bob's request still running keeps its model until it is done.
-            assertThat(bobs.model().run(DeploymentsTestImages.TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
+            assertThat(bobs.model(Tasks.IMAGE_CLASSIFICATION).run(DeploymentsTestImages.TOP, RunContext.defaults()).bestLabel()).isEqualTo("bottom");
             bobs.close();
             assertThat(bobs.version().version()).isEqualTo(b);
             // Bob asking again loads it again.

@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.param.Parameters;
+import org.chimp.api.vision.FaceDetection;
 import org.chimp.jobs.Job;
 import org.chimp.jobs.JobContext;
 import org.chimp.jobs.JobHandler;
@@ -68,15 +70,29 @@ public final class TrainingJobHandler implements JobHandler {
     private final TrackingStore tracking;
     private final ModelRegistry registry;
     private final Path workDir;
+    private final Supplier<FaceDetection> faces;
 
-    /** @param workDir where each task gets its temp directory (created if absent) */
+    /**
+     * A handler whose plugins find faces with the detector the class path offers by default (see
+     * {@link FaceDetection#load}).
+     *
+     * @param workDir where each task gets its temp directory (created if absent)
+     */
     public TrainingJobHandler(PluginRegistry plugins, DatasetStore datasets, TrackingStore tracking,
                               ModelRegistry registry, Path workDir) {
+        this(plugins, datasets, tracking, registry, workDir,
+                () -> FaceDetection.load(TrainingJobHandler.class.getClassLoader(), null));
+    }
+
+    /** @param faces the node's face detection (its configured cascade), opened when a plugin first asks */
+    public TrainingJobHandler(PluginRegistry plugins, DatasetStore datasets, TrackingStore tracking,
+                              ModelRegistry registry, Path workDir, Supplier<FaceDetection> faces) {
         this.plugins = plugins;
         this.datasets = datasets;
         this.tracking = tracking;
         this.registry = registry;
         this.workDir = workDir;
+        this.faces = faces;
     }
 
     @Override
@@ -119,7 +135,7 @@ public final class TrainingJobHandler implements JobHandler {
                     }
                 };
                 TrainingResult result = plugin.run(new TrainingContext(arguments, dirs, versions, run, tracking, registry, job,
-                        work, open));
+                        work, open, faces));
                 success = true;
                 return resultJson(result, run.experimentId());
             } finally {

@@ -27,6 +27,8 @@ import org.chimp.store.DatasetVersion;
 import org.chimp.training.DatasetSpec;
 import org.chimp.training.PluginInfo;
 import org.chimp.training.TrainingPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a training request into a queued job. Everything is checked first (plugin, dataset keys and references,
@@ -39,6 +41,7 @@ public final class TrainingService {
     /** The job type {@link TrainingJobHandler} handles. */
     public static final String JOB_TYPE = "training";
 
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingService.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Map<String, TextKind> CONVENTIONAL_NAMES = Map.of(
             "model_name", TextKind.MODEL_NAME, "experiment_name", TextKind.EXPERIMENT_NAME);
@@ -78,7 +81,11 @@ public final class TrainingService {
      * @param datasetsJson  a JSON object mapping the plugin's dataset keys to dataset references
      */
     public Job submit(String pluginName, Map<String, String> formArguments, String datasetsJson) {
-        return submitJob.apply(JobRequest.of(QUEUE, JOB_TYPE, payload(pluginName, formArguments, datasetsJson)));
+        Job job = submitJob.apply(JobRequest.of(QUEUE, JOB_TYPE, payload(pluginName, formArguments, datasetsJson)));
+        // Logged in the request's context: with its request id (MDC), this line ties the request to the job, whose
+        // own lines on the worker carry the job id.
+        LOG.info("Training job {} queued: plugin {}", job.id(), pluginName);
+        return job;
     }
 
     /**

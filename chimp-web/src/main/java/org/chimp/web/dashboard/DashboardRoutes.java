@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.chimp.http.Principal;
 import org.chimp.http.Routes;
+import org.chimp.web.http.StaticPaths;
 
 /**
  * Serves the dashboard: {@code GET /dashboard} (the page; a caller who is not signed in is sent to
@@ -27,10 +27,6 @@ public final class DashboardRoutes implements Routes {
     public static final String SHARED_CSS = PATH + "/chimp.css";
     /** Where the page's files are on the class path. */
     static final String RESOURCES = "/web/dashboard";
-    /** Where the WebJars (the chart libraries) are served. */
-    public static final String WEBJARS = "/webjars";
-    private static final int MAX_PATH = 512;
-    private static final Pattern PLAIN = Pattern.compile("/[A-Za-z0-9/_.-]*");
 
     /**
      * Scripts only from this origin (ES modules and the WebJars), no inline script and no eval; inline styles are
@@ -61,34 +57,15 @@ public final class DashboardRoutes implements Routes {
         }
     }
 
-    /** Adds the static files and WebJars to an app's configuration (before the app is created). */
+    /** Adds the page's static files to an app's configuration (before the app is created; the WebJars: {@link StaticPaths}). */
     public static void configure(JavalinConfig cfg) {
-        // What enableWebjars() sets up, plus the path check: Javalin looks a static file up while it plans a
-        // request, before any handler runs, and a path its resource lookup cannot take ("/dashboard/../x",
-        // "%zz") would fail there with a 500.
-        cfg.staticFiles.add(files -> {
-            files.hostedPath = WEBJARS;
-            files.directory = "META-INF/resources/webjars";
-            files.location = Location.CLASSPATH;
-            files.headers = Map.of("Cache-Control", "max-age=31622400");
-            files.skipFileFunction = req -> !plainPath(req.getRequestURI());
-        });
         cfg.staticFiles.add(files -> {
             files.hostedPath = PATH;
             files.directory = RESOURCES;
             files.location = Location.CLASSPATH;
             files.headers = HEADERS;
-            files.skipFileFunction = req -> !plainPath(req.getRequestURI());
+            files.skipFileFunction = req -> !StaticPaths.plain(req.getRequestURI());
         });
-    }
-
-    /**
-     * Whether a request path is one a static file can have: letters, digits and {@code / _ . -}, no segment
-     * starting with a dot (so no {@code ..}), no empty segment and no percent-encoding. Every static folder
-     * should skip other paths ({@code skipFileFunction}): Javalin's lookup fails on some of them with a 500.
-     */
-    public static boolean plainPath(String uri) {
-        return uri != null && uri.length() <= MAX_PATH && PLAIN.matcher(uri).matches() && !uri.contains("/.") && !uri.contains("//");
     }
 
     @Override

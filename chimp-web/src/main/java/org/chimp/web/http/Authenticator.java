@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.Principal;
+import org.chimp.http.metrics.MetricsRoutes;
 import org.chimp.web.identity.ApiTokens;
 import org.chimp.web.identity.Identity;
 import org.chimp.web.identity.Secrets;
@@ -32,9 +33,12 @@ import org.chimp.web.identity.UserRole;
  * caller cannot make the server spool a body by sending something token-shaped.
  */
 public final class Authenticator {
+    /** The browser session cookie's name. */
+    public static final String SESSION_COOKIE = Cookies.SESSION;
     private static final String RESOLVED = Authenticator.class.getName() + ".resolved";
 
     private final BearerAuth adminToken;
+    private final BearerAuth scrapeToken;
     private final Identity identity;
     private final AccessRules rules;
 
@@ -48,7 +52,16 @@ public final class Authenticator {
      * @param adminToken the deployment's admin token check (its public paths are not used: the rules say what is public)
      */
     public Authenticator(BearerAuth adminToken, Identity identity, AccessRules rules) {
+        this(adminToken, null, identity, rules);
+    }
+
+    /**
+     * @param scrapeToken the token that lets Prometheus read {@code GET /metrics} and nothing else (a
+     *                    {@link Principal#metricsScraper()} there, an invalid token anywhere else), or null for none
+     */
+    public Authenticator(BearerAuth adminToken, BearerAuth scrapeToken, Identity identity, AccessRules rules) {
         this.adminToken = adminToken;
+        this.scrapeToken = scrapeToken;
         this.identity = identity;
         this.rules = rules;
     }
@@ -62,6 +75,16 @@ public final class Authenticator {
     /** Whether a request would pass authentication (read before its body is, so refused bodies are never read). */
     public boolean admits(HttpServletRequest req) {
         return "OPTIONS".equals(req.getMethod()) || rules.isPublicPath(req.getRequestURI()) || resolve(req).principal() != null;
+    }
+
+    /**
+     * The user signed in with this browser session cookie value ({@link #SESSION_COOKIE}), if it is still valid: how
+     * a WebSocket authenticates (browsers cannot set headers on it, and Javalin runs no before-handler for its
+     * upgrade), at the upgrade and again while it stays open.
+     */
+    public Optional<Principal> browserSession(String cookie) {
+        return cookie == null ? Optional.empty()
+                : identity.sessions().resolve(cookie).map(s -> principal(s.user(), Principal.Via.SESSION));
     }
 
     void authenticate(Context ctx) {
@@ -147,6 +170,9 @@ public final class Authenticator {
         if (bearer != null) {
             if (adminToken.isAdminToken(bearer)) {
                 return new Resolved(Principal.adminToken(), null, false);
+            }
+            if (scrapeToken != null && MetricsRoutes.PATH.equals(req.getRequestURI()) && scrapeToken.matches(bearer)) {
+                return new Resolved(Principal.metricsScraper(), null, false);
             }
             Optional<User> user = ApiTokens.looksLikeToken(bearer) ? identity.tokens().resolve(bearer) : Optional.empty();
             return user.map(u -> new Resolved(principal(u, Principal.Via.API_TOKEN), null, false)).orElse(Resolved.BAD_TOKEN);

@@ -1,0 +1,157 @@
+package org.chimp.api.tensor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.error.Quote;
+
+/**
+ * One tensor of the Open Inference Protocol (KServe v2, REST): {@code {"name", "shape", "datatype", "data"}}, with
+ * {@code data} flat or nested in row-major order. {@link #parse} checks the name, shape and batch bound; values are
+ * read (and counted against the shape) only when a data type asks for them, after it has checked datatype and shape,
+ * so a tensor a task cannot take costs nothing to refuse.
+ *
+ * @param shape the dimensions; the first is the batch size N
+ */
+public record Tensor(String name, long[] shape, String datatype, JsonNode data) {
+    /** The most dimensions a tensor may have. */
+    public static final int MAX_RANK = 4;
+    /** The largest dimension a shape may name; real tensors are bounded by the body size well before. */
+    public static final long MAX_DIMENSION = 1 << 20;
+
+    /** An output tensor. */
+    public static Tensor of(String name, String datatype, long[] shape, ArrayNode data) {
+        return new Tensor(name, shape, datatype, data);
+    }
+
+    /** Reads a request's input tensor; the name, shape and batch size are checked, the values not yet. */
+    public static Tensor parse(JsonNode t, int maxBatch) {
+        String name = t.path("name").isTextual() ? t.get("name").asText() : null;
+        JsonNode type = t.path("datatype");
+        Tensor header = new Tensor(name, new long[0], type.isTextual() ? type.asText() : "", t.get("data"));
+        long[] shape = header.shapeOf(t.get("shape"));
+        if (shape[0] > maxBatch) {
+            throw ClientErrorException.invalid("The batch size N must be 1 to " + maxBatch + ", got " + shape[0]);
+        }
+        return new Tensor(name, shape, header.datatype, header.data);
+    }
+
+    /** How messages name the tensor: {@code 'name'} (quoted, control characters escaped), or {@code inputs[0]}. */
+    public String label() {
+        return name == null ? "inputs[0]" : "'" + Quote.json(TextNode.valueOf(name)).replace("\"", "") + "'";
+    }
+
+    /** The number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** The batch size N, the first dimension. */
+    public int batch() {
+        return (int) shape[0];
+    }
+
+    /** The values in row-major order; a 400 unless there are exactly as many as the shape says. */
+    public List<JsonNode> values() {
+        if (data == null || !data.isArray()) {
+            throw invalid("'data' must be a list of values in row-major order, got " + Quote.json(data));
+        }
+        List<JsonNode> out = new ArrayList<>();
+        flatten(data, out);
+        long count = 1;
+        for (long d : shape) {
+            count = count > Long.MAX_VALUE / d ? Long.MAX_VALUE : count * d;
+        }
+        if (count != out.size()) {
+            throw invalid("shape " + Arrays.toString(shape) + " needs "
+                    + (count == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : count) + " values in 'data', got " + out.size());
+        }
+        return out;
+    }
+
+    /**
+     * The values as floats. A value outside the datatype's range is refused, not rounded to infinity: FP32 holds
+     * magnitudes up to {@link Float#MAX_VALUE}, UINT8 whole numbers 0-255.
+     */
+    public float[] floats() {
+        List<JsonNode> values = values();
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) {
+            JsonNode v = values.get(i);
+            if (!v.isNumber()) {
+                throw invalidValue(i, v, "must be a number");
+            }
+            double d = v.asDouble();
+            if (datatype.equals("UINT8") && !(v.canConvertToInt() && d == Math.rint(d) && d >= 0 && d <= 255)) {
+                throw invalidValue(i, v, "is not a UINT8: UINT8 values are whole numbers from 0 to 255");
+            }
+            if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
+                throw invalidValue(i, v, "is outside the FP32 range (magnitudes up to " + Float.MAX_VALUE + ")");
+            }
+            f[i] = (float) d;
+        }
+        return f;
+    }
+
+    /** The values as whole numbers within the integer datatype's range (INT8, UINT8, INT16 or INT32). */
+    public int[] ints() {
+        long min;
+        long max;
+        switch (datatype) {
+            case "INT8" -> { min = Byte.MIN_VALUE; max = Byte.MAX_VALUE; }
+            case "UINT8" -> { min = 0; max = 255; }
+            case "INT16" -> { min = Short.MIN_VALUE; max = Short.MAX_VALUE; }
+            case "INT32" -> { min = Integer.MIN_VALUE; max = Integer.MAX_VALUE; }
+            default -> throw invalid("datatype must be INT8, UINT8, INT16 or INT32, got " + Quote.json(TextNode.valueOf(datatype)));
+        }
+        List<JsonNode> values = values();
+        int[] out = new int[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = values.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+                throw invalidValue(i, v, "is not a " + datatype + ": whole numbers from " + min + " to " + max);
+            }
+            out[i] = (int) v.asLong();
+        }
+        return out;
+    }
+
+    /** A 400 about this tensor: {@code Input 'name': <message>}. */
+    public ClientErrorException invalid(String message) {
+        return ClientErrorException.invalid("Input " + label() + ": " + message);
+    }
+
+    /** A 400 naming one value by its index in row-major order. */
+    public ClientErrorException invalidValue(int index, JsonNode v, String why) {
+        return invalid("'data' value " + index + " (" + Quote.json(v) + ") " + why);
+    }
+
+    private long[] shapeOf(JsonNode json) {
+        if (json == null || !json.isArray() || json.isEmpty() || json.size() > MAX_RANK) {
+            throw invalid("'shape' must be a list of 1 to " + MAX_RANK + " dimensions, e.g. [1, 48, 48], got " + Quote.json(json));
+        }
+        long[] out = new long[json.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode d = json.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 1 || d.asLong() > MAX_DIMENSION) {
+                throw invalid("'shape' must hold whole numbers from 1 to " + MAX_DIMENSION + ", got " + Quote.json(json));
+            }
+            out[i] = d.asLong();
+        }
+        return out;
+    }
+
+    private static void flatten(JsonNode json, List<JsonNode> out) {
+        for (JsonNode n : json) {
+            if (n.isArray()) {
+                flatten(n, out);
+            } else {
+                out.add(n);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.chimp.api.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.chimp.api.DataType;
+import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.error.Quote;
+
+/**
+ * JSON form: a string, or a list of strings. The count and every text's length are checked before anything is
+ * copied or tokenized, so one request cannot make the model tokenize megabytes: too many texts is a 400, an
+ * over-long text a 413, each saying the limit.
+ */
+public final class TextsDataType implements DataType<Texts> {
+    /** The most texts one request may carry; more should be split into several requests. */
+    public static final int MAX_TEXTS = 256;
+    /** The most characters one text may have (models truncate far below this; the bound protects tokenization). */
+    public static final int MAX_CHARS = 20_000;
+
+    @Override
+    public String id() {
+        return "texts";
+    }
+
+    @Override
+    public Class<Texts> valueType() {
+        return Texts.class;
+    }
+
+    @Override
+    public Texts fromJson(JsonNode json) {
+        if (json != null && json.isTextual()) {
+            return Texts.of(check(json.asText(), 0));
+        }
+        if (json == null || !json.isArray()) {
+            throw ClientErrorException.invalid("Expected a text or a list of texts, e.g. \"inputs\": \"hello\" or [\"a\", \"b\"]; got "
+                    + Quote.json(json));
+        }
+        if (json.size() > MAX_TEXTS) {
+            throw ClientErrorException.invalid("At most " + MAX_TEXTS + " texts per request, got " + json.size() + "; split the list");
+        }
+        List<String> texts = new ArrayList<>(json.size());
+        for (int i = 0; i < json.size(); i++) {
+            JsonNode t = json.get(i);
+            if (!t.isTextual()) {
+                throw ClientErrorException.invalid("Text " + i + " must be a string, got " + Quote.json(t));
+            }
+            texts.add(check(t.asText(), i));
+        }
+        return Texts.of(texts);
+    }
+
+    private static String check(String text, int index) {
+        if (text.length() > MAX_CHARS) {
+            throw ClientErrorException.tooLarge("Text " + index + " has " + text.length() + " characters; at most " + MAX_CHARS
+                    + " are allowed, so shorten or split it");
+        }
+        return text;
+    }
+
+    @Override
+    public JsonNode toJson(Texts value) {
+        if (value.single()) {
+            return JsonNodeFactory.instance.textNode(value.values().get(0));
+        }
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        value.values().forEach(a::add);
+        return a;
+    }
+
+    @Override
+    public JsonNode jsonSchema() {
+        ObjectNode s = JsonNodeFactory.instance.objectNode();
+        ArrayNode oneOf = s.putArray("oneOf");
+        oneOf.addObject().put("type", "string").put("maxLength", MAX_CHARS);
+        ObjectNode list = oneOf.addObject().put("type", "array").put("minItems", 1).put("maxItems", MAX_TEXTS);
+        list.putObject("items").put("type", "string").put("maxLength", MAX_CHARS);
+        s.putArray("examples").add("A chimpanzee is a great ape.").addArray().add("first text").add("second text");
+        return s;
+    }
+}

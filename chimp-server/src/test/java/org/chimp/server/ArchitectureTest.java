@@ -1,0 +1,63 @@
+package org.chimp.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.chimp.training.TrainingPlugin;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries DESIGN.md states, checked on the main classes of every module (this module's tests see them
+ * all): chimp-api stands alone, serving and training reach models only through it, and training plugins see the
+ * narrow tracking API of their TrainingContext, not the registry, the database or JDBC.
+ */
+class ArchitectureTest {
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        // Other modules' test-jars (chimp-api's hostile fixtures) are on this class path too: not main classes either.
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")).importPackages(
+                "org.chimp.api", "org.chimp.serving", "org.chimp.training", "org.chimp.emotion");
+    }
+
+    @Test
+    void theModelInterfaceDependsOnNoOtherModule() {
+        classes().that().resideInAPackage("org.chimp.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("org.chimp.api..", "java..", "javax..", "com.fasterxml.jackson..")
+                .because("a third party implements chimp-api alone, and it carries no I/O library")
+                .check(main);
+    }
+
+    @Test
+    void servingReachesModelsOnlyThroughTheModelInterface() {
+        noClasses().that().resideInAPackage("org.chimp.serving..")
+                .should().dependOnClassesThat().resideInAPackage("org.chimp.models..")
+                .because("serving runs any task's models through chimp-api's Task, DataType and Model, so new tasks plug in "
+                        + "without serving changing")
+                .check(main);
+    }
+
+    @Test
+    void trainingReachesModelsOnlyThroughTheModelInterface() {
+        noClasses().that().resideInAPackage("org.chimp.training..")
+                .should().dependOnClassesThat().resideInAPackage("org.chimp.models..")
+                .because("training builds and checks models through chimp-api's Architectures")
+                .check(main);
+    }
+
+    @Test
+    void trainingPluginsSeeNeitherTheRegistryNorTheDatabase() {
+        noClasses().that().resideInAnyPackage("org.chimp.training.imageclassifier..", "org.chimp.training.sample..")
+                .or().implement(TrainingPlugin.class)
+                .should().dependOnClassesThat().resideInAnyPackage("org.chimp.tracking.registry..", "java.sql..", "org.chimp.db..")
+                .because("a plugin registers and promotes models through its TrainingContext, so the same calls can be "
+                        + "served by another process")
+                .check(main);
+    }
+}
