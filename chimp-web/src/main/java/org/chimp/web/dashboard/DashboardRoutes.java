@@ -14,11 +14,10 @@ import org.chimp.http.Routes;
 import org.chimp.web.http.StaticPaths;
 
 /**
- * Serves the dashboard: {@code GET /dashboard} (the page; a caller who is not signed in is sent to
- * {@code /login}), its scripts and styles under {@code /dashboard/...}
- * (classpath {@code web/dashboard}), and the chart libraries' WebJars under {@code /webjars/...}
- * (public, like other static files). The page reads
- * everything through the REST endpoints with the session cookie, so it holds no data of its own.
+ * Serves the dashboard: {@code GET /dashboard} (the page; a caller who is not signed in is sent to {@code /login})
+ * and its scripts and styles under {@code /dashboard/...} (classpath {@code web/dashboard}); the chart libraries
+ * come from the WebJars ({@link StaticPaths}). The page reads everything through the REST endpoints with the
+ * session cookie, so it holds no data of its own.
  */
 public final class DashboardRoutes implements Routes {
     /** The page's path. */
