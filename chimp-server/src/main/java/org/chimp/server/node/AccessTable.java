@@ -17,6 +17,7 @@ import org.chimp.tracking.client.RollbackRoutes;
 import org.chimp.training.http.TriggerRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.web.dashboard.DashboardRoutes;
 import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.http.AccessRule;
 import org.chimp.web.http.AccessRules;
@@ -57,6 +58,11 @@ final class AccessTable {
             r.add(AccessRule.of("*", p, PUBLIC));
         }
         r.add(AccessRule.of("*", LoginRoutes.LOGIN, PUBLIC));
+        // The dashboard page sends a caller who is not signed in to the login form; its scripts and styles are for
+        // signed-in callers; its data comes from the endpoints below, each with its own line.
+        r.add(AccessRule.of("GET", DashboardRoutes.PATH, PUBLIC));
+        r.add(AccessRule.of("GET", DashboardRoutes.SHARED_CSS, PUBLIC)); // CHIMP's page styles, for pages before sign-in too
+        r.add(AccessRule.of("GET", DashboardRoutes.PATH + "/*", USER));
         // Metrics name models, queues and workers: admins, or the scrape token (CHIMP_METRICS_TOKEN), which the
         // Authenticator turns into a principal on this route only, so Prometheus needs no admin credentials.
         r.add(AccessRule.adminUnless("GET", MetricsRoutes.PATH,

@@ -37,12 +37,14 @@ import org.chimp.jobs.WorkerOptions;
 import org.chimp.store.UploadLimits;
 import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
+import org.chimp.web.dashboard.DashboardRoutes;
 import org.chimp.serving.http.FaceInference;
 import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.emotion.FrameLimits;
 import org.chimp.web.http.AccessRules;
 import org.chimp.web.http.Authenticator;
 import org.chimp.web.http.LoginRoutes;
+import org.chimp.web.http.StaticPaths;
 import org.chimp.web.http.TokenRoutes;
 import org.chimp.web.http.UserRoutes;
 import org.chimp.web.identity.LoginThrottle;
@@ -172,6 +174,8 @@ public final class ChimpNode implements AutoCloseable {
             cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             cfg.jetty.multipartConfig.maxTotalRequestSize(settings.http().maxUploadBytes(), SizeUnit.BYTES);
+            StaticPaths.webjars(cfg);
+            DashboardRoutes.configure(cfg);
             if (roles.contains(Role.SERVING)) {
                 EmotionRoutes.configure(cfg);
             }
@@ -185,6 +189,7 @@ public final class ChimpNode implements AutoCloseable {
         new LoginRoutes(services.identity(), loginThrottle).addTo(app);
         new TokenRoutes(services.identity()).addTo(app);
         new UserRoutes(services.identity()).addTo(app);
+        new DashboardRoutes().addTo(app);
         for (Role role : Role.values()) {
             if (roles.contains(role)) {
                 role.routes(services).forEach(r -> r.addTo(app));

@@ -19,6 +19,7 @@ import org.chimp.http.Routes;
 import org.chimp.serving.http.FaceInference;
 import org.chimp.store.DatasetStore;
 import org.chimp.web.http.Authenticator;
+import org.chimp.web.http.StaticPaths;
 
 /**
  * The emotion page, the first page a user opens: {@code GET /} (the page; a browser that is not signed in is sent
@@ -72,14 +73,14 @@ public final class EmotionRoutes implements Routes {
         this.page = resource(RESOURCES + "/index.html");
     }
 
-    /** Adds the page's static files (and the WebJars its chart comes from) to an app's configuration. */
+    /** Adds the page's static files to an app's configuration (the WebJars its chart comes from: {@link StaticPaths}). */
     public static void configure(JavalinConfig cfg) {
-        cfg.staticFiles.enableWebjars();
         cfg.staticFiles.add(files -> {
             files.hostedPath = ASSETS;
             files.directory = RESOURCES;
             files.location = Location.CLASSPATH;
             files.headers = Map.of("X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+            files.skipFileFunction = req -> !StaticPaths.plain(req.getRequestURI());
         });
     }
 

@@ -58,6 +58,7 @@ public final class LoginRoutes implements Routes {
             User u = session.get().user();
             html(ctx, 200, "<p>Signed in as <b>" + LoginPage.escape(u.name()) + "</b> (" + u.role().id() + ").</p>"
                     + "<p><a href=\"/\">Open the emotion page</a></p>"
+                    + "<p><a href=\"/dashboard\">Open the dashboard</a></p>"
                     + "<form method=\"post\" action=\"" + LOGOUT + "\"><input type=\"hidden\" name=\"_csrf\" value=\""
                     + session.get().csrfToken() + "\"><button type=\"submit\">Sign out</button></form>");
             return;
