@@ -19,6 +19,7 @@ class CommandHelpTest {
         // The root is not listed anywhere; its children are.
         new CommandLine(new ChimpCommand()).getSubcommands().values().stream()
                 .filter(sub -> !(sub.getCommand() instanceof CommandLine.HelpCommand))
+                .distinct()
                 .forEach(sub -> visit(sub, problems));
         assertThat(problems).isEmpty();
     }
@@ -28,7 +29,7 @@ class CommandHelpTest {
         String help = new CommandLine(new ChimpCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF);
         // A wrapped summary continues on a line indented past the command names.
         assertThat(help.lines().filter(l -> l.startsWith("                 "))).isEmpty();
-        assertThat(help).contains("standalone   Runs every role of CHIMP in one process on one port.");
+        assertThat(help).containsPattern("standalone +Runs every role of CHIMP in one process on one port\\.");
     }
 
     private static void visit(CommandLine cmd, List<String> problems) {
@@ -42,6 +43,7 @@ class CommandHelpTest {
         }
         cmd.getSubcommands().values().stream()
                 .filter(sub -> !(sub.getCommand() instanceof CommandLine.HelpCommand))
+                .distinct() // an alias maps to the same command again
                 .forEach(sub -> visit(sub, problems));
     }
 }
