@@ -18,7 +18,11 @@ import org.chimp.api.Tasks;
 import org.chimp.models.diffusion.OnnxLatentDiffusionArchitecture;
 import org.chimp.models.diffusion.OnnxUnconditionalDiffusionArchitecture;
 import org.chimp.models.diffusion.tiny.TinyDiffusion;
+import org.chimp.models.embedding.OnnxClipArchitecture;
 import org.chimp.models.embedding.OnnxSentenceEmbedderArchitecture;
+import org.chimp.models.embedding.tiny.TinyEmbedders;
+import org.chimp.models.generation.OnnxDecoderArchitecture;
+import org.chimp.models.generation.tiny.TinyTextGenerator;
 import org.chimp.models.game.TicTacToeMinimaxArchitecture;
 import org.chimp.models.onnx.OnnxClassifierArchitecture;
 import org.chimp.server.node.ChimpServices;
@@ -56,6 +60,10 @@ public final class ExampleModels {
         all.add(new Example(Tasks.IMAGE_CLASSIFICATION.id(), Tasks.IMAGE_CLASSIFICATION.id(), OnnxClassifierArchitecture.NAME,
                 TinyClassifier.parameters(), Map.of("weights", Example.Artifact.of("brightness.onnx", TinyClassifier.onnx()))));
         all.add(miniLm());
+        all.add(generated(Tasks.TEXT_IMAGE_EMBEDDING.id(), OnnxClipArchitecture.NAME,
+                TinyEmbedders.clipConfig(Map.of()).parameters(), TinyEmbedders.clip(SEED)));
+        all.add(generated(Tasks.TEXT_GENERATION.id(), OnnxDecoderArchitecture.NAME, TinyTextGenerator.parameters(),
+                TinyTextGenerator.files(SEED)));
         all.add(generated(Tasks.TEXT_TO_IMAGE.id(), OnnxLatentDiffusionArchitecture.NAME, TinyDiffusion.parameters(),
                 TinyDiffusion.textToImage(SEED)));
         all.add(generated(Tasks.UNCONDITIONAL_IMAGE.id(), OnnxUnconditionalDiffusionArchitecture.NAME, TinyDiffusion.parameters(),
