@@ -25,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * checks of model configs on this machine.
  */
 @Command(name = "model", aliases = "models", mixinStandardHelpOptions = true,
+        header = "Manages registered models and checks model configs.",
         description = "Manages registered models of a running CHIMP and checks model configs.",
         subcommands = {ModelCommand.Rollback.class, ModelCommand.Validate.class, ModelCommand.AddExamples.class})
 public final class ModelCommand implements Runnable {
@@ -125,6 +126,7 @@ public final class ModelCommand implements Runnable {
      * implements it, the parameters are valid, every required artifact is referenced as {@code sha256:<64 hex>}.
      */
     @Command(name = "validate", mixinStandardHelpOptions = true,
+            header = "Checks a model config without loading it.",
             description = {"Checks a model config without loading it: task and architecture known, the architecture of that task,",
                     "parameters valid, required artifacts referenced as sha256:<64 hex>. Exit code 0 if valid, 1 if not."})
     static final class Validate implements Callable<Integer> {
