@@ -77,7 +77,7 @@ public final class ModelsBench {
                     WARMUP_REQUESTS));
             out.append(String.format("%-22s %-30s %8s %9s %9s%n", "task", "architecture", "requests", "p50 ms", "p99 ms"));
             for (Latency l : latencies) {
-                out.append(String.format("%-22s %-30s %8d %9.2f %9.2f%n", l.task(), l.architecture(), l.requests(), l.p50Ms(), l.p99Ms()));
+                out.append(String.format("%-22s %-30s %8d %9.3f %9.3f%n", l.task(), l.architecture(), l.requests(), l.p50Ms(), l.p99Ms()));
             }
             return out.toString();
         }
