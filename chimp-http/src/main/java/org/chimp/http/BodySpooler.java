@@ -74,7 +74,7 @@ public final class BodySpooler implements Filter {
             }
             return;
         }
-        long max = isMultipart(req) ? limits.maxUploadBytes() : limits.maxBodyBytes();
+        long max = isUpload(req) ? limits.maxUploadBytes() : limits.maxBodyBytes();
         long declared = req.getContentLengthLong();
         if (declared > max) {
             reject(req, res, 413, tooLarge(declared, max));
@@ -234,6 +234,14 @@ public final class BodySpooler implements Filter {
 
     private static boolean hasBody(HttpServletRequest req) {
         return req.getContentLengthLong() > 0 || req.getHeader("Transfer-Encoding") != null;
+    }
+
+    /**
+     * Multipart forms (datasets) and PUTs (MLflow's artifact upload, which streams a file of any size into the store)
+     * may be as large as an upload; other bodies are JSON and images, held to the smaller body limit.
+     */
+    private static boolean isUpload(HttpServletRequest req) {
+        return isMultipart(req) || "PUT".equals(req.getMethod());
     }
 
     private static boolean isMultipart(HttpServletRequest req) {

@@ -6,7 +6,7 @@ import java.time.Duration;
  * The limits every CHIMP HTTP listener applies before a handler sees a request (docs/security.md lists them).
  *
  * @param maxBodyBytes      the largest body of an ordinary request (JSON, forms)
- * @param maxUploadBytes    the largest multipart body (dataset uploads)
+ * @param maxUploadBytes    the largest multipart or PUT body (dataset uploads, MLflow artifact uploads)
  * @param maxParts          the most parts one multipart body may have
  * @param memoryBytes       bodies up to this size are kept in memory, larger ones spooled to a temp file
  * @param bodyIdle          how long a body may stall (no byte arriving) before the request is answered 408

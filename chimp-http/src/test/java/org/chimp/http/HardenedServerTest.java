@@ -54,6 +54,7 @@ class HardenedServerTest {
         app.get("/ok", ctx -> ctx.result("ok"));
         app.post("/echo", ctx -> ctx.result("got " + ctx.bodyAsBytes().length));
         app.post("/api/2.0/mlflow/x", ctx -> ctx.result("got " + ctx.bodyAsBytes().length));
+        app.put("/artifact", ctx -> ctx.result("got " + ctx.bodyAsBytes().length));
         app.post("/upload", ctx -> {
             List<String> out = new ArrayList<>();
             for (UploadedFile f : ctx.uploadedFiles()) {
@@ -137,6 +138,21 @@ class HardenedServerTest {
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.body()).contains("\"status-code\":413", "629145600");
         }
+        assertThat(filesIn(spool)).isZero();
+    }
+
+    @Test
+    void aPutIsAnUploadHeldToTheUploadLimitNotTheBodyLimit() throws Exception {
+        try (RawHttp c = new RawHttp(app.port())) {
+            RawHttp.Response r = c.send("PUT /artifact HTTP/1.1\r\nHost: x\r\n" + AUTH + "Content-Length: 5242880\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.body()).contains("5242880", String.valueOf(4 << 20));
+        }
+        byte[] body = new byte[3 << 20];
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + "/artifact"))
+                .header("Authorization", "Bearer " + TOKEN).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.body()).isEqualTo("got " + body.length);
         assertThat(filesIn(spool)).isZero();
     }
 

@@ -17,6 +17,8 @@ import org.chimp.api.Tasks;
 import org.chimp.api.generation.Generation;
 import org.chimp.api.generation.GenerationRequest;
 import org.chimp.api.generation.TextStreamer;
+import org.chimp.models.generation.tiny.TinyDecoder;
+import org.chimp.models.generation.tiny.TinyTokenizer;
 import org.chimp.models.onnx.LocalArtifacts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,8 +175,8 @@ class OnnxDecoderTest {
     @Test
     void aPromptWithoutTokensIsA400() throws Exception {
         // CLIP's pattern drops whitespace, so "   " has no tokens at all.
-        String clipTokenizer = artifacts.put("clip.json", org.chimp.models.text.TinyClipTokenizer.json());
-        String weights = artifacts.put("clip-decoder.onnx", TinyDecoder.build(3, org.chimp.models.text.TinyClipTokenizer.vocabSize(), 1, true, null));
+        String clipTokenizer = artifacts.put("clip.json", org.chimp.models.embedding.tiny.TinyClipTokenizer.json());
+        String weights = artifacts.put("clip-decoder.onnx", TinyDecoder.build(3, org.chimp.models.embedding.tiny.TinyClipTokenizer.vocabSize(), 1, true, null));
         try (Model<GenerationRequest, Generation> m = architectures.build(Tasks.TEXT_GENERATION, ModelConfig.parse("{\"task\": "
                 + "\"text-generation\", \"architecture\": \"onnx-decoder\", \"artifacts\": {\"weights\": \"" + weights
                 + "\", \"tokenizer\": \"" + clipTokenizer + "\"}, \"max_context\": 64}"), artifacts)) {

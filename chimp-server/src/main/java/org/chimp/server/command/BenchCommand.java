@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Measures CHIMP on this machine and prints a table.",
         description = "Measures CHIMP on this machine and prints a table. Use a scratch database: benches leave rows behind.",
-        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, BenchCommand.Training.class, ChainBenchCommand.class})
+        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, BenchCommand.Training.class, ChainBenchCommand.class, BenchCommand.Models.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -232,6 +232,45 @@ public final class BenchCommand implements Runnable {
                     try (var files = java.nio.file.Files.walk(dir)) {
                         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                     }
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code chimp bench models}: the MiniLM embedder next to bare ONNX Runtime, latency of the other example models. */
+    @Command(name = "models", mixinStandardHelpOptions = true,
+            header = "Example models: MiniLM next to bare ORT; latencies.",
+            description = {"Sentences/s of all-MiniLM-L6-v2 through CHIMP's onnx-sentence-embedder next to bare ONNX Runtime on",
+                    "the same file and token ids (same run, alternating rounds, median), and p50/p99 latency of one request",
+                    "with the task's schema example on each other example model (the tiny graphs of --examples)."})
+    static final class Models implements Callable<Integer> {
+        @Option(names = "--sentences", defaultValue = "256", description = "Sentences per round and batch size (default ${DEFAULT-VALUE}).")
+        int sentences;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds after a warm-up round (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--batch", split = ",", defaultValue = "1,32", description = "Embedder batch sizes (default ${DEFAULT-VALUE}).")
+        List<Integer> batches;
+
+        @Option(names = "--requests", defaultValue = "200", description = "Timed requests per other example (default ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Override
+        public Integer call() throws Exception {
+            if (sentences < 1 || sentences > 100_000 || rounds < 1 || rounds > 100 || requests < 1 || requests > 1_000_000
+                    || batches.isEmpty() || batches.stream().anyMatch(b -> b < 1 || b > 256)) {
+                System.err.println("--sentences 1-100000, --rounds 1-100, --requests 1-1000000, --batch sizes 1-256");
+                return 2;
+            }
+            System.out.println(machine());
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("chimp-models-bench-");
+            try {
+                System.out.print(new org.chimp.server.examples.ModelsBench(work).run(sentences, rounds, batches, requests).table());
+            } finally {
+                try (var files = java.nio.file.Files.walk(work)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
             return 0;

@@ -9,6 +9,7 @@ import org.chimp.api.Architectures;
 import org.chimp.api.ModelConfig;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.server.config.ConfigSource;
+import org.chimp.server.examples.ExampleModels;
 import org.chimp.tracking.client.ModelVersionInfo;
 import org.chimp.tracking.client.RemoteTrackingClient;
 import org.chimp.tracking.client.TrackingClientException;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "model", aliases = "models", mixinStandardHelpOptions = true,
         header = "Manages registered models and checks model configs.",
         description = "Manages registered models of a running CHIMP and checks model configs.",
-        subcommands = {ModelCommand.Rollback.class, ModelCommand.Validate.class})
+        subcommands = {ModelCommand.Rollback.class, ModelCommand.Validate.class, ModelCommand.AddExamples.class})
 public final class ModelCommand implements Runnable {
     @Option(names = "--url", defaultValue = "http://localhost:5252",
             description = "Base URL of CHIMP's tracking API (env CHIMP_URL; default ${DEFAULT-VALUE}; 8999 for split roles).")
@@ -81,6 +82,40 @@ public final class ModelCommand implements Runnable {
             } catch (TrackingClientException e) {
                 System.err.println("chimp model rollback: " + e.getMessage());
                 return 1;
+            }
+        }
+    }
+
+    /**
+     * {@code chimp models add-examples}: what {@code standalone --examples} registers, over the REST API of a running
+     * CHIMP (the remote tracking client: a run per example, its files uploaded as run artifacts, then
+     * {@code POST /api/2.0/chimp/models/register} and a stage transition).
+     */
+    @Command(name = "add-examples", mixinStandardHelpOptions = true,
+            header = "Registers one example model per task on a running CHIMP.",
+            description = {"Registers one example model per task, named after the task, in Production on a running CHIMP,",
+                    "as 'standalone --examples' does; a name that already has a Production version is left alone.",
+                    "Uploads about 90 MB (all-MiniLM-L6-v2) the first time."})
+    static final class AddExamples implements Callable<Integer> {
+        @ParentCommand
+        ModelCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            String token = parent.token().orElse(null);
+            if (token == null) {
+                System.err.println("chimp models add-examples: no admin token; set CHIMP_ADMIN_TOKEN or point --data-dir at the server's data directory");
+                return 2;
+            }
+            Path work = Files.createTempDirectory("chimp-examples-");
+            try (RemoteTrackingClient client = new RemoteTrackingClient(parent.url, token)) {
+                System.out.print(ExampleModels.describe(ExampleModels.register(client, ExampleModels.all(), work)));
+                return 0;
+            } catch (TrackingClientException e) {
+                System.err.println("chimp models add-examples: " + e.getMessage());
+                return 1;
+            } finally {
+                Files.deleteIfExists(work);
             }
         }
     }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.chimp.chain.devnet.Devnet;
 import org.chimp.server.config.ChainOptions;
+import org.chimp.server.examples.ExampleModels;
 import org.chimp.server.config.ConfigSource;
 import org.chimp.server.config.NodeOptions;
 import org.chimp.server.node.ChimpNode;
@@ -43,6 +44,11 @@ public final class StandaloneCommand implements Callable<Integer> {
             description = "Jobs the in-process worker runs at once (env CHIMP_WORKER_CONCURRENCY; default ${DEFAULT-VALUE}).")
     int workerConcurrency;
 
+    @Option(names = "--examples", description = {"Registers one example model per task, named after the task, in Production,",
+            "unless a model of that name already has a Production version: MiniLM sentence embeddings, the TicTacToe",
+            "agent, and tiny generated graphs for the others (answers, not quality)."})
+    boolean examples;
+
     @Spec
     CommandSpec spec;
 
@@ -53,6 +59,9 @@ public final class StandaloneCommand implements Callable<Integer> {
         Devnet devnet = chain.startDevnet(options.dataDir);
         ChimpNode node = ChainOptions.startBeside(devnet, () -> ChimpNode.start(settings, Map.of(port, Set.of(Role.values())), w,
                     chain.enabled() ? chain.settings(devnet, port) : null));
+        if (examples) {
+            System.out.printf("%nExample models:%n%s", ExampleModels.describe(ExampleModels.registerInProcess(node.services())));
+        }
         System.out.printf("%nCHIMP is running on http://localhost:%d%n", node.port(Role.TRAINING));
         node.services().chain().ifPresent(c -> System.out.printf("Sequencing oracle %s on chain %d as %s%s%n", c.contract(),
                 c.chainId(), c.sequencerAddress(), devnet == null ? "" : " (development chain at " + devnet.info().rpcUrl() + ")"));

@@ -1,4 +1,4 @@
-package org.chimp.models.generation;
+package org.chimp.models.generation.tiny;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -18,11 +18,11 @@ import java.util.Random;
  * model exported without cache has them. The weights come from a seeded generator, so two builds with the same
  * seed are the same model.
  */
-final class TinyDecoder {
-    static final int EMBED = 16;
-    static final int HEADS = 2;
-    static final int HEAD_DIM = EMBED / HEADS;
-    static final int MAX_POSITIONS = 64;
+public final class TinyDecoder {
+    public static final int EMBED = 16;
+    public static final int HEADS = 2;
+    public static final int HEAD_DIM = EMBED / HEADS;
+    public static final int MAX_POSITIONS = 64;
     private static final long OPSET = 17;
 
     private final OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny-decoder");
@@ -38,7 +38,7 @@ final class TinyDecoder {
      * @param cached  with KV cache inputs and outputs
      * @param bias    added to the logits (e.g. a large value on the end-of-sequence id), or null
      */
-    static byte[] build(long seed, int vocab, int layers, boolean cached, float[] bias) {
+    public static byte[] build(long seed, int vocab, int layers, boolean cached, float[] bias) {
         return new TinyDecoder(seed).model(vocab, layers, cached, bias);
     }
 

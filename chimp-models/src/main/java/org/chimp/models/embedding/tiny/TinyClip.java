@@ -1,4 +1,4 @@
-package org.chimp.models.embedding;
+package org.chimp.models.embedding.tiny;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -15,14 +15,14 @@ import java.util.List;
  * real exports list it first); the image encoder averages each channel ({@code image_embeds} = mean R, G, B of the
  * normalized pixels).
  */
-final class TinyClip {
+public final class TinyClip {
     private static final long OPSET = 17;
 
     private TinyClip() {
     }
 
     /** A text encoder over {@code table} ([vocab][dim] token vectors). */
-    static byte[] textEncoder(float[][] table) {
+    public static byte[] textEncoder(float[][] table) {
         int vocab = table.length;
         int dim = table[0].length;
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny-clip-text");
@@ -48,7 +48,7 @@ final class TinyClip {
     }
 
     /** An image encoder over {@code [N, 3, size, size]} pixels: the mean of each channel. */
-    static byte[] imageEncoder(int size) {
+    public static byte[] imageEncoder(int size) {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny-clip-image");
         g.addInput(value("pixel_values", TensorProto.DataType.FLOAT, "batch", 3, size, size));
         g.addOutput(value("image_embeds", TensorProto.DataType.FLOAT, "batch", 3));

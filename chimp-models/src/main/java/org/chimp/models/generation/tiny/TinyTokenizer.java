@@ -1,4 +1,4 @@
-package org.chimp.models.generation;
+package org.chimp.models.generation.tiny;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,24 +8,24 @@ import java.util.List;
  * A small GPT-2-style tokenizer.json: the 256 byte tokens (ids 0-255 in byte order, written with GPT-2's
  * printable byte characters), a few merges spelling "hello" and " the", and {@code <|endoftext|>} as an added token.
  */
-final class TinyTokenizer {
-    static final List<String> MERGES = List.of("h e", "l l", "Ġ t", "Ġt he", "he ll", "hell o");
-    static final String EOS = "<|endoftext|>";
+public final class TinyTokenizer {
+    public static final List<String> MERGES = List.of("h e", "l l", "Ġ t", "Ġt he", "he ll", "hell o");
+    public static final String EOS = "<|endoftext|>";
 
     private TinyTokenizer() {
     }
 
     /** The vocabulary size, end-of-sequence token included. */
-    static int vocabSize() {
+    public static int vocabSize() {
         return 256 + MERGES.size() + 1;
     }
 
     /** The id of the end-of-sequence token. */
-    static int eos() {
+    public static int eos() {
         return vocabSize() - 1;
     }
 
-    static byte[] json() throws Exception {
+    public static byte[] json() {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode().put("version", "1.0");
         root.putNull("truncation");
@@ -51,6 +51,6 @@ final class TinyTokenizer {
             vocab.put(m.replace(" ", ""), next++);
         }
         MERGES.forEach(model.putArray("merges")::add);
-        return mapper.writeValueAsBytes(root);
+        return root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package org.chimp.models.text;
+package org.chimp.models.embedding.tiny;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,7 +40,7 @@ public final class TinyClipTokenizer {
         return eos() + 1;
     }
 
-    public static byte[] json() throws Exception {
+    public static byte[] json() {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode().put("version", "1.0");
         root.putNull("truncation");
@@ -84,6 +84,6 @@ public final class TinyClipTokenizer {
         vocab.put("<|startoftext|>", bos());
         vocab.put("<|endoftext|>", eos());
         MERGES.forEach(model.putArray("merges")::add);
-        return mapper.writeValueAsBytes(root);
+        return root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }
