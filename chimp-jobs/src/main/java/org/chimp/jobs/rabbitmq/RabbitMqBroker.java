@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -94,11 +93,6 @@ public final class RabbitMqBroker implements Broker {
                         m.jobId().getBytes(StandardCharsets.UTF_8));
             }
         });
-    }
-
-    @Override
-    public Optional<Delivery> receive(List<String> queues, Duration wait) {
-        return receive(queues, wait, 1).stream().findFirst();
     }
 
     /** Takes up to {@code max} of the messages buffered for these queues at once, waiting only for the first. */

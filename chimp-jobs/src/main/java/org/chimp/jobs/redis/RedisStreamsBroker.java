@@ -134,11 +134,6 @@ public final class RedisStreamsBroker implements Broker {
         withGroups(queues, () -> PUBLISH.run(shared.sync(), ScriptOutputType.INTEGER, keys, args));
     }
 
-    @Override
-    public Optional<Delivery> receive(List<String> queues, Duration wait) {
-        return receive(queues, wait, 1).stream().findFirst();
-    }
-
     /** Reclaimed and new entries in one script call, blocking on a connection of its own when there are none. */
     @Override
     public List<Delivery> receive(List<String> queues, Duration wait, int max) {
