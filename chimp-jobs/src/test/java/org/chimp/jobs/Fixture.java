@@ -37,7 +37,8 @@ final class Fixture implements AutoCloseable {
     }
 
     Worker worker(Map<String, JobHandler> handlers, Duration grace) {
-        return start(new Worker(jobs, broker, handlers, List.of("q"), 2, grace, FAST));
+        return start(new Worker(jobs, broker, handlers, List.of("q"),
+                WorkerOptions.defaults().withConcurrency(2).withGracePeriod(grace).withBackoff(FAST)));
     }
 
     /** A started worker on these queues, closed with the fixture. */
