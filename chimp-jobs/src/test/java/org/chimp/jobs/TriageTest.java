@@ -20,8 +20,8 @@ class TriageTest {
 
     /** A job of type t on queue q: state, attempts used of 3, cancel requested, next attempt at. */
     private static Job job(JobState state, int attempts, boolean cancel, Instant nextAttemptAt, String type) {
-        return new Job("j", "q", type, null, state, attempts, 3, 0, null, null, null, null, NOW, null, null, cancel,
-                false, null, null, null, nextAttemptAt);
+        return new Job(new JobSpec("j", "q", type, null, 3, 0, null, null, NOW),
+                new JobStatus(state, attempts, null, null, null, cancel, nextAttemptAt), JobOutcome.NONE);
     }
 
     private static Job job(JobState state, int attempts) {
