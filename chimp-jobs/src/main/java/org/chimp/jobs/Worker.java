@@ -47,6 +47,7 @@ public final class Worker implements AutoCloseable {
     private static final Duration MAX_HOLD = Duration.ofSeconds(1);
     /** How long close() waits for outcomes already handed over to be stored. */
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
+
     private final JobService jobs;
     private final JobStore store;
     private final WorkerRegistry registry;

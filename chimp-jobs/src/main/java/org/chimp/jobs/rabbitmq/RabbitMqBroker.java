@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
@@ -52,6 +53,7 @@ public final class RabbitMqBroker implements Broker {
     private final Connection connection;
     private final int prefetch;
     private final Duration visibilityTimeout;
+    private final LongSupplier nanoClock;
     private final Object publishLock = new Object();
     private Channel publisher; // guarded by publishLock
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
@@ -60,9 +62,15 @@ public final class RabbitMqBroker implements Broker {
 
     /** Connects to {@code amqp://user:pass@host:port/vhost}; fails at once if RabbitMQ is not reachable. */
     public RabbitMqBroker(String url, BrokerOptions options) {
+        this(url, options, System::nanoTime);
+    }
+
+    /** With the clock that times prefetch changes ({@link Inbox.QosRule}): tests move one of their own. */
+    RabbitMqBroker(String url, BrokerOptions options, LongSupplier nanoClock) {
         this.connection = RabbitConnections.connect(url, "chimp-jobs");
         this.prefetch = options.prefetch();
         this.visibilityTimeout = options.visibilityTimeout();
+        this.nanoClock = nanoClock;
     }
 
     /** The AMQP queue of a CHIMP queue. */
@@ -291,7 +299,7 @@ public final class RabbitMqBroker implements Broker {
 
     private synchronized Inbox inbox() throws IOException {
         if (inbox == null) {
-            inbox = new Inbox(connection.createChannel(), prefetch);
+            inbox = new Inbox(connection.createChannel(), prefetch, nanoClock);
         }
         return inbox;
     }
