@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,19 +25,26 @@ class DatabaseTest {
     void fileDatabaseSurvivesInterruptedThreads(@TempDir Path dir) throws Exception {
         try (HikariDataSource ds = Database.open(Database.h2FileUrl(dir))) {
             Jdbc.withConnection(ds, c -> c.createStatement().execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR)"));
+            // The writer runs until the interrupt has been sent, so the interrupt always lands on it, and only after
+            // some inserts, so it lands on a thread busy with the database (mostly inside a statement). H2 may
+            // swallow the interrupt and go on, so the writer stops on the flag, not on the interrupt.
+            CountDownLatch writing = new CountDownLatch(20);
+            AtomicBoolean interruptSent = new AtomicBoolean();
             Thread writer = new Thread(() -> {
-                for (int i = 0; i < 2000 && !Thread.currentThread().isInterrupted(); i++) {
+                for (int i = 0; !interruptSent.get(); i++) {
                     final int id = i;
                     try {
                         Jdbc.withConnection(ds, c -> c.createStatement().execute("INSERT INTO t VALUES (" + id + ", 'x')"));
                     } catch (DataAccessException interrupted) {
                         return;
                     }
+                    writing.countDown();
                 }
             });
             writer.start();
-            Thread.sleep(50);
+            assertThat(writing.await(30, TimeUnit.SECONDS)).as("the writer got going").isTrue();
             writer.interrupt();
+            interruptSent.set(true);
             writer.join();
             // Other threads still have a working database after the interrupt.
             long count = Jdbc.withConnection(ds, c -> {

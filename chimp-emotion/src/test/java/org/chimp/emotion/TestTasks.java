@@ -12,8 +12,10 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobSpec;
+import org.chimp.jobs.JobStatus;
+import org.chimp.jobs.JobOutcome;
 import org.chimp.jobs.JobContext;
-import org.chimp.jobs.JobState;
 import org.chimp.store.DatasetStore;
 import org.chimp.training.runner.TrainingJobHandler;
 
@@ -41,8 +43,8 @@ public final class TestTasks {
     }
 
     public static JsonNode run(TrainingJobHandler handler, ObjectNode payload) throws Exception {
-        Job job = new Job(UUID.randomUUID().toString(), "training", "training", payload, JobState.RUNNING, 1, 3, 0, null,
-                null, null, null, Instant.now(), Instant.now(), null);
+        Job job = new Job(new JobSpec(UUID.randomUUID().toString(), "training", "training", payload, 3, 0, null, null,
+                Instant.now()), JobStatus.running(1, null, Instant.now()), JobOutcome.NONE);
         return handler.handle(new JobContext() {
             @Override
             public Job job() {

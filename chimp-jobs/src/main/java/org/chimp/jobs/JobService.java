@@ -155,11 +155,10 @@ public final class JobService {
     }
 
     private static Job newJob(JobRequest request) {
-        return new Job(UUID.randomUUID().toString(), request.queue(), request.type(),
-                request.payload() == null ? NullNode.getInstance() : request.payload(), JobState.QUEUED, 0,
-                request.maxAttempts(), request.priority(), request.idempotencyKey(), null, null, null, JobStore.now(),
-                null, null, false, false, null, null,
-                new JobCallbacks(request.onSuccess(), request.onFailure(), false, null), null);
+        return Job.queued(new JobSpec(UUID.randomUUID().toString(), request.queue(), request.type(),
+                request.payload() == null ? NullNode.getInstance() : request.payload(), request.maxAttempts(),
+                request.priority(), request.idempotencyKey(),
+                new JobCallbacks(request.onSuccess(), request.onFailure(), false, null), JobStore.now()));
     }
 
     /** The job, or a 404. */

@@ -311,13 +311,16 @@ final class JobStore {
         String history = rs.getString("error_history");
         JobCallbacks callbacks = new JobCallbacks(callback(rs.getString("on_success")), callback(rs.getString("on_failure")),
                 rs.getBoolean("callback_pending"), rs.getString("callback_job_id"));
-        return new Job(rs.getString("id"), rs.getString("queue"), rs.getString("type"), parse(rs.getString("payload")),
-                JobState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getInt("max_attempts"),
-                rs.getInt("priority"), rs.getString("idempotency_key"), progress, result == null ? null : parse(result),
-                rs.getString("error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"),
-                Sql.instant(rs, "finished_at"), rs.getBoolean("cancel_requested"), rs.getBoolean("dead_lettered"),
-                history == null ? null : (ArrayNode) parse(history), rs.getString("worker_id"), callbacks,
+        JobSpec spec = new JobSpec(rs.getString("id"), rs.getString("queue"), rs.getString("type"),
+                parse(rs.getString("payload")), rs.getInt("max_attempts"), rs.getInt("priority"),
+                rs.getString("idempotency_key"), callbacks, Sql.instant(rs, "created_at"));
+        JobStatus status = new JobStatus(JobState.valueOf(rs.getString("state")), rs.getInt("attempts"), progress,
+                Sql.instant(rs, "started_at"), rs.getString("worker_id"), rs.getBoolean("cancel_requested"),
                 Sql.instant(rs, "next_attempt_at"));
+        JobOutcome outcome = new JobOutcome(result == null ? null : parse(result), rs.getString("error"),
+                Sql.instant(rs, "finished_at"), rs.getBoolean("dead_lettered"),
+                history == null ? null : (ArrayNode) parse(history));
+        return new Job(spec, status, outcome);
     }
 
     static Instant now() {

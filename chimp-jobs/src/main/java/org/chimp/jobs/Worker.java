@@ -2,21 +2,17 @@ package org.chimp.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
 import org.slf4j.Logger;
@@ -42,15 +38,6 @@ public final class Worker implements AutoCloseable {
     /** How long one receive waits; also the longest a receiving thread takes to notice {@link #close()}. */
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RECOVERY_INTERVAL = Duration.ofSeconds(30);
-    /** Rows of workers silent for this long are deleted (their process was killed). */
-    private static final Duration STALE_WORKER = Duration.ofHours(1);
-    /**
-     * Job starts and finishes within this time share one registry update (at most a quarter heartbeat): the row
-     * may lag a job start by that much, which {@link WorkerRegistry#stillRunning} allows for.
-     */
-    private static final long MAX_TOUCH_DELAY_MILLIS = 200;
-    /** Stale rows are looked for at most this often. */
-    private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
     /** Pause after the broker failed, so a broken connection does not spin. */
     private static final long BROKER_ERROR_PAUSE_MILLIS = 1000;
     private static final int RACE_RETRIES = 3;
@@ -60,8 +47,6 @@ public final class Worker implements AutoCloseable {
     private static final Duration MAX_HOLD = Duration.ofSeconds(1);
     /** How long close() waits for outcomes already handed over to be stored. */
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
-    private static final String RUNNING = "running";
-    private static final String STOPPING = "stopping";
 
     private final JobService jobs;
     private final JobStore store;
@@ -72,31 +57,14 @@ public final class Worker implements AutoCloseable {
     private final WorkerOptions options;
     private final Map<List<String>, Integer> threadGroups;
     private final WorkerIdentity identity = WorkerIdentity.create();
+    private final Triage triage;
+    private final WorkerPresence presence;
     private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
-    private final Set<String> currentJobs = ConcurrentHashMap.newKeySet();
     private final List<Thread> receivers = new ArrayList<>();
     private final List<QueueGroup> groups = new ArrayList<>();
     private final Settler settler;
-    private final AtomicBoolean touchScheduled = new AtomicBoolean();
-    private final Object registryLock = new Object();
     private ScheduledExecutorService timer;
-    private Instant startedAt;
-    private Instant prunedAt = Instant.MIN; // guarded by registryLock
     private volatile boolean receiving;
-    private volatile String state = RUNNING;
-    private boolean deregistered; // guarded by registryLock
-
-    public Worker(JobService jobs, Broker broker, Map<String, JobHandler> handlers, List<String> queues,
-                  int concurrency, Duration gracePeriod) {
-        this(jobs, broker, handlers, queues, concurrency, gracePeriod, Backoff.DEFAULT);
-    }
-
-    /** A worker with its own retry backoff (tests use a short one). */
-    public Worker(JobService jobs, Broker broker, Map<String, JobHandler> handlers, List<String> queues,
-                  int concurrency, Duration gracePeriod, Backoff backoff) {
-        this(jobs, broker, handlers, queues, checked(concurrency, gracePeriod).withConcurrency(concurrency)
-                .withGracePeriod(gracePeriod).withBackoff(backoff));
-    }
 
     /** A worker on these queues, run as the options say. */
     public Worker(JobService jobs, Broker broker, Map<String, JobHandler> handlers, List<String> queues,
@@ -111,8 +79,11 @@ public final class Worker implements AutoCloseable {
         this.handlers = Map.copyOf(handlers);
         this.queues = List.copyOf(queues);
         this.options = options;
-        this.threadGroups = threadGroups(this.queues, options);
+        this.threadGroups = options.threadGroups(this.queues);
         this.settler = new Settler(jobs, broker, options.backoff(), "chimp-worker-settler");
+        this.triage = new Triage(this.handlers.keySet());
+        this.presence = new WorkerPresence(registry, identity, this.queues,
+                threadGroups.values().stream().mapToInt(Integer::intValue).sum(), options.heartbeat());
     }
 
     /** This worker's id in the registry and on the jobs it runs: {@code host-pid-random}. */
@@ -125,8 +96,7 @@ public final class Worker implements AutoCloseable {
         if (timer != null) {
             throw new IllegalStateException("This worker was already started");
         }
-        startedAt = JobStore.now();
-        beat();
+        presence.register();
         cleanUpAfterKilledWorkers();
         // Two threads, so that a slow registry write or recovery sweep never delays extending a running job.
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> daemon(r, "chimp-worker-timer"));
@@ -135,7 +105,7 @@ public final class Worker implements AutoCloseable {
         pool.setRemoveOnCancelPolicy(true);
         timer = pool;
         long heartbeat = options.heartbeat().toMillis();
-        timer.scheduleWithFixedDelay(this::beat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(presence::beat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::recover, 0, RECOVERY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         receiving = true;
         settler.start();
@@ -162,8 +132,7 @@ public final class Worker implements AutoCloseable {
             return;
         }
         receiving = false;
-        state = STOPPING;
-        beat();
+        presence.stopping();
         // The grace period is for the running handlers; receivers stop within a receive meanwhile, and a job they
         // start after this point is handed straight back (see run()).
         awaitIdle(System.nanoTime() + options.gracePeriod().toNanos());
@@ -181,7 +150,7 @@ public final class Worker implements AutoCloseable {
         settler.close(SETTLE_TIMEOUT);
         // Not shutdownNow(): interrupting a heartbeat mid-query would break an embedded H2 file database.
         timer.shutdown();
-        deregister();
+        presence.deregister();
     }
 
     /**
@@ -261,23 +230,23 @@ public final class Worker implements AutoCloseable {
         }
         List<Job> jobsToStart = batch.stream().map(QueueGroup.Ready::job).toList();
         // Listed before they are marked running, so that the registry never shows one running on us but not listed.
-        jobsToStart.forEach(j -> currentJobs.add(j.id()));
+        jobsToStart.forEach(j -> presence.jobStarting(j.id()));
         List<Optional<Job>> started;
         try {
             started = store.startAll(jobsToStart, id());
         } catch (RuntimeException e) {
-            jobsToStart.forEach(j -> currentJobs.remove(j.id()));
+            jobsToStart.forEach(j -> presence.jobEnded(j.id()));
             group.slots.release(n);
             batch.forEach(r -> releaseQuietly(r.delivery()));
             throw e;
         }
-        touch();
+        presence.touch(timer);
         for (int i = 0; i < n; i++) {
             QueueGroup.Ready r = batch.get(i);
             if (started.get(i).isPresent()) {
                 launch(group, r.delivery(), started.get(i).get());
             } else {
-                currentJobs.remove(r.job().id());
+                presence.jobEnded(r.job().id());
                 group.slots.release();
                 reconsider(group, r.delivery());
             }
@@ -334,46 +303,31 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Decides what a delivery of a job (null: no such job) needs, and does it unless that is running the job:
-     * a missing or final job is acked, a job still running on a live worker released, a cancelled one, one out of
-     * attempts or one without a handler here ended unrun.
+     * Decides what a delivery of a job (null: no such job) needs ({@link Triage}), and does it unless that is
+     * running the job.
      */
     private Verdict triage(Delivery d, Job job) {
-        if (job == null) {
-            LOG.warn("Dropping a message for job {}, which does not exist", d.jobId());
-            broker.ack(d);
-            return Verdict.HANDLED;
+        boolean onALiveWorker = job != null && job.state() == JobState.RUNNING && registry.stillRunning(job);
+        Triage.Decision decision = triage.decide(job, JobStore.now(), onALiveWorker, broker.visibilityTimeout());
+        switch (decision.action()) {
+            case DROP -> {
+                LOG.warn("Dropping a message for job {}, which does not exist", d.jobId());
+                broker.ack(d);
+            }
+            case ACK_FINAL -> {
+                // A duplicate delivery; if it comes from a crash after storing the outcome, finish what was left.
+                settler.dispatchCallback(job);
+                broker.ack(d);
+            }
+            case RELEASE -> broker.release(d, decision.delay());
+            case END -> {
+                return endUnrun(d, job, decision.end(), decision.error());
+            }
+            case START -> {
+                return Verdict.START;
+            }
         }
-        if (job.state().isFinal()) {
-            // A duplicate delivery; if it comes from a crash after storing the outcome, finish what was left.
-            settler.dispatchCallback(job);
-            broker.ack(d);
-            return Verdict.HANDLED;
-        }
-        if (job.state() == JobState.RUNNING && registry.stillRunning(job)) {
-            // Its worker is alive and on it: the message came back only because a heartbeat came too late.
-            broker.release(d, broker.visibilityTimeout());
-            return Verdict.HANDLED;
-        }
-        if (job.cancelRequested()) {
-            return endUnrun(d, job, JobState.CANCELLED, null);
-        }
-        Instant now = JobStore.now();
-        if (job.state() == JobState.QUEUED && job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
-            // A duplicate message (a republish) of a job waiting out its retry backoff: not before its time.
-            broker.release(d, Duration.between(now, job.nextAttemptAt()));
-            return Verdict.HANDLED;
-        }
-        if (job.attempts() >= job.maxAttempts()) {
-            // Only a worker that died mid-attempt leaves a job running with its attempts used up.
-            return endUnrun(d, job, JobState.FAILED, job.state() == JobState.RUNNING
-                    ? "worker died; attempts exhausted" : "attempts exhausted");
-        }
-        if (!handlers.containsKey(job.type())) {
-            return endUnrun(d, job, JobState.FAILED, "No handler for job type '" + job.type() + "' on queue '"
-                    + job.queue() + "'; the workers on this queue handle " + handlers.keySet());
-        }
-        return Verdict.START;
+        return Verdict.HANDLED;
     }
 
     private Verdict endUnrun(Delivery d, Job job, JobState state, String error) {
@@ -423,7 +377,7 @@ public final class Worker implements AutoCloseable {
             group.handlers.execute(() -> handle(group, d, job));
         } catch (RejectedExecutionException e) {
             // close() gave up waiting for this receiver and shut the handler threads down: hand the job back.
-            currentJobs.remove(job.id());
+            presence.jobEnded(job.id());
             group.slots.release();
             giveBack(job, d);
         }
@@ -435,9 +389,9 @@ public final class Worker implements AutoCloseable {
             run(d, job, handlers.get(job.type()));
         } finally {
             group.ran(System.nanoTime() - t0);
-            currentJobs.remove(job.id());
+            presence.jobEnded(job.id());
             group.slots.release();
-            touch();
+            presence.touch(timer);
         }
     }
 
@@ -498,52 +452,6 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Writes this worker's registry row now, and prunes the rows of workers long dead. */
-    private void beat() {
-        synchronized (registryLock) {
-            if (deregistered) {
-                return;
-            }
-            try {
-                Instant now = JobStore.now();
-                int concurrency = threadGroups.values().stream().mapToInt(Integer::intValue).sum();
-                registry.save(new WorkerInfo(id(), identity.host(), identity.pid(), queues, concurrency,
-                        options.heartbeat(), state, List.copyOf(currentJobs), startedAt, now, true));
-                if (prunedAt.plus(PRUNE_INTERVAL).isBefore(now)) {
-                    registry.prune(now.minus(STALE_WORKER));
-                    prunedAt = now;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Worker {} could not refresh its registry row: {}", id(), e.toString());
-            }
-        }
-    }
-
-    /** A registry update soon, off the job's thread; starts and finishes close together share one. */
-    private void touch() {
-        if (touchScheduled.compareAndSet(false, true)) {
-            try {
-                timer.schedule(() -> {
-                    touchScheduled.set(false);
-                    beat();
-                }, Math.min(MAX_TOUCH_DELAY_MILLIS, options.heartbeat().toMillis() / 4), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                touchScheduled.set(false); // closing: the registry row is about to go
-            }
-        }
-    }
-
-    private void deregister() {
-        synchronized (registryLock) {
-            deregistered = true;
-            try {
-                registry.remove(id());
-            } catch (RuntimeException e) {
-                LOG.warn("Worker {} could not remove its registry row; it is pruned once stale: {}", id(), e.toString());
-            }
-        }
-    }
-
     private void recover() {
         try {
             jobs.recover();
@@ -601,31 +509,6 @@ public final class Worker implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** Queues with a dedicated concurrency get their own threads; the others share the configured number. */
-    static Map<List<String>, Integer> threadGroups(List<String> queues, WorkerOptions options) {
-        Map<List<String>, Integer> groups = new LinkedHashMap<>();
-        List<String> shared = new ArrayList<>();
-        for (String q : queues) {
-            OptionalInt dedicated = options.dedicatedConcurrency(q);
-            if (dedicated.isPresent()) {
-                groups.put(List.of(q), dedicated.getAsInt());
-            } else {
-                shared.add(q);
-            }
-        }
-        if (!shared.isEmpty()) {
-            groups.put(List.copyOf(shared), options.concurrency());
-        }
-        return groups;
-    }
-
-    private static WorkerOptions checked(int concurrency, Duration gracePeriod) {
-        if (concurrency < 1 || gracePeriod.isNegative()) {
-            throw new IllegalArgumentException("A worker needs a concurrency of 1 or more and a grace period of 0 or more");
-        }
-        return WorkerOptions.defaults();
     }
 
     private static void pause() {

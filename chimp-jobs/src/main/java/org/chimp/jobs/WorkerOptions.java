@@ -1,7 +1,10 @@
 package org.chimp.jobs;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -30,6 +33,10 @@ public record WorkerOptions(int concurrency, Duration gracePeriod, Backoff backo
     public static final int MAX_PREFETCH = 256;
 
     public WorkerOptions {
+        if (gracePeriod == null || backoff == null || heartbeat == null || queueConcurrency == null || gpuQueues == null) {
+            throw new IllegalArgumentException("Worker options need a grace period, backoff, heartbeat, per-queue "
+                    + "concurrency and GPU queues (empty for none); use WorkerOptions.defaults() and its with* methods");
+        }
         queueConcurrency = Map.copyOf(queueConcurrency);
         gpuQueues = Set.copyOf(gpuQueues);
         if (concurrency < 1 || accelerators < 1 || queueConcurrency.values().stream().anyMatch(n -> n < 1)) {
@@ -98,6 +105,27 @@ public record WorkerOptions(int concurrency, Duration gracePeriod, Backoff backo
             return OptionalInt.of(n);
         }
         return isGpu(queue) ? OptionalInt.of(accelerators) : OptionalInt.empty();
+    }
+
+    /**
+     * How a worker on {@code queues} splits its threads: queues with a dedicated concurrency get their own group,
+     * the others share the {@code concurrency} threads; in the order the queues were given.
+     */
+    public Map<List<String>, Integer> threadGroups(List<String> queues) {
+        Map<List<String>, Integer> groups = new LinkedHashMap<>();
+        List<String> shared = new ArrayList<>();
+        for (String q : queues) {
+            OptionalInt dedicated = dedicatedConcurrency(q);
+            if (dedicated.isPresent()) {
+                groups.put(List.of(q), dedicated.getAsInt());
+            } else {
+                shared.add(q);
+            }
+        }
+        if (!shared.isEmpty()) {
+            groups.put(List.copyOf(shared), concurrency);
+        }
+        return groups;
     }
 
     private boolean isGpu(String queue) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
 import org.chimp.db.TestDatabases;
@@ -37,7 +38,8 @@ final class Fixture implements AutoCloseable {
     }
 
     Worker worker(Map<String, JobHandler> handlers, Duration grace) {
-        return start(new Worker(jobs, broker, handlers, List.of("q"), 2, grace, FAST));
+        return start(new Worker(jobs, broker, handlers, List.of("q"),
+                WorkerOptions.defaults().withConcurrency(2).withGracePeriod(grace).withBackoff(FAST)));
     }
 
     /** A started worker on these queues, closed with the fixture. */
@@ -68,17 +70,8 @@ final class Fixture implements AutoCloseable {
     }
 
     static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(condition::getAsBoolean);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.chimp.jobs;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
@@ -10,11 +11,14 @@ import org.chimp.jobs.broker.Message;
 
 /**
  * A broker that delegates to another one, with faults a test switches on: publishes to some queues fail (the
- * broker is down), and extends can be dropped (a worker whose heartbeats come too late).
+ * broker is down), and extends can be dropped (a worker whose heartbeats come too late). It counts extends and
+ * releases, so that tests wait for those events rather than for fixed times.
  */
 final class TestBroker extends ForwardingBroker {
     volatile Predicate<String> failPublishTo = q -> false;
     volatile boolean dropExtends;
+    final AtomicInteger extendCalls = new AtomicInteger();
+    final AtomicInteger releases = new AtomicInteger();
 
     TestBroker(Broker delegate) {
         super(delegate);
@@ -39,7 +43,14 @@ final class TestBroker extends ForwardingBroker {
     }
 
     @Override
+    public void release(Delivery delivery, Duration delay) {
+        super.release(delivery, delay);
+        releases.incrementAndGet();
+    }
+
+    @Override
     public void extend(Delivery delivery, Duration visibility) {
+        extendCalls.incrementAndGet();
         if (!dropExtends) {
             super.extend(delivery, visibility);
         }

@@ -14,10 +14,10 @@ class WorkerOptionsTest {
     @Test
     void gpuQueuesGetOneThreadPerAcceleratorAndTheOthersShareTheConcurrency() {
         WorkerOptions o = WorkerOptions.defaults().withConcurrency(4);
-        assertThat(Worker.threadGroups(QUEUES, o)).containsExactly(
+        assertThat(o.threadGroups(QUEUES)).containsExactly(
                 Map.entry(List.of("gpu-infer"), 1), Map.entry(List.of("training", "inference", "special"), 4));
-        assertThat(Worker.threadGroups(QUEUES, o.withAccelerators(2).withGpuQueues(Set.of("inference"))
-                .withQueueConcurrency("special", 3))).containsExactly(Map.entry(List.of("gpu-infer"), 2),
+        assertThat(o.withAccelerators(2).withGpuQueues(Set.of("inference"))
+                .withQueueConcurrency("special", 3).threadGroups(QUEUES)).containsExactly(Map.entry(List.of("gpu-infer"), 2),
                 Map.entry(List.of("inference"), 2), Map.entry(List.of("special"), 3), Map.entry(List.of("training"), 4));
     }
 
@@ -35,5 +35,9 @@ class WorkerOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> WorkerOptions.defaults().withHeartbeat(java.time.Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WorkerOptions.defaults().withGracePeriod(java.time.Duration.ofSeconds(-1)))
+                .hasMessageContaining("grace period");
+        assertThatThrownBy(() -> WorkerOptions.defaults().withBackoff(null)).hasMessageContaining("backoff");
+        assertThatThrownBy(() -> WorkerOptions.defaults().withPrefetch(-1)).hasMessageContaining("prefetch");
     }
 }

@@ -106,16 +106,21 @@ class WorkerRegistryTest {
     @MethodSource("org.chimp.db.TestDatabases#both")
     void aSlowJobIsNotRunTwiceWhileItsWorkerIsAlive(TestDatabases.Kind kind) throws Exception {
         try (Fixture f = new Fixture(kind)) {
+            TestBroker counted = new TestBroker(f.broker);
             AtomicInteger calls = new AtomicInteger();
+            CountDownLatch finish = new CountDownLatch(1);
             Map<String, JobHandler> slow = Map.of("t", ctx -> {
                 calls.incrementAndGet();
-                Thread.sleep(2000);
+                finish.await();
                 return null;
             });
             WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(1));
-            f.worker(slow, List.of("q"), options);
-            f.worker(slow, List.of("q"), options);
+            f.start(new Worker(f.jobs, counted, slow, List.of("q"), options));
+            f.start(new Worker(f.jobs, counted, slow, List.of("q"), options));
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();
+            // The job outlives its visibility timeout three times over (an extend every third of it) before it ends.
+            Fixture.await(() -> counted.extendCalls.get() >= 9, "nine heartbeats of the running job");
+            finish.countDown();
             Job job = f.awaitState(id, JobState.SUCCEEDED);
             assertThat(calls.get()).isEqualTo(1);
             assertThat(job.attempts()).isEqualTo(1);
@@ -129,15 +134,19 @@ class WorkerRegistryTest {
             TestBroker late = new TestBroker(f.broker);
             late.dropExtends = true; // every heartbeat too late: the message comes back every 300 ms
             AtomicInteger calls = new AtomicInteger();
+            CountDownLatch finish = new CountDownLatch(1);
             Map<String, JobHandler> slow = Map.of("t", ctx -> {
                 calls.incrementAndGet();
-                Thread.sleep(2000);
+                finish.await();
                 return null;
             });
             WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(1));
             f.start(new Worker(f.jobs, late, slow, List.of("q"), options));
             f.start(new Worker(f.jobs, late, slow, List.of("q"), options));
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();
+            // The message comes back while the job runs, and is deferred each time, before the job ends.
+            Fixture.await(() -> late.releases.get() >= 3, "the redelivered message deferred three times");
+            finish.countDown();
             Job job = f.awaitState(id, JobState.SUCCEEDED);
             assertThat(calls.get()).isEqualTo(1);
             assertThat(job.attempts()).isEqualTo(1);

@@ -35,8 +35,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.chimp.db.Database;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobSpec;
+import org.chimp.jobs.JobStatus;
+import org.chimp.jobs.JobOutcome;
 import org.chimp.jobs.JobContext;
-import org.chimp.jobs.JobState;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.DatasetStore;
 import org.chimp.store.FileBlobStore;
@@ -242,8 +244,8 @@ public final class TrainingBench {
     }
 
     private static Timed run(TrainingJobHandler handler, ObjectNode payload) throws Exception {
-        Job job = new Job(UUID.randomUUID().toString(), "training", "training", payload, JobState.RUNNING, 1, 1, 0, null,
-                null, null, null, Instant.now(), Instant.now(), null);
+        Job job = new Job(new JobSpec(UUID.randomUUID().toString(), "training", "training", payload, 1, 0, null, null,
+                Instant.now()), JobStatus.running(1, null, Instant.now()), JobOutcome.NONE);
         List<Long> epochEnds = new ArrayList<>();
         long start = System.nanoTime();
         JsonNode result = handler.handle(new JobContext() {

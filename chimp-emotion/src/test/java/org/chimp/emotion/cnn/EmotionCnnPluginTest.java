@@ -25,6 +25,7 @@ import org.chimp.jobs.JobRequest;
 import org.chimp.jobs.JobService;
 import org.chimp.jobs.JobState;
 import org.chimp.jobs.Worker;
+import org.chimp.jobs.WorkerOptions;
 import org.chimp.jobs.embedded.EmbeddedBroker;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.DatasetStore;
@@ -83,7 +84,8 @@ class EmotionCnnPluginTest {
                     "{\"train\": \"faces\"}");
             TrainingJobHandler handler = new TrainingJobHandler(plugins, datasets, tracking, registry, tmp.resolve("work"));
             try (Worker worker = new Worker(jobs, broker, Map.of(TrainingService.JOB_TYPE, handler),
-                    List.of(TrainingService.QUEUE), 1, Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)))) {
+                    List.of(TrainingService.QUEUE), WorkerOptions.defaults().withGracePeriod(Duration.ofSeconds(5))
+                    .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(100))))) {
                 worker.start();
                 task = awaitFinal(service, task.id());
                 auto = awaitFinal(service, auto.id());

@@ -1,7 +1,6 @@
 package org.chimp.jobs.broker;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -29,30 +28,17 @@ public interface Broker extends AutoCloseable {
         }
     }
 
-    /** Waits up to {@code wait} for a message on any of the queues. */
-    Optional<Delivery> receive(List<String> queues, Duration wait);
-
     /**
      * Waits up to {@code wait} for messages on any of the queues and returns at most {@code max}, most urgent
-     * first: empty only if the wait ran out. Each is a delivery of its own, to ack or release on its own. Brokers
-     * that can fetch several in one round trip do; the default takes the first as {@link #receive} does and then
-     * whatever else is ready at once.
+     * first: empty only if the wait ran out. Each is a delivery of its own, to ack or release on its own. Every
+     * broker fetches a batch in one round trip, so this is the call implementations provide.
      */
-    default List<Delivery> receive(List<String> queues, Duration wait, int max) {
-        checkReceive(queues, max);
-        Optional<Delivery> first = receive(queues, wait);
-        if (first.isEmpty()) {
-            return List.of();
-        }
-        List<Delivery> got = new ArrayList<>(List.of(first.get()));
-        while (got.size() < max) {
-            Optional<Delivery> more = receive(queues, Duration.ZERO);
-            if (more.isEmpty()) {
-                break;
-            }
-            got.add(more.get());
-        }
-        return got;
+    List<Delivery> receive(List<String> queues, Duration wait, int max);
+
+    /** Waits up to {@code wait} for one message on any of the queues: a receive of at most one. */
+    default Optional<Delivery> receive(List<String> queues, Duration wait) {
+        List<Delivery> got = receive(queues, wait, 1);
+        return got.isEmpty() ? Optional.empty() : Optional.of(got.get(0));
     }
 
     /** Rejects a receive from no queue or of fewer than one message; for implementations. */

@@ -29,11 +29,6 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
-    public Optional<Delivery> receive(List<String> queues, Duration wait) {
-        return delegate.receive(queues, wait);
-    }
-
-    @Override
     public List<Delivery> receive(List<String> queues, Duration wait, int max) {
         return delegate.receive(queues, wait, max);
     }

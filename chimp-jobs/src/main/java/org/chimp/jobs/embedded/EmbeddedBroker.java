@@ -120,11 +120,6 @@ public final class EmbeddedBroker implements Broker {
         return where(existing, flagged, 0);
     }
 
-    @Override
-    public Optional<Delivery> receive(List<String> queues, Duration wait) {
-        return receive(queues, wait, 1).stream().findFirst();
-    }
-
     /** Claims up to {@code max} messages in one transaction: one read and one JDBC batch of updates, usually. */
     @Override
     public List<Delivery> receive(List<String> queues, Duration wait, int max) {

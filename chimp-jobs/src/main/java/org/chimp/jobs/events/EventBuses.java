@@ -7,15 +7,11 @@ public final class EventBuses {
     private EventBuses() {
     }
 
-    /** {@code embedded} or blank: in this process only; {@code redis://...}; {@code amqp://...}. */
+    /**
+     * {@code embedded} or blank: in this process only; {@code redis://...}; {@code amqp://...}: whatever the
+     * broker provider for the URL's scheme opens.
+     */
     public static EventBus open(String brokerUrl) {
-        String u = brokerUrl == null ? "" : brokerUrl.trim();
-        return switch (Brokers.scheme(u)) {
-            case "", "embedded" -> new InProcessEventBus();
-            case "redis", "rediss" -> new RedisEventBus(u);
-            case "amqp", "amqps" -> new RabbitMqEventBus(u);
-            default -> throw new IllegalArgumentException("Unknown broker URL '" + u
-                    + "'; use 'embedded', redis://host:port or amqp://user:pass@host:port/vhost");
-        };
+        return Brokers.provider(brokerUrl).openEventBus(brokerUrl == null ? "" : brokerUrl.trim());
     }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.chimp.jobs.broker.Delivery;
 
 /**
@@ -47,17 +48,21 @@ final class Inbox {
     private final Condition arrived = lock.newCondition();
     private final Map<String, PriorityQueue<Message>> buffers = new HashMap<>(); // guarded by lock
     private final Set<Thread> receivers = new HashSet<>(); // guarded by this
-    private final QosRule rule = new QosRule(System.nanoTime()); // guarded by this
+    /** The QoS rule's clock (System::nanoTime; tests move their own). */
+    private final LongSupplier nanoClock;
+    private final QosRule rule; // guarded by this
     private long qosChanges; // guarded by this
     private long generation; // guarded by lock
     private long seq; // guarded by lock
     private int held; // handed out, not settled; guarded by lock
     private int asks; // messages asked for by the threads inside poll; guarded by lock
 
-    /** {@code prefetch} is the least QoS per receiving thread. */
-    Inbox(Channel channel, int prefetch) {
+    /** {@code prefetch} is the least QoS per receiving thread; {@code nanoClock} times the QoS rule's windows. */
+    Inbox(Channel channel, int prefetch, LongSupplier nanoClock) {
         this.channel = channel;
         this.prefetch = prefetch;
+        this.nanoClock = nanoClock;
+        this.rule = new QosRule(nanoClock.getAsLong());
         channel.addShutdownListener(cause -> {
             lock.lock();
             try {
@@ -256,7 +261,7 @@ final class Inbox {
      */
     private synchronized void adjust(int demand) throws IOException {
         int floor = prefetch * Math.max(1, receivers.size());
-        int want = rule.next(demand, floor, System.nanoTime());
+        int want = rule.next(demand, floor, nanoClock.getAsLong());
         if (want == rule.qos() || !channel.isOpen()) {
             return;
         }

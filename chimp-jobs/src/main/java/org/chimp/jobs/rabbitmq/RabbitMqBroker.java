@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
@@ -53,6 +53,7 @@ public final class RabbitMqBroker implements Broker {
     private final Connection connection;
     private final int prefetch;
     private final Duration visibilityTimeout;
+    private final LongSupplier nanoClock;
     private final Object publishLock = new Object();
     private Channel publisher; // guarded by publishLock
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
@@ -61,9 +62,15 @@ public final class RabbitMqBroker implements Broker {
 
     /** Connects to {@code amqp://user:pass@host:port/vhost}; fails at once if RabbitMQ is not reachable. */
     public RabbitMqBroker(String url, BrokerOptions options) {
+        this(url, options, System::nanoTime);
+    }
+
+    /** With the clock that times prefetch changes ({@link Inbox.QosRule}): tests move one of their own. */
+    RabbitMqBroker(String url, BrokerOptions options, LongSupplier nanoClock) {
         this.connection = RabbitConnections.connect(url, "chimp-jobs");
         this.prefetch = options.prefetch();
         this.visibilityTimeout = options.visibilityTimeout();
+        this.nanoClock = nanoClock;
     }
 
     /** The AMQP queue of a CHIMP queue. */
@@ -94,11 +101,6 @@ public final class RabbitMqBroker implements Broker {
                         m.jobId().getBytes(StandardCharsets.UTF_8));
             }
         });
-    }
-
-    @Override
-    public Optional<Delivery> receive(List<String> queues, Duration wait) {
-        return receive(queues, wait, 1).stream().findFirst();
     }
 
     /** Takes up to {@code max} of the messages buffered for these queues at once, waiting only for the first. */
@@ -297,7 +299,7 @@ public final class RabbitMqBroker implements Broker {
 
     private synchronized Inbox inbox() throws IOException {
         if (inbox == null) {
-            inbox = new Inbox(connection.createChannel(), prefetch);
+            inbox = new Inbox(connection.createChannel(), prefetch, nanoClock);
         }
         return inbox;
     }

@@ -134,11 +134,6 @@ public final class RedisStreamsBroker implements Broker {
         withGroups(queues, () -> PUBLISH.run(shared.sync(), ScriptOutputType.INTEGER, keys, args));
     }
 
-    @Override
-    public Optional<Delivery> receive(List<String> queues, Duration wait) {
-        return receive(queues, wait, 1).stream().findFirst();
-    }
-
     /** Reclaimed and new entries in one script call, blocking on a connection of its own when there are none. */
     @Override
     public List<Delivery> receive(List<String> queues, Duration wait, int max) {
@@ -152,7 +147,7 @@ public final class RedisStreamsBroker implements Broker {
                 Long due = housekeepingDue.get(queues);
                 boolean h = housekeep || due == null || now - due >= 0;
                 housekeep = false;
-                Attempt a = withGroups(queues, () -> attempt(queues, targets, h, max));
+                Received a = withGroups(queues, () -> attempt(queues, targets, h, max));
                 if (h) {
                     long next = now + housekeepingNanos;
                     if (a.nextDueMillis >= 0) {
@@ -200,11 +195,11 @@ public final class RedisStreamsBroker implements Broker {
         String[] args = new String[deliveries.size() * 3];
         int i = 0;
         for (Delivery d : deliveries) {
-            Receipt r = Receipt.parse(d.receipt());
-            keys[i] = stream(d.queue(), r.level);
-            args[3 * i] = r.entryId;
-            args[3 * i + 1] = r.consumer;
-            args[3 * i + 2] = Long.toString(r.count);
+            RedisReceipt r = RedisReceipt.decode(d.receipt());
+            keys[i] = stream(d.queue(), r.level());
+            args[3 * i] = r.entryId();
+            args[3 * i + 1] = r.consumer();
+            args[3 * i + 2] = Long.toString(r.count());
             i++;
         }
         run(ACK, keys, args);
@@ -212,10 +207,10 @@ public final class RedisStreamsBroker implements Broker {
 
     @Override
     public void release(Delivery delivery, Duration delay) {
-        Receipt r = Receipt.parse(delivery.receipt());
-        run(RELEASE, new String[] {stream(delivery.queue(), r.level), delayed(delivery.queue())}, r.entryId,
-                r.consumer, Long.toString(r.count), Long.toString(Math.max(0, delay.toMillis())),
-                Integer.toString(r.level));
+        RedisReceipt r = RedisReceipt.decode(delivery.receipt());
+        run(RELEASE, new String[] {stream(delivery.queue(), r.level()), delayed(delivery.queue())}, r.entryId(),
+                r.consumer(), Long.toString(r.count()), Long.toString(Math.max(0, delay.toMillis())),
+                Integer.toString(r.level()));
     }
 
     /**
@@ -225,8 +220,8 @@ public final class RedisStreamsBroker implements Broker {
      */
     @Override
     public void extend(Delivery delivery, Duration visibility) {
-        Receipt r = Receipt.parse(delivery.receipt());
-        run(EXTEND, new String[] {stream(delivery.queue(), r.level)}, r.entryId, r.consumer, Long.toString(r.count));
+        RedisReceipt r = RedisReceipt.decode(delivery.receipt());
+        run(EXTEND, new String[] {stream(delivery.queue(), r.level())}, r.entryId(), r.consumer(), Long.toString(r.count()));
     }
 
     @Override
@@ -285,7 +280,7 @@ public final class RedisStreamsBroker implements Broker {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    private Attempt attempt(List<String> queues, List<Target> targets, boolean housekeeping, int max) {
+    private Received attempt(List<String> queues, List<Target> targets, boolean housekeeping, int max) {
         List<String> args = new ArrayList<>(List.of(GROUP, consumer, Long.toString(visibilityTimeout.toMillis())));
         for (Target t : targets) {
             args.add(cursors.getOrDefault(t.key, "0-0"));
@@ -298,20 +293,17 @@ public final class RedisStreamsBroker implements Broker {
         args.add(housekeeping ? "1" : "0");
         List<Object> r = RECEIVE.run(shared.sync(), ScriptOutputType.MULTI,
                 targets.stream().map(Target::key).toArray(String[]::new), args.toArray(String[]::new));
-        @SuppressWarnings("unchecked")
-        List<Object> newCursors = (List<Object>) r.get(2);
+        ReceiveReply reply = ReceiveReply.decode(r, targets.size());
         for (int i = 0; i < targets.size(); i++) {
-            cursors.put(targets.get(i).key, String.valueOf(newCursors.get(i)));
+            cursors.put(targets.get(i).key, reply.cursors().get(i));
         }
-        int n = (int) number(r.get(0));
-        List<Delivery> got = new ArrayList<>(n);
-        for (int e = 3; e < 3 + 5 * n; e += 5) {
-            Target t = targets.get((int) number(r.get(e)) - 1);
-            long count = number(r.get(e + 4));
-            Receipt receipt = new Receipt(t.level, (String) r.get(e + 1), consumer, count);
-            got.add(new Delivery(t.queue, (String) r.get(e + 2), receipt.toString(), (int) (number(r.get(e + 3)) + count)));
+        List<Delivery> got = new ArrayList<>(reply.entries().size());
+        for (ReceiveReply.Entry e : reply.entries()) {
+            Target t = targets.get(e.stream());
+            RedisReceipt receipt = new RedisReceipt(t.level, e.pendingCount(), e.entryId(), consumer);
+            got.add(new Delivery(t.queue, e.jobId(), receipt.encode(), e.deliveryCount()));
         }
-        return new Attempt(got, number(r.get(1)));
+        return new Received(got, reply.nextDueMillis());
     }
 
     /** Waits for a new entry on any of the streams, on a connection no other command waits behind. */
@@ -336,8 +328,8 @@ public final class RedisStreamsBroker implements Broker {
                 .sorted(Comparator.comparingInt(m -> targets.indexOf(byKey.get(m.getStream()))))
                 .map(m -> {
                     Target t = byKey.get(m.getStream());
-                    Receipt receipt = new Receipt(t.level, m.getId(), consumer, 1);
-                    return new Delivery(t.queue, m.getBody().get("job"), receipt.toString(),
+                    RedisReceipt receipt = new RedisReceipt(t.level, 1, m.getId(), consumer);
+                    return new Delivery(t.queue, m.getBody().get("job"), receipt.encode(),
                             Integer.parseInt(m.getBody().getOrDefault("n", "0")) + 1);
                 })
                 .toList();
@@ -430,29 +422,10 @@ public final class RedisStreamsBroker implements Broker {
         return Math.max(0, Math.min(LEVELS - 1, priority));
     }
 
-    private static long number(Object o) {
-        return o instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(o));
-    }
-
     private record Target(String queue, int level, String key) {
     }
 
-    private record Attempt(List<Delivery> deliveries, long nextDueMillis) {
-    }
-
-    /** Which entry, at which level, delivered to which consumer how many times: enough to tell a stale receipt. */
-    private record Receipt(int level, String entryId, String consumer, long count) {
-        static Receipt parse(String s) {
-            String[] p = s.split(" ");
-            if (p.length != 4) {
-                throw new IllegalArgumentException("Not a Redis broker receipt: '" + s + "'");
-            }
-            return new Receipt(Integer.parseInt(p[0]), p[1], p[2], Long.parseLong(p[3]));
-        }
-
-        @Override
-        public String toString() {
-            return level + " " + entryId + " " + consumer + " " + count;
-        }
+    /** What one receive attempt got, and when the next delayed message is due (-1: none or not looked). */
+    private record Received(List<Delivery> deliveries, long nextDueMillis) {
     }
 }

@@ -4,7 +4,7 @@
 -- do the housekeeping (move due delayed messages, reclaim a dead receiver's entries) or 0 to only read new
 -- entries: housekeeping costs a few commands per stream, too many for every receive under load.
 -- Returns {count, millisUntilNextDelayedIsDue (-1: none or not looked), cursors, then per entry: streamIndex,
--- entryId, jobId, priorDeliveries, pendingCount}, most urgent first.
+-- entryId, jobId, priorDeliveries, pendingCount}, most urgent first. Decoded by ReceiveReply.java: change both together.
 local group, consumer, minIdle = ARGV[1], ARGV[2], ARGV[3]
 local nstreams = #KEYS
 local nqueues = tonumber(ARGV[4 + nstreams])

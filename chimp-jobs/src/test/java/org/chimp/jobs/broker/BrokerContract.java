@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -258,12 +259,12 @@ public abstract class BrokerContract {
         a.publishAll(List.of()); // nothing to do
 
         List<Delivery> got = new ArrayList<>();
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (got.size() < 24 && System.nanoTime() < deadline) {
+        receiveUntil(() -> {
             List<Delivery> some = a.receive(List.of(q), LONG, 10);
             assertThat(some).hasSizeLessThanOrEqualTo(10);
             got.addAll(some);
-        }
+            return got.size() >= 24;
+        });
         assertThat(got).extracting(Delivery::jobId).doesNotHaveDuplicates().hasSize(24)
                 .allSatisfy(id -> assertThat(Integer.parseInt(id.substring(4)) % 5).isNotZero());
         assertThat(got).allSatisfy(d -> assertThat(d.queue()).isEqualTo(q));
@@ -294,10 +295,10 @@ public abstract class BrokerContract {
         Broker dying = broker(SHORT_VISIBILITY);
         dying.publishAll(List.of(new Message(q, "a", 0), new Message(q, "b", 0), new Message(q, "c", 0)));
         List<Delivery> got = new ArrayList<>();
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (got.size() < 3 && System.nanoTime() < deadline) {
+        receiveUntil(() -> {
             got.addAll(dying.receive(List.of(q), LONG, 3 - got.size()));
-        }
+            return got.size() >= 3;
+        });
         assertThat(got).hasSize(3);
         dying.ackAll(got.subList(0, 2));
         dying.close();
@@ -307,5 +308,10 @@ public abstract class BrokerContract {
         assertThat(again).extracting(Delivery::jobId).containsExactly(got.get(2).jobId());
         survivor.ackAll(again);
         assertThat(survivor.receive(List.of(q), SHORT_VISIBILITY.multipliedBy(2), 10)).isEmpty();
+    }
+
+    /** Receives, as {@code step} does, until it says it has all it waited for (at most {@link #LONG}). */
+    private static void receiveUntil(java.util.concurrent.Callable<Boolean> step) {
+        Awaitility.await().atMost(LONG).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(step);
     }
 }

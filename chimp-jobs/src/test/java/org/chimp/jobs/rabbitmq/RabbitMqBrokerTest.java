@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
 import org.chimp.jobs.broker.Message;
@@ -59,21 +61,21 @@ class RabbitMqBrokerTest {
                 assertThat(r.getProps().getPriority()).isEqualTo(6);
                 ch.basicReject(r.getEnvelope().getDeliveryTag(), false);
                 // The dead-letter queue is shared: look for this test's message and leave the others.
-                long deadline = System.nanoTime() + LONG.toNanos();
-                while (System.nanoTime() < deadline) {
-                    GetResponse dead = ch.basicGet(RabbitMqBroker.DEAD, false);
-                    if (dead == null) {
-                        Thread.sleep(50);
-                        continue;
-                    }
-                    String body = new String(dead.getBody(), StandardCharsets.UTF_8);
-                    if (body.equals(job)) {
-                        ch.basicAck(dead.getEnvelope().getDeliveryTag(), false);
-                        return body;
-                    }
-                    ch.basicNack(dead.getEnvelope().getDeliveryTag(), false, true);
-                }
-                return null;
+                return Awaitility.await("the rejected message in " + RabbitMqBroker.DEAD).atMost(LONG)
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).pollInSameThread()
+                        .until(() -> {
+                            GetResponse dead = ch.basicGet(RabbitMqBroker.DEAD, false);
+                            if (dead == null) {
+                                return null;
+                            }
+                            String body = new String(dead.getBody(), StandardCharsets.UTF_8);
+                            if (body.equals(job)) {
+                                ch.basicAck(dead.getEnvelope().getDeliveryTag(), false);
+                                return body;
+                            }
+                            ch.basicNack(dead.getEnvelope().getDeliveryTag(), false, true);
+                            return null;
+                        }, java.util.Objects::nonNull);
             });
             assertThat(found).isEqualTo(job);
         }
@@ -133,8 +135,9 @@ class RabbitMqBrokerTest {
      * quiet second and hands the messages pushed to it back to RabbitMQ, for other workers.
      */
     @Test
-    void aBusyReceiverGivesTheMessagesPushedAheadBackToOthers() throws InterruptedException {
-        try (RabbitMqBroker hoarder = new RabbitMqBroker(url, BrokerOptions.DEFAULTS);
+    void aBusyReceiverGivesTheMessagesPushedAheadBackToOthers() {
+        AtomicLong clock = new AtomicLong();
+        try (RabbitMqBroker hoarder = new RabbitMqBroker(url, BrokerOptions.DEFAULTS, clock::get);
                 RabbitMqBroker other = new RabbitMqBroker(url, BrokerOptions.DEFAULTS)) {
             hoarder.publishAll(messages(q, 40));
             List<Delivery> first = hoarder.receive(List.of(q), LONG, 20);
@@ -142,10 +145,10 @@ class RabbitMqBrokerTest {
             Inbox inbox = hoarder.existingInbox();
             await(() -> inbox.buffered() == 20, "20 messages pushed ahead to the hoarder");
 
-            // Small receives on another queue stand for a worker asking for little; a second passes between them.
-            long deadline = System.nanoTime() + LONG.toNanos();
-            while (inbox.qos() >= 20 && System.nanoTime() < deadline) {
-                Thread.sleep(1100);
+            // Small receives on another queue stand for a worker asking for little; a window passes between them:
+            // the one the big receive was in ends unchanged, the quiet one after it lowers the prefetch.
+            for (int window = 0; window < 2; window++) {
+                clock.addAndGet(Inbox.QosRule.WINDOW_NANOS);
                 assertThat(hoarder.receive(List.of(q2), Duration.ZERO, 1)).isEmpty();
             }
             assertThat(inbox.qos()).isEqualTo(1);
@@ -159,10 +162,11 @@ class RabbitMqBrokerTest {
 
     private List<Delivery> receiveAll(RabbitMqBroker broker, int n, int max) {
         List<Delivery> got = new ArrayList<>();
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (got.size() < n && System.nanoTime() < deadline) {
-            got.addAll(broker.receive(List.of(q), Duration.ofSeconds(1), Math.min(max, n - got.size())));
-        }
+        Awaitility.await(n + " messages").atMost(LONG).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    got.addAll(broker.receive(List.of(q), Duration.ofSeconds(1), Math.min(max, n - got.size())));
+                    return got.size() >= n;
+                });
         assertThat(got).hasSize(n);
         return got;
     }
@@ -175,11 +179,8 @@ class RabbitMqBrokerTest {
         return batch;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 30 s for " + what).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(LONG).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(condition::getAsBoolean);
     }
 }

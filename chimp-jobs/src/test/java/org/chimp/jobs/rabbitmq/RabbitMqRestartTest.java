@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
 import org.chimp.jobs.broker.Message;
@@ -86,31 +87,26 @@ class RabbitMqRestartTest {
         expected.removeAll(acked);
         try (RabbitMqBroker after = new RabbitMqBroker(url(), BrokerOptions.DEFAULTS)) {
             Set<String> got = new HashSet<>();
-            long deadline = System.nanoTime() + LONG.toNanos();
-            while (!got.containsAll(expected) && System.nanoTime() < deadline) {
-                List<Delivery> some = after.receive(List.of("q"), Duration.ofSeconds(1), 20);
-                some.forEach(d -> got.add(d.jobId()));
-                after.ackAll(some);
-            }
+            Awaitility.await("every confirmed message").atMost(LONG).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(() -> {
+                        List<Delivery> some = after.receive(List.of("q"), Duration.ofSeconds(1), 20);
+                        some.forEach(d -> got.add(d.jobId()));
+                        after.ackAll(some);
+                        return got.containsAll(expected);
+                    });
             // An ack is not flushed to disk before it is answered, so an acked message may come back after the
             // kill (a duplicate, which workers skip); a confirmed publish must never be missing.
             assertThat(got).containsAll(expected).isSubsetOf(all);
         }
     }
 
-    private static void publishUntilRecovered(RabbitMqBroker broker, String job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                broker.publish("q", job, 0);
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(500); // the client reconnects every second
-            }
-        }
+    private static void publishUntilRecovered(RabbitMqBroker broker, String job) {
+        // The client reconnects every second; publishes fail until then.
+        Awaitility.await("a publish after the restart").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                    broker.publish("q", job, 0);
+                    return true;
+                });
     }
 
     private String url() {

@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.Job;
 import org.chimp.jobs.JobRequest;
@@ -87,12 +89,13 @@ class RedisRestartTest {
 
         try (RedisStreamsBroker after = new RedisStreamsBroker(url(), options)) {
             Set<String> got = new HashSet<>();
-            long deadline = System.nanoTime() + LONG.toNanos();
-            while (got.size() < 18 && System.nanoTime() < deadline) {
-                List<Delivery> some = after.receive(List.of("q"), Duration.ofSeconds(1), 20);
-                some.forEach(d -> assertThat(got.add(d.jobId())).as("delivered once: " + d.jobId()).isTrue());
-                after.ackAll(some);
-            }
+            Awaitility.await("18 messages").atMost(LONG).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        List<Delivery> some = after.receive(List.of("q"), Duration.ofSeconds(1), 20);
+                        some.forEach(d -> assertThat(got.add(d.jobId())).as("delivered once: " + d.jobId()).isTrue());
+                        after.ackAll(some);
+                        return got.size() >= 18;
+                    });
             Set<String> expected = new HashSet<>(messages.stream().map(Message::jobId).toList());
             expected.removeAll(acked);
             assertThat(got).containsExactlyInAnyOrderElementsOf(expected).contains(delayed);
@@ -144,20 +147,15 @@ class RedisRestartTest {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
         RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
         try {
-            long deadline = System.nanoTime() + LONG.toNanos();
-            while (true) {
-                try (StatefulRedisConnection<String, String> c = client.connect()) {
-                    // Loading the AOF answers LOADING errors until done.
-                    if ("PONG".equals(c.sync().ping())) {
-                        return;
-                    }
-                } catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("redis-server did not start: " + Files.readString(log.toPath()), e);
-                    }
-                    Thread.sleep(50);
-                }
-            }
+            // Loading the AOF answers LOADING errors until done.
+            Awaitility.await("redis-server to start").atMost(LONG).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+                        try (StatefulRedisConnection<String, String> c = client.connect()) {
+                            return "PONG".equals(c.sync().ping());
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("redis-server did not start: " + Files.readString(log.toPath()), e);
         } finally {
             client.shutdown();
         }
@@ -177,13 +175,8 @@ class RedisRestartTest {
         return null;
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
 import org.chimp.jobs.broker.TestServices;
@@ -93,15 +94,10 @@ class RedisStreamsBrokerTest {
             });
             assertThat(killed).isPositive();
             broker.publish(q, "after", 0);
-            Optional<Delivery> d = Optional.empty();
-            long deadline = System.nanoTime() + LONG.toNanos();
-            while (d.isEmpty() && System.nanoTime() < deadline) {
-                try {
-                    d = broker.receive(List.of(q), Duration.ofSeconds(1));
-                } catch (RuntimeException e) {
-                    Thread.sleep(200); // reconnecting
-                }
-            }
+            // Receives fail while Lettuce reconnects.
+            Optional<Delivery> d = Awaitility.await("a receive after the reconnect").atMost(LONG).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> broker.receive(List.of(q), Duration.ofSeconds(1)), Optional::isPresent);
             assertThat(d).map(Delivery::jobId).contains("after");
             broker.ack(d.get());
             assertThat(len(prefix + q + ":0")).isZero();

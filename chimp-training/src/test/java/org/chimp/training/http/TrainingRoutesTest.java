@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.chimp.http.HttpErrors;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobStatus;
+import org.chimp.jobs.JobOutcome;
 import org.chimp.jobs.JobState;
 import org.chimp.jobs.Progress;
 import org.chimp.training.imageclassifier.ImageClassifierPlugin;
@@ -141,8 +143,8 @@ class TrainingRoutesTest {
 
     private void replace(String id, JobState state, Progress progress, JsonNode result, String error) {
         Job j = queue.jobs.get(id);
-        queue.jobs.put(id, new Job(j.id(), j.queue(), j.type(), j.payload(), state, 1, j.maxAttempts(), j.priority(),
-                null, progress, result, error, j.createdAt(), Instant.now(), state.isFinal() ? Instant.now() : null));
+        queue.jobs.put(id, new Job(j.spec(), new JobStatus(state, 1, progress, Instant.now(), null, false, null),
+                new JobOutcome(result, error, state.isFinal() ? Instant.now() : null, false, null)));
     }
 
     record Response(int status, JsonNode body) {

@@ -18,8 +18,10 @@ import java.util.UUID;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobSpec;
+import org.chimp.jobs.JobStatus;
+import org.chimp.jobs.JobOutcome;
 import org.chimp.jobs.JobContext;
-import org.chimp.jobs.JobState;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.DatasetStore;
 import org.chimp.store.FileBlobStore;
@@ -124,8 +126,8 @@ class PromotionTest {
     }
 
     private static JsonNode run(TrainingJobHandler handler, ObjectNode payload) throws Exception {
-        Job job = new Job(UUID.randomUUID().toString(), "training", "training", payload, JobState.RUNNING, 1, 3, 0, null,
-                null, null, null, Instant.now(), Instant.now(), null);
+        Job job = new Job(new JobSpec(UUID.randomUUID().toString(), "training", "training", payload, 3, 0, null, null,
+                Instant.now()), JobStatus.running(1, null, Instant.now()), JobOutcome.NONE);
         return handler.handle(new JobContext() {
             @Override
             public Job job() {

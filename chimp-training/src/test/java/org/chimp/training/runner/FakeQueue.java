@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobSpec;
 import org.chimp.jobs.JobRequest;
-import org.chimp.jobs.JobState;
 import org.chimp.store.DatasetVersion;
 
 /** In-memory datasets and jobs, so the service and routes can be tested without the store and jobs modules. */
@@ -36,8 +36,8 @@ public final class FakeQueue {
 
     public Job submit(JobRequest r) {
         submitted.add(r);
-        Job j = new Job("job-" + submitted.size(), r.queue(), r.type(), r.payload(), JobState.QUEUED, 0, r.maxAttempts(),
-                r.priority(), r.idempotencyKey(), null, null, null, Instant.now(), null, null);
+        Job j = Job.queued(new JobSpec("job-" + submitted.size(), r.queue(), r.type(), r.payload(), r.maxAttempts(),
+                r.priority(), r.idempotencyKey(), null, Instant.now()));
         jobs.put(j.id(), j);
         return j;
     }

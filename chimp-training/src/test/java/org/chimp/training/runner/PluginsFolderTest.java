@@ -22,8 +22,10 @@ import javax.tools.ToolProvider;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobSpec;
+import org.chimp.jobs.JobStatus;
+import org.chimp.jobs.JobOutcome;
 import org.chimp.jobs.JobContext;
-import org.chimp.jobs.JobState;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.DatasetStore;
 import org.chimp.store.FileBlobStore;
@@ -100,8 +102,8 @@ class PluginsFolderTest {
             assertThatThrownBy(() -> service.payload("label-counter", Map.of("split", "validation"), "{\"data\": \"faces\"}"))
                     .isInstanceOfSatisfying(ClientErrorException.class, e -> assertThat(e.status()).isEqualTo(400));
             var payload = service.payload("label-counter", Map.of(), "{\"data\": \"faces\"}");
-            Job job = new Job(UUID.randomUUID().toString(), "training", "training", payload, JobState.RUNNING, 1, 3, 0, null,
-                    null, null, null, Instant.now(), Instant.now(), null);
+            Job job = new Job(new JobSpec(UUID.randomUUID().toString(), "training", "training", payload, 3, 0, null, null,
+                    Instant.now()), JobStatus.running(1, null, Instant.now()), JobOutcome.NONE);
             JsonNode result = new TrainingJobHandler(plugins, datasets, tracking, registry, tmp.resolve("work")).handle(new JobContext() {
                 @Override
                 public Job job() {

@@ -19,6 +19,7 @@ import org.chimp.jobs.Job;
 import org.chimp.jobs.JobService;
 import org.chimp.jobs.JobState;
 import org.chimp.jobs.Worker;
+import org.chimp.jobs.WorkerOptions;
 import org.chimp.jobs.embedded.EmbeddedBroker;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.DatasetStore;
@@ -102,7 +103,8 @@ class TrainingEndToEndTest {
             Path work = tmp.resolve("work");
             TrainingJobHandler handler = new TrainingJobHandler(plugins, datasets, tracking, registry, work);
             try (Worker worker = new Worker(jobs, broker, Map.of(TrainingService.JOB_TYPE, handler),
-                    List.of(TrainingService.QUEUE), 1, Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)))) {
+                    List.of(TrainingService.QUEUE), WorkerOptions.defaults().withGracePeriod(Duration.ofSeconds(5))
+                    .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(100))))) {
                 worker.start();
                 task = awaitFinal(service, task.id());
                 broken = awaitFinal(service, broken.id());
@@ -199,7 +201,8 @@ class TrainingEndToEndTest {
             TrainingJobHandler handler = new TrainingJobHandler(plugins, datasets, tracking, registry, work);
             Job task;
             try (Worker worker = new Worker(jobs, broker, Map.of(TrainingService.JOB_TYPE, handler),
-                    List.of(TrainingService.QUEUE), 1, Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)))) {
+                    List.of(TrainingService.QUEUE), WorkerOptions.defaults().withGracePeriod(Duration.ofSeconds(5))
+                    .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(100))))) {
                 worker.start();
                 task = awaitFinal(service, id);
             }

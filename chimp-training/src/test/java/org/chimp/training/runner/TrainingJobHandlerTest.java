@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobSpec;
+import org.chimp.jobs.JobStatus;
+import org.chimp.jobs.JobOutcome;
 import org.chimp.jobs.JobContext;
 import org.chimp.jobs.JobState;
 import org.chimp.store.ArtifactStore;
@@ -119,8 +122,8 @@ class TrainingJobHandlerTest {
         ObjectNode payload = JsonNodeFactory.instance.objectNode().put("plugin", "scripted");
         payload.putObject("arguments");
         payload.putObject("datasets");
-        return new Job(id, "training", "training", payload, state, attempts, 3, 0, null, null, null, null,
-                Instant.now(), Instant.now(), null);
+        return new Job(new JobSpec(id, "training", "training", payload, 3, 0, null, null, Instant.now()),
+                new JobStatus(state, attempts, null, Instant.now(), null, false, null), JobOutcome.NONE);
     }
 
     private static JobContext context(Job job, AtomicBoolean cancelled) {

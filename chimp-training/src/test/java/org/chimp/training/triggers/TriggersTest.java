@@ -13,8 +13,8 @@ import java.util.Optional;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
 import org.chimp.jobs.Job;
+import org.chimp.jobs.JobSpec;
 import org.chimp.jobs.JobRequest;
-import org.chimp.jobs.JobState;
 import org.chimp.store.DatasetVersion;
 import org.chimp.training.imageclassifier.ImageClassifierPlugin;
 import org.chimp.training.runner.PluginRegistry;
@@ -44,8 +44,8 @@ class TriggersTest {
     private Triggers triggers(HikariDataSource ds) {
         TrainingService service = new TrainingService(new PluginRegistry(List.of(new ImageClassifierPlugin())), this::resolve, r -> {
             submitted.add(r);
-            return new Job("job-" + submitted.size(), r.queue(), r.type(), r.payload(), JobState.QUEUED, 0, 3, 0, null, null, null,
-                    null, Instant.now(), null, null);
+            return Job.queued(new JobSpec("job-" + submitted.size(), r.queue(), r.type(), r.payload(), 3, 0, null, null,
+                    Instant.now()));
         }, id -> Optional.empty());
         return new Triggers(ds, service, this::resolve);
     }
