@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
+import org.chimp.api.tensor.Tensor;
 
 /**
  * JSON form: {@code {"text_embeddings": [[...]], "image_embeddings": [[...]], "similarities": [[...]]}}, where
  * {@code similarities[i][t]} is the cosine of image i and text t (written, not read back: it follows from the vectors).
+ * As an Open Inference Protocol output: FP32 {@code [N, D]}, the text vectors then the image vectors (a tensor request
+ * sends one kind, so these are its N items' vectors).
  */
 public final class JointEmbeddingsDataType implements DataType<JointEmbeddings> {
     private final EmbeddingsDataType vectors = new EmbeddingsDataType();
@@ -53,6 +58,21 @@ public final class JointEmbeddingsDataType implements DataType<JointEmbeddings> 
             }
         }
         return out;
+    }
+
+    @Override
+    public String tensorName() {
+        return "embeddings";
+    }
+
+    @Override
+    public Tensor toTensor(String name, List<JointEmbeddings> values) {
+        List<float[]> rows = new ArrayList<>();
+        values.forEach(v -> {
+            rows.addAll(v.texts().vectors());
+            rows.addAll(v.images().vectors());
+        });
+        return EmbeddingsDataType.rows(name, rows);
     }
 
     @Override

@@ -2,12 +2,20 @@ package org.chimp.api.generation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
+import org.chimp.api.tensor.Tensor;
 
-/** JSON form: {@code {"text": "...", "tokens": 12, "finish_reason": "length"}}, bound from the record. */
+/**
+ * JSON form: {@code {"text": "...", "tokens": 12, "finish_reason": "length"}}, bound from the record. As an Open
+ * Inference Protocol output: BYTES {@code [N]}, the texts (the token counts and finish reasons are in the JSON form
+ * only); on chain: the text as UTF-8.
+ */
 public final class GenerationDataType implements DataType<Generation> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -34,6 +42,23 @@ public final class GenerationDataType implements DataType<Generation> {
     @Override
     public JsonNode toJson(Generation value) {
         return MAPPER.valueToTree(value);
+    }
+
+    @Override
+    public String tensorName() {
+        return "text";
+    }
+
+    @Override
+    public Tensor toTensor(String name, List<Generation> values) {
+        ArrayNode data = MAPPER.createArrayNode();
+        values.forEach(g -> data.add(g.text()));
+        return Tensor.of(name, "BYTES", new long[] {values.size()}, data);
+    }
+
+    @Override
+    public byte[] toBytes(Generation value) {
+        return value.text().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

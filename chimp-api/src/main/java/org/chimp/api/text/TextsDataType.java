@@ -9,11 +9,13 @@ import java.util.List;
 import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
+import org.chimp.api.tensor.Tensor;
 
 /**
  * JSON form: a string, or a list of strings. The count and every text's length are checked before anything is
  * copied or tokenized, so one request cannot make the model tokenize megabytes: too many texts is a 400, an
- * over-long text a 413, each saying the limit.
+ * over-long text a 413, each saying the limit. As an Open Inference Protocol input: BYTES {@code [N]}, one text per
+ * batch item (each its own single text, so a serving batch embeds them together).
  */
 public final class TextsDataType implements DataType<Texts> {
     /** The most texts one request may carry; more should be split into several requests. */
@@ -54,7 +56,24 @@ public final class TextsDataType implements DataType<Texts> {
         return Texts.of(texts);
     }
 
-    private static String check(String text, int index) {
+    @Override
+    public List<Texts> fromTensor(Tensor tensor) {
+        List<String> values = tensor.strings("a text");
+        List<Texts> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            out.add(Texts.of(check(values.get(i), i)));
+        }
+        return out;
+    }
+
+    /** A text's bytes for an on-chain job: strict UTF-8, at most {@value #MAX_CHARS} characters. */
+    @Override
+    public Texts fromBytes(byte[] bytes) {
+        return Texts.of(check(Utf8.decode(bytes, "The text", MAX_CHARS), 0));
+    }
+
+    /** Checks one text's length: a 413 naming the text's index and the limit. */
+    public static String check(String text, int index) {
         if (text.length() > MAX_CHARS) {
             throw ClientErrorException.tooLarge("Text " + index + " has " + text.length() + " characters; at most " + MAX_CHARS
                     + " are allowed, so shorten or split it");
