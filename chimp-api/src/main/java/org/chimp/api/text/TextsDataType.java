@@ -56,6 +56,12 @@ public final class TextsDataType implements DataType<Texts> {
         return Texts.of(texts);
     }
 
+    /** A list of texts is one value (its texts are embedded together and answered as one list), not a batch. */
+    @Override
+    public boolean isBatch(JsonNode inputs) {
+        return false;
+    }
+
     @Override
     public List<Texts> fromTensor(Tensor tensor) {
         List<String> values = tensor.strings("a text");
