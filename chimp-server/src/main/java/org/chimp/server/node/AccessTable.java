@@ -82,6 +82,7 @@ final class AccessTable {
         r.add(AccessRule.of("GET", "/architectures", USER));
         r.add(AccessRule.of("POST", "/model/{name}/infer", USER));
         r.add(AccessRule.of("POST", "/model/{name}/faces", USER));
+        r.add(AccessRule.of("POST", "/model/{name}/generate", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}/ready", USER));
         r.add(AccessRule.of("POST", "/v2/models/{name}/infer", USER));
