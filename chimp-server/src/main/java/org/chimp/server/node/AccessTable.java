@@ -4,19 +4,20 @@ import static org.chimp.web.http.Access.ADMIN;
 import static org.chimp.web.http.Access.PUBLIC;
 import static org.chimp.web.http.Access.USER;
 
+import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.chimp.chain.ChainRoutes;
-import io.javalin.http.Context;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.Principal;
 import org.chimp.http.metrics.MetricsRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.client.RollbackRoutes;
-import org.chimp.training.http.TriggerRoutes;
+import org.chimp.tracking.http.ImportModelRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.training.http.TriggerRoutes;
 import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.http.AccessRule;
 import org.chimp.web.http.AccessRules;
@@ -119,6 +120,7 @@ final class AccessTable {
             r.add(AccessRule.of("*", prefix + "*", ADMIN));
         }
         r.add(AccessRule.of("POST", RegisterModelRoutes.PATH, ADMIN));
+        r.add(AccessRule.of("POST", ImportModelRoutes.PATH, ADMIN));
         r.add(AccessRule.of("POST", RollbackRoutes.PATH, ADMIN));
         r.add(AccessRule.of("GET", TriggerRoutes.PATH, USER));
         r.add(AccessRule.of("POST", TriggerRoutes.PATH, ADMIN));
