@@ -43,6 +43,7 @@ class TaskWireFormsTest {
         assertThat(out.shape()).containsExactly(2, 3);
         assertThat(out.datatype()).isEqualTo("FP32");
         assertThat(out.data().toString()).isEqualTo("[1.0,0.0,0.0,0.0,1.0,0.0]");
+        assertThat(MAPPER.valueToTree(out).has("parameters")).as("output tensors carry no empty parameters").isFalse();
     }
 
     @Test

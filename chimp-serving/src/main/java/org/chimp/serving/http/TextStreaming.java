@@ -58,6 +58,15 @@ final class TextStreaming {
                 }
                 events.send("error", Json.MAPPER.createObjectNode().put("status-code", e.status()).put("message", e.getMessage()));
                 return;
+            } catch (RuntimeException e) {
+                // After the 200 went out, the failure can only be told in the stream; the log keeps the details.
+                if (!events.started()) {
+                    throw e;
+                }
+                LOG.error("Streaming generation of model '{}' failed", lease.version().name(), e);
+                events.send("error", Json.MAPPER.createObjectNode().put("status-code", 500)
+                        .put("message", "The generation failed; the server log has the details"));
+                return;
             }
             if (result.finishReason() == Generation.FinishReason.CANCELLED && events.gone.get()) {
                 LOG.debug("Generation for model '{}' cancelled: the client went away", lease.version().name());
