@@ -1,6 +1,7 @@
 package org.chimp.tracking.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedInputStream;
@@ -73,7 +74,7 @@ final class ArtifactFormats {
             if (p.nextToken() != null) {
                 throw notA(artifact, "tokenizer.json (one JSON object)");
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw notA(artifact, "tokenizer.json (valid JSON)");
         }
     }

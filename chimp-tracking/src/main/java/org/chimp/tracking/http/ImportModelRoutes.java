@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.chimp.api.Architecture;
@@ -83,7 +84,7 @@ public final class ImportModelRoutes implements Routes {
                     + maxRequest + " are taken (each artifact at most " + maxArtifactBytes + ")");
         }
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw ClientErrorException.invalid("Send multipart/form-data: a 'name' field, a 'config' field (the model config JSON), "
                     + "an optional 'stage' and one file per artifact, named by the artifact");
         }
@@ -117,15 +118,15 @@ public final class ImportModelRoutes implements Routes {
         Map<String, Part> fields = new LinkedHashMap<>();
         Map<String, Part> files = new LinkedHashMap<>();
         for (Part p : parts) {
+            // A part with a file name is an artifact file; the others are the form's text fields.
             Map<String, Part> target = p.getSubmittedFileName() == null ? fields : files;
             if (target.put(p.getName(), p) != null || (fields.containsKey(p.getName()) && files.containsKey(p.getName()))) {
                 throw ClientErrorException.invalid("Part '" + safe(p.getName()) + "' is sent twice; send each field and artifact once");
             }
         }
-        String name = Names.modelName(text(fields, "name", true, 1024));
-        Part stagePart = fields.get("stage");
-        Stage stage = stagePart == null ? null : stage(text(fields, "stage", true, 64));
-        ModelConfig config = config(text(fields, "config", true, MAX_CONFIG_BYTES));
+        String name = Names.modelName(text(fields, "name", 1024));
+        Stage stage = fields.containsKey("stage") ? stage(text(fields, "stage", 64)) : null;
+        ModelConfig config = config(text(fields, "config", MAX_CONFIG_BYTES));
         for (String field : fields.keySet()) {
             if (!List.of("name", "stage", "config").contains(field)) {
                 throw ClientErrorException.invalid("Unknown field '" + safe(field) + "'; send name, config, stage and one file per artifact");
@@ -218,13 +219,10 @@ public final class ImportModelRoutes implements Routes {
         return s;
     }
 
-    private static String text(Map<String, Part> fields, String name, boolean required, int maxBytes) throws IOException {
+    private static String text(Map<String, Part> fields, String name, int maxBytes) throws IOException {
         Part p = fields.get(name);
         if (p == null) {
-            if (required) {
-                throw ClientErrorException.invalid("The form needs a '" + name + "' field");
-            }
-            return null;
+            throw ClientErrorException.invalid("The form needs a '" + name + "' field");
         }
         if (p.getSize() > maxBytes) {
             throw ClientErrorException.tooLarge("The '" + name + "' field is " + p.getSize() + " bytes; at most " + maxBytes);
