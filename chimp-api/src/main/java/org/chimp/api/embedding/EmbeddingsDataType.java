@@ -10,6 +10,7 @@ import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * JSON form: {@code {"embeddings": [[0.1, ...], ...]}}, one list of numbers per input text. As an Open Inference
@@ -98,5 +99,10 @@ public final class EmbeddingsDataType implements DataType<Embeddings> {
                 .putObject("items").put("type", "array").putObject("items").put("type", "number");
         s.putArray("required").add("embeddings");
         return s;
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec(tensorName(), "float32", List.of(-1L, -1L));
     }
 }

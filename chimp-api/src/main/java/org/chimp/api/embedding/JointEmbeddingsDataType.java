@@ -10,6 +10,7 @@ import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * JSON form: {@code {"text_embeddings": [[...]], "image_embeddings": [[...]], "similarities": [[...]]}}, where
@@ -85,5 +86,10 @@ public final class JointEmbeddingsDataType implements DataType<JointEmbeddings> 
         ((ObjectNode) p.get("similarities")).put("description", "similarities[i][t]: cosine of image i and text t");
         s.putArray("required").add("text_embeddings").add("image_embeddings");
         return s;
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec(tensorName(), "float32", List.of(-1L, -1L));
     }
 }

@@ -13,6 +13,7 @@ import org.chimp.api.error.Quote;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 import org.chimp.api.text.TextsDataType;
 
 /**
@@ -109,5 +110,10 @@ public final class TextsAndImagesDataType implements DataType<TextsAndImages> {
         example.putArray("texts").add("a dark picture").add("a bright picture");
         example.putArray("images").addArray().add(MAPPER.createArrayNode().add(0).add(255)).add(MAPPER.createArrayNode().add(0).add(255));
         return s;
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec("texts", "str", List.of(-1L));
     }
 }

@@ -10,6 +10,7 @@ import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * JSON form: {@code {"text": "...", "tokens": 12, "finish_reason": "length"}}, bound from the record. As an Open
@@ -70,5 +71,10 @@ public final class GenerationDataType implements DataType<Generation> {
         p.putObject("finish_reason").put("type", "string").putArray("enum").add("eos").add("length").add("context").add("cancelled");
         s.putArray("required").add("text").add("tokens").add("finish_reason");
         return s;
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec(tensorName(), "str", List.of(-1L));
     }
 }

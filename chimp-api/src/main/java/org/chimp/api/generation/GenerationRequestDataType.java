@@ -11,6 +11,7 @@ import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 import org.chimp.api.text.Utf8;
 
 /**
@@ -148,5 +149,10 @@ public final class GenerationRequestDataType implements DataType<GenerationReque
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec("prompt", "str", List.of(-1L));
     }
 }

@@ -10,6 +10,7 @@ import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * JSON form: a string, or a list of strings. The count and every text's length are checked before anything is
@@ -106,5 +107,10 @@ public final class TextsDataType implements DataType<Texts> {
         list.putObject("items").put("type", "string").put("maxLength", MAX_CHARS);
         s.putArray("examples").add("A chimpanzee is a great ape.").addArray().add("first text").add("second text");
         return s;
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec("text", "str", List.of(-1L));
     }
 }

@@ -90,6 +90,10 @@ class TaskServingTest {
         assertThat(out.path("datatype").asText()).isEqualTo("BYTES");
         assertThat(out.path("data").get(0).asText()).isEqualTo(first.path("text").asText());
 
+        JsonNode meta = ok(app.send("GET", "/v2/models/gen", null));
+        assertThat(meta.path("inputs").toString()).isEqualTo("[{\"name\":\"prompt\",\"datatype\":\"BYTES\",\"shape\":[-1]}]");
+        assertThat(meta.path("outputs").toString()).isEqualTo("[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[-1]}]");
+
         assertThat(error(app.send("POST", "/v2/models/gen/infer", """
                 {"parameters": {"temprature": 0.9},
                  "inputs": [{"name": "prompt", "shape": [1], "datatype": "BYTES", "data": ["hello"]}]}"""), 400, null))
@@ -126,6 +130,7 @@ class TaskServingTest {
         JsonNode first = ok(app.send("POST", "/model/unc/infer", "{\"inputs\": {\"seed\": 7, \"steps\": 2}}")).path("predictions");
         JsonNode oip = ok(app.send("POST", "/v2/models/unc/infer", """
                 {"inputs": [{"name": "seed", "shape": [2], "datatype": "INT64", "data": [7, 8], "parameters": {"steps": 2}}]}"""));
+        assertThat(ok(app.send("GET", "/v2/models/unc", null)).path("inputs").get(0).path("datatype").asText()).isEqualTo("INT64");
         JsonNode data = oip.path("outputs").get(0).path("data");
         assertThat(data).hasSize(2);
         assertThat(data.get(0).asText()).isEqualTo(first.path("image").asText());

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import org.chimp.api.RecordDataType;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * The generated image's forms: JSON (the {@link GeneratedImage} record, base64 PNG); an Open Inference Protocol BYTES
@@ -31,5 +32,10 @@ public final class GeneratedImageType extends RecordBackedType<GeneratedImage> {
     @Override
     public byte[] toBytes(GeneratedImage value) {
         return value.png();
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec(tensorName(), "str", List.of(-1L));
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.chimp.api.RecordDataType;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 import org.chimp.api.text.Utf8;
 
 /**
@@ -45,5 +46,10 @@ public final class TextToImageInputType extends RecordBackedType<TextToImageInpu
         }
         return new TextToImageInput(Utf8.decode(bytes, "The prompt", TextToImageInput.MAX_PROMPT_CHARS), null, null, null, null,
                 null, null);
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec(tensorName(), "str", List.of(-1L));
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.chimp.api.RecordDataType;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * The unconditional-image input's forms: JSON (the {@link UnconditionalImageInput} record); an Open Inference Protocol
@@ -43,5 +44,10 @@ public final class UnconditionalImageInputType extends RecordBackedType<Uncondit
     @Override
     public UnconditionalImageInput fromBytes(byte[] bytes) {
         return bytes.length == 0 ? fromJson(JsonNodeFactory.instance.objectNode()) : fromUtf8Json(bytes, MAX_BYTES_CHARS);
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec(tensorName(), "int64", List.of(-1L));
     }
 }
