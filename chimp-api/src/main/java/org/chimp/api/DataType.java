@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * Converts a task's input or output value between its wire forms, as DJL's {@code Translator} does for a model: the
@@ -109,6 +110,14 @@ public interface DataType<T> {
     /** The tensor name of this type's values when the model publishes no tensor signature. */
     default String tensorName() {
         return id();
+    }
+
+    /**
+     * The tensor this type's values travel as in the Open Inference Protocol, which serving shows as a model's
+     * metadata when the model publishes no tensor signature of its own; null when the type has no tensor form.
+     */
+    default TensorSpec tensorSpec() {
+        return null;
     }
 
     /** Reads an Open Inference Protocol input tensor holding a batch; a 400 if its datatype or shape does not fit. */

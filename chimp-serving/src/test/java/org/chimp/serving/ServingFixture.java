@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.chimp.api.Architectures;
+import org.chimp.api.ModelConfig;
 import org.chimp.db.TestDatabases;
 import org.chimp.models.onnx.TinyOnnx;
 import org.chimp.store.ArtifactStore;
@@ -81,6 +83,26 @@ public final class ServingFixture implements AutoCloseable {
         run.end(true);
         promote(name, version, Stage.PRODUCTION);
         return version;
+    }
+
+    /**
+     * Registers a model of any task from a config and its artifact files by name (the config's references are
+     * ignored: the registry stores the files and references them) and puts it in Production.
+     */
+    public int registerProduction(String name, ModelConfig config, Map<String, byte[]> files) {
+        try {
+            Map<String, Path> paths = new LinkedHashMap<>();
+            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+                paths.put(e.getKey(), Files.write(Files.createTempFile(dir, e.getKey(), ".bin"), e.getValue()));
+            }
+            ActiveRun run = tracking.startRun(tracking.getOrCreateExperiment("serving-test"), config.task(), Map.of());
+            int version = registry.registerModel(run, name, config.task(), config.architecture(), config.parameters(), paths).version();
+            run.end(true);
+            promote(name, version, Stage.PRODUCTION);
+            return version;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Registers and moves the version to the stage, archiving the stage's other versions. */

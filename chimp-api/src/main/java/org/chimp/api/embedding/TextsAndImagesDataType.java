@@ -12,12 +12,17 @@ import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.image.Image;
 import org.chimp.api.image.ImageDataType;
+import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 import org.chimp.api.text.TextsDataType;
 
 /**
  * JSON form: {@code {"texts": ["a photo of a chimp", ...], "images": ["<base64 PNG/JPEG>", ...]}}, either part
  * optional. Texts follow {@link TextsDataType}'s rules and bounds; images {@link ImageDataType}'s, at most
- * {@value #MAX_IMAGES} per request, counted before any is decoded.
+ * {@value #MAX_IMAGES} per request, counted before any is decoded. As an Open Inference Protocol input, one tensor
+ * holds either kind: BYTES {@code [N]} texts, or, when the tensor's name starts with {@code image} or it holds pixels
+ * (FP32/UINT8 {@code [N, H, W(, C)]}), images in {@link ImageDataType}'s tensor forms. Its N items are one value
+ * (embedded together), so the answer is the N vectors.
  */
 public final class TextsAndImagesDataType implements DataType<TextsAndImages> {
     /** The most images one request may carry. */
@@ -66,6 +71,22 @@ public final class TextsAndImagesDataType implements DataType<TextsAndImages> {
     }
 
     @Override
+    public List<TextsAndImages> fromTensor(Tensor tensor) {
+        boolean images = !tensor.datatype().equals("BYTES") || (tensor.name() != null && tensor.name().startsWith("image"));
+        if (!images) {
+            List<String> values = tensor.strings("a text (name the tensor \"images\" to send base64 images)");
+            for (int i = 0; i < values.size(); i++) {
+                TextsDataType.check(values.get(i), i);
+            }
+            return List.of(new TextsAndImages(values, List.of()));
+        }
+        if (tensor.batch() > MAX_IMAGES) {
+            throw tensor.invalid("at most " + MAX_IMAGES + " images per request, got " + tensor.batch() + "; split the batch");
+        }
+        return List.of(new TextsAndImages(List.of(), image.fromTensor(tensor)));
+    }
+
+    @Override
     public JsonNode toJson(TextsAndImages value) {
         ObjectNode n = MAPPER.createObjectNode();
         ArrayNode t = n.putArray("texts");
@@ -89,5 +110,10 @@ public final class TextsAndImagesDataType implements DataType<TextsAndImages> {
         example.putArray("texts").add("a dark picture").add("a bright picture");
         example.putArray("images").addArray().add(MAPPER.createArrayNode().add(0).add(255)).add(MAPPER.createArrayNode().add(0).add(255));
         return s;
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec("texts", "str", List.of(-1L));
     }
 }

@@ -3,20 +3,28 @@ package org.chimp.api.generation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
+import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
+import org.chimp.api.text.Utf8;
 
 /**
  * JSON form: {@code {"prompt": "...", "max_tokens": 64, "temperature": 1.0, "top_p": 1.0, "seed": 42}} (all but
  * the prompt optional), or a bare string prompt with the defaults. Every field is type-checked here with a message
- * naming it, so {@code "max_tokens": "ten"} is a 400, not a silently used default.
+ * naming it, so {@code "max_tokens": "ten"} is a 400, not a silently used default. As an Open Inference Protocol
+ * input: BYTES {@code [N]} prompts, with {@code max_tokens}, {@code temperature}, {@code top_p} and {@code seed} from
+ * the tensor's or the request's {@code parameters}; on chain: the UTF-8 prompt, or a UTF-8 JSON object as above.
  */
 public final class GenerationRequestDataType implements DataType<GenerationRequest> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("prompt", "max_tokens", "temperature", "top_p", "seed");
+    private static final Set<String> SETTINGS = Set.of("max_tokens", "temperature", "top_p", "seed");
 
     @Override
     public String id() {
@@ -54,6 +62,31 @@ public final class GenerationRequestDataType implements DataType<GenerationReque
         JsonNode seed = json.get("seed");
         Long s = seed == null || seed.isNull() ? null : integer(json, "seed", 0, Long.MAX_VALUE);
         return new GenerationRequest(prompt.asText(), maxTokens, temperature, topP, s);
+    }
+
+    @Override
+    public List<GenerationRequest> fromTensor(Tensor tensor) {
+        List<String> prompts = tensor.strings("a prompt");
+        ObjectNode settings = tensor.settings(SETTINGS);
+        List<GenerationRequest> out = new ArrayList<>(prompts.size());
+        for (String prompt : prompts) {
+            out.add(fromJson(settings.deepCopy().put("prompt", prompt)));
+        }
+        return out;
+    }
+
+    /** A prompt as UTF-8, or (starting with "{") a JSON request object as UTF-8. */
+    @Override
+    public GenerationRequest fromBytes(byte[] bytes) {
+        String text = Utf8.decode(bytes, "The generation input", GenerationRequest.MAX_PROMPT_CHARS + 1000);
+        if (!text.startsWith("{")) {
+            return GenerationRequest.of(text);
+        }
+        try {
+            return fromJson(MAPPER.readTree(text));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ClientErrorException.invalid("The generation input starts with '{' but is not valid JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** An integer field; values beyond {@code limit} are reported as they were sent, not wrapped into range. */
@@ -116,5 +149,10 @@ public final class GenerationRequestDataType implements DataType<GenerationReque
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec("prompt", "str", List.of(-1L));
     }
 }

@@ -1,11 +1,18 @@
 package org.chimp.api.tensor;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 
@@ -15,9 +22,21 @@ import org.chimp.api.error.Quote;
  * read (and counted against the shape) only when a data type asks for them, after it has checked datatype and shape,
  * so a tensor a task cannot take costs nothing to refuse.
  *
- * @param shape the dimensions; the first is the batch size N
+ * @param shape      the dimensions; the first is the batch size N
+ * @param parameters the protocol's {@code parameters} object (the tensor's own, over the request's), or null; tasks
+ *                   read settings from it (a generation's {@code max_tokens}) through {@link #settings}
  */
-public record Tensor(String name, long[] shape, String datatype, JsonNode data) {
+public record Tensor(String name, long[] shape, String datatype, JsonNode data,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) ObjectNode parameters) {
+    /** Parameters the protocol itself uses (binary extension, content types); tasks ignore them. */
+    private static final Set<String> PROTOCOL_PARAMETERS = Set.of("binary_data", "binary_data_size", "binary_data_output",
+            "content_type", "headers");
+
+    /** A tensor without parameters. */
+    public Tensor(String name, long[] shape, String datatype, JsonNode data) {
+        this(name, shape, datatype, data, null);
+    }
+
     /** The most dimensions a tensor may have. */
     public static final int MAX_RANK = 4;
     /** The largest dimension a shape may name; real tensors are bounded by the body size well before. */
@@ -37,7 +56,65 @@ public record Tensor(String name, long[] shape, String datatype, JsonNode data) 
         if (shape[0] > maxBatch) {
             throw ClientErrorException.invalid("The batch size N must be 1 to " + maxBatch + ", got " + shape[0]);
         }
-        return new Tensor(name, shape, header.datatype, header.data);
+        return new Tensor(name, shape, header.datatype, header.data, header.parametersOf(t.get("parameters"), "The input tensor's"));
+    }
+
+    /**
+     * This tensor with the request's {@code parameters} added under its own (a tensor's value wins), as the protocol
+     * lets a client put settings on either.
+     */
+    public Tensor withRequestParameters(JsonNode requestParameters) {
+        ObjectNode request = parametersOf(requestParameters, "The request's");
+        if (request == null) {
+            return this;
+        }
+        if (parameters != null) {
+            request.setAll(parameters);
+        }
+        return new Tensor(name, shape, datatype, data, request);
+    }
+
+    /**
+     * The task settings among the parameters, as a JSON object to bind with the task's other fields: the protocol's
+     * own parameters are dropped, any other name not in {@code known} is a 400 listing the known ones.
+     */
+    public ObjectNode settings(Set<String> known) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (parameters == null) {
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = parameters.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (known.contains(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+            } else if (!PROTOCOL_PARAMETERS.contains(e.getKey())) {
+                throw invalid("unknown parameter " + Quote.json(TextNode.valueOf(e.getKey())) + "; this task's parameters are "
+                        + new TreeSet<>(known));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The values of a BYTES tensor of shape {@code [N]} or {@code [N, 1]} as N strings (the protocol's JSON form of
+     * BYTES); a 400 naming the form otherwise.
+     *
+     * @param what what each string is, for messages, e.g. {@code a prompt}
+     */
+    public List<String> strings(String what) {
+        if (!datatype.equals("BYTES") || !(rank() == 1 || (rank() == 2 && shape[1] == 1))) {
+            throw invalid("send " + what + " per batch item as datatype BYTES with shape [N] (or [N, 1]), got "
+                    + Quote.json(TextNode.valueOf(datatype)) + " " + Arrays.toString(shape));
+        }
+        List<JsonNode> values = values();
+        List<String> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            if (!values.get(i).isTextual()) {
+                throw invalidValue(i, values.get(i), "must be a string: " + what);
+            }
+            out.add(values.get(i).asText());
+        }
+        return out;
     }
 
     /** How messages name the tensor: {@code 'name'} (quoted, control characters escaped), or {@code inputs[0]}. */
@@ -120,6 +197,24 @@ public record Tensor(String name, long[] shape, String datatype, JsonNode data) 
         return out;
     }
 
+    /** The values as 64-bit whole numbers (datatype INT64 or INT32), e.g. seeds. */
+    public long[] longs() {
+        if (!datatype.equals("INT64") && !datatype.equals("INT32")) {
+            throw invalid("datatype must be INT64 or INT32, got " + Quote.json(TextNode.valueOf(datatype)));
+        }
+        List<JsonNode> values = values();
+        long[] out = new long[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = values.get(i);
+            boolean fits = v.isIntegralNumber() && v.canConvertToLong() && (datatype.equals("INT64") || v.canConvertToInt());
+            if (!fits) {
+                throw invalidValue(i, v, "is not a " + datatype + " whole number");
+            }
+            out[i] = v.asLong();
+        }
+        return out;
+    }
+
     /** A 400 about this tensor: {@code Input 'name': <message>}. */
     public ClientErrorException invalid(String message) {
         return ClientErrorException.invalid("Input " + label() + ": " + message);
@@ -128,6 +223,16 @@ public record Tensor(String name, long[] shape, String datatype, JsonNode data) 
     /** A 400 naming one value by its index in row-major order. */
     public ClientErrorException invalidValue(int index, JsonNode v, String why) {
         return invalid("'data' value " + index + " (" + Quote.json(v) + ") " + why);
+    }
+
+    private ObjectNode parametersOf(JsonNode json, String whose) {
+        if (json == null || json.isNull()) {
+            return null;
+        }
+        if (!json.isObject()) {
+            throw invalid(whose + " 'parameters' must be a JSON object, e.g. {\"max_tokens\": 32}, got " + Quote.json(json));
+        }
+        return ((ObjectNode) json).deepCopy();
     }
 
     private long[] shapeOf(JsonNode json) {

@@ -9,11 +9,14 @@ import java.util.List;
 import org.chimp.api.DataType;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
+import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorSpec;
 
 /**
  * JSON form: a string, or a list of strings. The count and every text's length are checked before anything is
  * copied or tokenized, so one request cannot make the model tokenize megabytes: too many texts is a 400, an
- * over-long text a 413, each saying the limit.
+ * over-long text a 413, each saying the limit. As an Open Inference Protocol input: BYTES {@code [N]}, one text per
+ * batch item (each its own single text, so a serving batch embeds them together).
  */
 public final class TextsDataType implements DataType<Texts> {
     /** The most texts one request may carry; more should be split into several requests. */
@@ -54,7 +57,30 @@ public final class TextsDataType implements DataType<Texts> {
         return Texts.of(texts);
     }
 
-    private static String check(String text, int index) {
+    /** A list of texts is one value (its texts are embedded together and answered as one list), not a batch. */
+    @Override
+    public boolean isBatch(JsonNode inputs) {
+        return false;
+    }
+
+    @Override
+    public List<Texts> fromTensor(Tensor tensor) {
+        List<String> values = tensor.strings("a text");
+        List<Texts> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            out.add(Texts.of(check(values.get(i), i)));
+        }
+        return out;
+    }
+
+    /** A text's bytes for an on-chain job: strict UTF-8, at most {@value #MAX_CHARS} characters. */
+    @Override
+    public Texts fromBytes(byte[] bytes) {
+        return Texts.of(check(Utf8.decode(bytes, "The text", MAX_CHARS), 0));
+    }
+
+    /** Checks one text's length: a 413 naming the text's index and the limit. */
+    public static String check(String text, int index) {
         if (text.length() > MAX_CHARS) {
             throw ClientErrorException.tooLarge("Text " + index + " has " + text.length() + " characters; at most " + MAX_CHARS
                     + " are allowed, so shorten or split it");
@@ -81,5 +107,10 @@ public final class TextsDataType implements DataType<Texts> {
         list.putObject("items").put("type", "string").put("maxLength", MAX_CHARS);
         s.putArray("examples").add("A chimpanzee is a great ape.").addArray().add("first text").add("second text");
         return s;
+    }
+
+    @Override
+    public TensorSpec tensorSpec() {
+        return new TensorSpec("text", "str", List.of(-1L));
     }
 }

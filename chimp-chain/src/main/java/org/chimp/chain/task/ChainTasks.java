@@ -12,8 +12,9 @@ import org.chimp.chain.sequencer.ModelFailure;
 
 /**
  * Runs on-chain jobs by their model's task: {@code image-classification} takes the image file's bytes and answers
- * the JSON CHIMP's {@code /infer} returns; {@code game-move} runs {@link GameMoveAgent}. Other tasks are failed on
- * chain (the requester is refunded), as are inputs the task cannot read.
+ * the JSON CHIMP's {@code /infer} returns; {@code game-move} runs {@link GameMoveAgent}; any other task runs through
+ * its data types' byte forms (text-to-image: a UTF-8 prompt in, a PNG out) when a {@link BytesRunner} is given. Tasks
+ * without byte forms are failed on chain (the requester is refunded), as are inputs the task cannot read.
  */
 public final class ChainTasks implements ChainInference {
     public static final String IMAGE_CLASSIFICATION = "image-classification";
@@ -26,10 +27,26 @@ public final class ChainTasks implements ChainInference {
         JsonNode classify(ModelRef model, Image image, long seed);
     }
 
-    private final Classifier classifier;
+    /**
+     * Runs a CHIMP model of the given task on a job's input bytes, read and written by the task's data types
+     * ({@code DataType.fromBytes} / {@code toBytes}); a ClientErrorException when the input or the model does not fit.
+     */
+    @FunctionalInterface
+    public interface BytesRunner {
+        byte[] run(String task, ModelRef model, byte[] input, long seed);
+    }
 
+    private final Classifier classifier;
+    private final BytesRunner runner;
+
+    /** Image classification and game moves only. */
     public ChainTasks(Classifier classifier) {
+        this(classifier, null);
+    }
+
+    public ChainTasks(Classifier classifier, BytesRunner runner) {
         this.classifier = classifier;
+        this.runner = runner;
     }
 
     @Override
@@ -53,7 +70,17 @@ public final class ChainTasks implements ChainInference {
                     throw new ModelFailure(e.getMessage());
                 }
             default:
-                throw new ModelFailure("task '" + model.task() + "' cannot be run on chain");
+                if (runner == null) {
+                    throw new ModelFailure("task '" + model.task() + "' cannot be run on chain");
+                }
+                ModelRef chimpModel = ModelRef.parse(model.configUri())
+                        .orElseThrow(() -> new ModelFailure("model " + model.id() + " has no CHIMP model reference"));
+                try {
+                    return runner.run(model.task(), chimpModel, input, seed.longValue());
+                } catch (ClientErrorException e) {
+                    // no byte form, an unreadable input, or a model that is gone: retrying cannot help
+                    throw new ModelFailure(e.getMessage());
+                }
         }
     }
 }

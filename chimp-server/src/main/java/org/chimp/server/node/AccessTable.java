@@ -4,19 +4,20 @@ import static org.chimp.web.http.Access.ADMIN;
 import static org.chimp.web.http.Access.PUBLIC;
 import static org.chimp.web.http.Access.USER;
 
+import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.chimp.chain.ChainRoutes;
-import io.javalin.http.Context;
 import org.chimp.http.BearerAuth;
 import org.chimp.http.Principal;
 import org.chimp.http.metrics.MetricsRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.client.RollbackRoutes;
-import org.chimp.training.http.TriggerRoutes;
+import org.chimp.tracking.http.ImportModelRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
+import org.chimp.training.http.TriggerRoutes;
 import org.chimp.web.dashboard.DashboardRoutes;
 import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.http.AccessRule;
@@ -88,6 +89,7 @@ final class AccessTable {
         r.add(AccessRule.of("GET", "/architectures", USER));
         r.add(AccessRule.of("POST", "/model/{name}/infer", USER));
         r.add(AccessRule.of("POST", "/model/{name}/faces", USER));
+        r.add(AccessRule.of("POST", "/model/{name}/generate", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}/ready", USER));
         r.add(AccessRule.of("POST", "/v2/models/{name}/infer", USER));
@@ -124,6 +126,7 @@ final class AccessTable {
             r.add(AccessRule.of("*", prefix + "*", ADMIN));
         }
         r.add(AccessRule.of("POST", RegisterModelRoutes.PATH, ADMIN));
+        r.add(AccessRule.of("POST", ImportModelRoutes.PATH, ADMIN));
         r.add(AccessRule.of("POST", RollbackRoutes.PATH, ADMIN));
         r.add(AccessRule.of("GET", TriggerRoutes.PATH, USER));
         r.add(AccessRule.of("POST", TriggerRoutes.PATH, ADMIN));

@@ -3,6 +3,7 @@ package org.chimp.server.node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.chimp.api.Architectures;
 import org.chimp.chain.ChainRoutes;
 import org.chimp.http.Principal;
 import org.chimp.http.Routes;
@@ -11,6 +12,7 @@ import org.chimp.serving.http.ServingRoutes;
 import org.chimp.store.DatasetRoutes;
 import org.chimp.tracking.client.RegisterModelRoutes;
 import org.chimp.tracking.client.RollbackRoutes;
+import org.chimp.tracking.http.ImportModelRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.tracking.registry.Lineage;
@@ -68,6 +70,7 @@ public enum Role {
                 out.add(new MlflowRoutes(s.tracking(), s.registry()));
                 out.add(new ArtifactRoutes(s.tracking()));
                 out.add(new RegisterModelRoutes(s.tracking(), s.registry()));
+                out.add(new ImportModelRoutes(s.tracking(), s.registry(), Architectures.load(), ImportModelRoutes.DEFAULT_MAX_ARTIFACT_BYTES));
                 out.add(new LineageRoutes(new Lineage(s.dataSource())));
                 out.add(new RollbackRoutes(s.registry()));
             }

@@ -112,6 +112,6 @@ final class OpenInference {
         if (id != null && !id.isNull() && !id.isTextual()) {
             throw ClientErrorException.invalid("The request 'id' must be a string, got " + Quote.json(id));
         }
-        return Tensor.parse(inputs.get(0), maxBatch);
+        return Tensor.parse(inputs.get(0), maxBatch).withRequestParameters(body.get("parameters"));
     }
 }

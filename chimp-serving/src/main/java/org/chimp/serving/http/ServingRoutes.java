@@ -31,6 +31,7 @@ public final class ServingRoutes implements Routes {
     private final ChimpInference chimp;
     private final OpenInference oip;
     private final FaceInference faces;
+    private final TextStreaming streaming;
     private final Catalog catalog;
 
     /** Routes without face detection ({@code /model/{name}/faces} answers 503). */
@@ -43,6 +44,7 @@ public final class ServingRoutes implements Routes {
         this.chimp = new ChimpInference(deployments, MAX_BATCH);
         this.oip = new OpenInference(deployments, MAX_BATCH);
         this.faces = new FaceInference(deployments, detection);
+        this.streaming = new TextStreaming(deployments);
         this.catalog = new Catalog(deployments.architectures());
     }
 
@@ -54,6 +56,7 @@ public final class ServingRoutes implements Routes {
         app.get("/model", this::models);
         app.post("/model/{name}/infer", chimp::infer);
         app.post("/model/{name}/faces", faces::faces);
+        app.post("/model/{name}/generate", streaming::generate);
         app.get("/v2/health/live", ctx -> ctx.json(Json.MAPPER.createObjectNode().put("live", true)));
         app.get("/v2/health/ready", this::ready);
         app.get("/v2/models/{name}", oip::metadata);

@@ -9,15 +9,24 @@ import org.chimp.api.tensor.TensorSignature;
 import org.chimp.api.tensor.TensorSpec;
 import org.chimp.http.Json;
 
-/** What the endpoints can tell about a model's tensors: those it publishes through {@link HasTensorSignature}. */
+/**
+ * What the endpoints can tell about a model's tensors: those it publishes through {@link HasTensorSignature}, else
+ * the tensor forms its task's data types declare.
+ */
 final class Signatures {
     private static final TensorSignature NONE = new TensorSignature(List.of(), List.of(), null);
 
     private Signatures() {
     }
 
+    /** The model's own signature, else the tensor forms of its task's data types, else none. */
     static TensorSignature of(TaskModel<?, ?> served) {
-        return served.model() instanceof HasTensorSignature s ? s.signature() : NONE;
+        if (served.model() instanceof HasTensorSignature s) {
+            return s.signature();
+        }
+        TensorSpec in = served.task().input().tensorSpec();
+        TensorSpec out = served.task().output().tensorSpec();
+        return in == null || out == null ? NONE : new TensorSignature(List.of(in), List.of(out));
     }
 
     /** The runtime, as the Open Inference Protocol names it. */

@@ -39,6 +39,11 @@ final class ServingApp implements AutoCloseable {
         app.start(0);
     }
 
+    /** The port the server listens on. */
+    int port() {
+        return app.port();
+    }
+
     HttpResponse<String> send(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -14,7 +14,7 @@ import org.chimp.tracking.registry.Stage;
 public record ModelVersionInfo(String name, int version, Stage stage, String runId, String source, String description,
                                long creationTimestamp, long lastUpdatedTimestamp) {
 
-    static ModelVersionInfo of(ModelVersion v) {
+    public static ModelVersionInfo of(ModelVersion v) {
         return new ModelVersionInfo(v.name(), v.version(), v.stage(), v.runId(), v.source(),
                 v.description() == null ? "" : v.description(), v.creationTimestamp(), v.lastUpdatedTimestamp());
     }
@@ -27,7 +27,7 @@ public record ModelVersionInfo(String name, int version, Stage stage, String run
     }
 
     /** MLflow's {@code model_version} object (the fields this record has). */
-    ObjectNode toMlflowJson() {
+    public ObjectNode toMlflowJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("name", name);
         o.put("version", Integer.toString(version));

@@ -17,7 +17,7 @@ public record GeneratedImage(@JsonProperty("image") byte[] png, int width, int h
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final byte[] IHDR = {'I', 'H', 'D', 'R'};
 
-    public static final RecordDataType<GeneratedImage> TYPE = RecordDataType.of("generated-image", GeneratedImage.class, """
+    public static final GeneratedImageType TYPE = new GeneratedImageType(RecordDataType.of("generated-image", GeneratedImage.class, """
             {"type": "object", "required": ["image", "width", "height", "seed"],
              "properties": {
                "image": {"type": "string", "contentEncoding": "base64", "contentMediaType": "image/png"},
@@ -25,7 +25,7 @@ public record GeneratedImage(@JsonProperty("image") byte[] png, int width, int h
                "width": {"type": "integer", "minimum": 1},
                "height": {"type": "integer", "minimum": 1},
                "seed": {"type": "integer", "description": "the noise seed that made the image"}}}
-            """);
+            """));
 
     /** Checks that the bytes are a PNG whose header declares this width and height. */
     public GeneratedImage {

@@ -34,7 +34,7 @@ public record TextToImageInput(String prompt,
     public static final int SIZE_MULTIPLE = 8;
     public static final int MAX_SIDE = 4096;
 
-    public static final RecordDataType<TextToImageInput> TYPE = RecordDataType.of("text-to-image-input", TextToImageInput.class, """
+    public static final TextToImageInputType TYPE = new TextToImageInputType(RecordDataType.of("text-to-image-input", TextToImageInput.class, """
             {"type": "object", "additionalProperties": false, "required": ["prompt"],
              "properties": {
                "prompt": {"type": "string", "minLength": 1, "maxLength": %d, "description": "what to draw"},
@@ -46,7 +46,7 @@ public record TextToImageInput(String prompt,
                "height": {"type": "integer", "minimum": 8, "maximum": %d, "multipleOf": 8}},
              "examples": [{"prompt": "a lighthouse on a cliff at dawn, watercolor", "negative_prompt": "blurry",
                            "seed": 42, "steps": 20, "guidance_scale": 7.5}]}
-            """.formatted(MAX_PROMPT_CHARS, MAX_PROMPT_CHARS, MAX_STEPS, MAX_GUIDANCE, MAX_SIDE, MAX_SIDE));
+            """.formatted(MAX_PROMPT_CHARS, MAX_PROMPT_CHARS, MAX_STEPS, MAX_GUIDANCE, MAX_SIDE, MAX_SIDE)));
 
     public TextToImageInput {
         if (prompt == null || prompt.isBlank()) {

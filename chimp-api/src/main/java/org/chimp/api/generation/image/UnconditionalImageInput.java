@@ -11,14 +11,14 @@ import org.chimp.api.RecordDataType;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UnconditionalImageInput(Long seed, Integer steps) {
-    public static final RecordDataType<UnconditionalImageInput> TYPE = RecordDataType.of("unconditional-image-input",
+    public static final UnconditionalImageInputType TYPE = new UnconditionalImageInputType(RecordDataType.of("unconditional-image-input",
             UnconditionalImageInput.class, """
             {"type": "object", "additionalProperties": false,
              "properties": {
                "seed": {"type": "integer", "description": "noise seed (64-bit); default: the run's seed"},
                "steps": {"type": "integer", "minimum": 1, "maximum": %d, "description": "denoising steps; default and maximum set by the model"}},
              "examples": [{"seed": 7, "steps": 20}]}
-            """.formatted(TextToImageInput.MAX_STEPS));
+            """.formatted(TextToImageInput.MAX_STEPS)));
 
     public UnconditionalImageInput {
         Steps.check(steps, TextToImageInput.MAX_STEPS);

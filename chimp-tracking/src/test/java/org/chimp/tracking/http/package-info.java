@@ -1,0 +1,2 @@
+/** Tests of the registry's own HTTP adapters. */
+package org.chimp.tracking.http;
