@@ -32,6 +32,7 @@ import org.chimp.chain.task.ChainTasks;
 import org.chimp.chain.task.ModelRef;
 import org.chimp.chain.tx.Signer;
 import org.chimp.db.TestDatabases;
+import org.chimp.chain.http.ChainRoutes;
 import org.chimp.http.HttpErrors;
 import org.chimp.jobs.Backoff;
 import org.chimp.jobs.JobService;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static JavaClasses main;
+    private static JavaClasses services;
 
     @BeforeAll
     static void importMainClasses() {
@@ -24,6 +25,19 @@ class ArchitectureTest {
         main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("-tests.jar")).importPackages(
                 "org.chimp.api", "org.chimp.serving", "org.chimp.training", "org.chimp.emotion");
+        services = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")).importPackages(
+                "org.chimp.store", "org.chimp.tracking", "org.chimp.jobs", "org.chimp.chain", "org.chimp.db",
+                "org.chimp.serving", "org.chimp.training", "org.chimp.models");
+    }
+
+    @Test
+    void onlyHttpAdaptersUseHttpTypes() {
+        noClasses().that().resideOutsideOfPackages("..http..", "org.chimp.tracking.mlflow..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..")
+                .because("each module's HTTP adapter lives in its http subpackage (tracking's MLflow adapter in mlflow); "
+                        + "domain and persistence code stays usable without a web server")
+                .check(services);
     }
 
     @Test

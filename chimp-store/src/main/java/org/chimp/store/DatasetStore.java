@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.error.Quote;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,7 @@ public final class DatasetStore {
     public DatasetVersion appendImages(String name, String split, String label, List<NamedImage> images, String createdBy) {
         checkName(name);
         if (!split.equals("train") && !split.equals("test")) {
-            throw ClientErrorException.invalid("The split is 'train' or 'test', got '" + DatasetZip.shown(split) + "'");
+            throw ClientErrorException.invalid("The split is 'train' or 'test', got '" + Quote.text(split) + "'");
         }
         Names.label(label);
         if (images.isEmpty()) {
@@ -129,7 +130,7 @@ public final class DatasetStore {
                     String file = image.filename() == null ? "" : image.filename();
                     if (file.isEmpty() || file.contains("/") || file.contains("\\")) {
                         throw ClientErrorException.invalid("Each image part needs a plain file name (no folders), got '"
-                                + DatasetZip.shown(file) + "'");
+                                + Quote.text(file) + "'");
                     }
                     out.putNextEntry(new java.util.zip.ZipEntry(split + "/" + label + "/" + file));
                     total += copyLimited(image.content(), out, limits.maxCompressedBytes() - total);
@@ -295,13 +296,13 @@ public final class DatasetStore {
         Matcher m = ref == null ? null : REF.matcher(ref);
         if (m == null || !m.matches()) {
             throw ClientErrorException.invalid("Dataset references look like 'faces' (newest version) or 'faces@2', got '"
-                    + (ref == null ? null : DatasetZip.shown(ref)) + "'");
+                    + (ref == null ? null : Quote.text(ref)) + "'");
         }
         try {
             Names.datasetName(m.group(1));
         } catch (ClientErrorException e) {
             throw ClientErrorException.invalid("Dataset references look like 'faces' (newest version) or 'faces@2', got '"
-                    + DatasetZip.shown(ref) + "': " + e.getMessage(), e);
+                    + Quote.text(ref) + "': " + e.getMessage(), e);
         }
         List<DatasetVersion> versions = versions(m.group(1));
         DatasetVersion newest = versions.get(versions.size() - 1);
@@ -398,7 +399,7 @@ public final class DatasetStore {
         checkName(name);
         if (version == null || !version.matches("[1-9][0-9]{0,8}")) {
             throw ClientErrorException.invalid("Dataset versions are numbers from 1 (as in /datasets/" + name + "/versions/2), got '"
-                    + (version == null ? null : DatasetZip.shown(version)) + "'");
+                    + (version == null ? null : Quote.text(version)) + "'");
         }
         return resolve(name + "@" + version);
     }
@@ -432,7 +433,7 @@ public final class DatasetStore {
         }
         manifest(v);
         return catalog.file(v, path).orElseThrow(() -> ClientErrorException.notFound("Dataset " + v.ref() + " has no file '"
-                + DatasetZip.shown(path) + "'; GET /datasets/" + v.name() + "/versions/" + v.version() + "/files lists its files"));
+                + Quote.text(path) + "'; GET /datasets/" + v.name() + "/versions/" + v.version() + "/files lists its files"));
     }
 
     /** The content of a file of the manifest, checked against its hash as it is read. */

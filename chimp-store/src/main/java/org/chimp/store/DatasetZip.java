@@ -25,6 +25,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.error.Quote;
 import org.chimp.api.image.Image;
 
 /**
@@ -103,7 +104,7 @@ final class DatasetZip {
                 ZipEntry e = en.nextElement();
                 checkSafe(e.getName());
                 if (!seen.add(sameness(e.getName()))) {
-                    throw ClientErrorException.invalid("The zip has the entry '" + shown(e.getName()) + "' more than once "
+                    throw ClientErrorException.invalid("The zip has the entry '" + Quote.text(e.getName()) + "' more than once "
                             + "(names differing only in case or in how accents are encoded count as the same); remove the duplicate");
                 }
                 if (!e.isDirectory() && !isJunk(e.getName())) {
@@ -121,13 +122,13 @@ final class DatasetZip {
             String path = wrapper == null ? e.getName() : e.getName().substring(wrapper.length() + 1);
             String[] seg = path.split("/");
             if (seg.length != 3 || !SPLITS.contains(seg[0]) || !IMAGE.matcher(seg[2]).matches()) {
-                throw ClientErrorException.invalid("The zip entry '" + shown(e.getName()) + "' does not fit the dataset layout: " + LAYOUT);
+                throw ClientErrorException.invalid("The zip entry '" + Quote.text(e.getName()) + "' does not fit the dataset layout: " + LAYOUT);
             }
             checkLabel(e.getName(), seg[1]);
             String label = seg[0] + "/" + seg[1];
             String before = labels.putIfAbsent(sameness(label), label);
             if (before != null && !before.equals(label)) {
-                throw ClientErrorException.invalid("The zip has the labels '" + shown(before) + "' and '" + shown(label)
+                throw ClientErrorException.invalid("The zip has the labels '" + Quote.text(before) + "' and '" + Quote.text(label)
                         + "', which differ only in case or in how accents are encoded; use one spelling");
             }
             planned.add(new Planned(e, path));
@@ -149,7 +150,7 @@ final class DatasetZip {
     /** Rejects names that would land outside the target directory, whatever the unpacking code does. */
     private static void checkSafe(String name) {
         if (name.length() > MAX_ENTRY_NAME) {
-            throw ClientErrorException.invalid("The zip entry '" + shown(name) + "' has a name of " + name.length()
+            throw ClientErrorException.invalid("The zip entry '" + Quote.text(name) + "' has a name of " + name.length()
                     + " characters; at most " + MAX_ENTRY_NAME + " are allowed");
         }
         String problem = null;
@@ -169,12 +170,12 @@ final class DatasetZip {
             }
         }
         if (problem != null) {
-            throw ClientErrorException.invalid("The zip entry '" + shown(name) + "' " + problem
+            throw ClientErrorException.invalid("The zip entry '" + Quote.text(name) + "' " + problem
                     + " and could point outside the dataset; zip the dataset folder itself with relative paths");
         }
         for (String seg : name.split("/")) {
             if (seg.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
-                throw ClientErrorException.invalid("The zip entry '" + shown(name) + "' has a folder or file name longer than "
+                throw ClientErrorException.invalid("The zip entry '" + Quote.text(name) + "' has a folder or file name longer than "
                         + MAX_SEGMENT_BYTES + " bytes (UTF-8); shorten it");
             }
         }
@@ -185,21 +186,8 @@ final class DatasetZip {
         try {
             Names.label(label);
         } catch (ClientErrorException e) {
-            throw ClientErrorException.invalid("The zip entry '" + shown(entry) + "' has an unusable label folder: " + e.getMessage(), e);
+            throw ClientErrorException.invalid("The zip entry '" + Quote.text(entry) + "' has an unusable label folder: " + e.getMessage(), e);
         }
-    }
-
-    /** A name as it may be echoed in a message: control characters escaped, cut at 120 characters. */
-    static String shown(String name) {
-        StringBuilder b = new StringBuilder();
-        name.codePoints().limit(120).forEach(cp -> {
-            if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
-                b.append(String.format("\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        return name.codePointCount(0, name.length()) > 120 ? b + "…" : b.toString();
     }
 
     /** Files that archivers add on their own (macOS resource forks and folder settings). */
@@ -246,18 +234,18 @@ final class DatasetZip {
                             + " bytes, the limit; split the dataset or shrink the images");
                 }
                 if (size > allowed) {
-                    throw ClientErrorException.tooLarge("The zip entry '" + shown(p.entry().getName()) + "' expands more than "
+                    throw ClientErrorException.tooLarge("The zip entry '" + Quote.text(p.entry().getName()) + "' expands more than "
                             + limits.maxRatio() + " times its compressed size; such zips (zip bombs) are refused");
                 }
                 if (size > MAX_IMAGE_BYTES) {
-                    throw ClientErrorException.tooLarge("The zip entry '" + shown(p.entry().getName()) + "' is larger than "
+                    throw ClientErrorException.tooLarge("The zip entry '" + Quote.text(p.entry().getName()) + "' is larger than "
                             + MAX_IMAGE_BYTES + " bytes, the limit for one image; shrink it");
                 }
                 md.update(buf, 0, n);
                 os.write(buf, 0, n);
             }
         } catch (ZipException | EOFException e) {
-            throw ClientErrorException.invalid("The zip file is damaged at entry '" + shown(p.entry().getName()) + "': " + e.getMessage(), e);
+            throw ClientErrorException.invalid("The zip file is damaged at entry '" + Quote.text(p.entry().getName()) + "': " + e.getMessage(), e);
         }
         checkImage(p, out);
         return new DatasetFile(p.path(), out, size, HexFormat.of().formatHex(md.digest()));
@@ -271,7 +259,7 @@ final class DatasetZip {
         try {
             Image.decode(Files.readAllBytes(file));
         } catch (ClientErrorException e) {
-            String message = "The zip entry '" + shown(p.entry().getName()) + "' is not a usable image: " + e.getMessage();
+            String message = "The zip entry '" + Quote.text(p.entry().getName()) + "' is not a usable image: " + e.getMessage();
             throw e.status() == 413 ? ClientErrorException.tooLarge(message) : ClientErrorException.invalid(message, e);
         }
     }

@@ -12,7 +12,7 @@ import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 
 /** Builds dataset zips in memory, so no binary test files are committed. */
-final class TestZips {
+public final class TestZips {
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
     private final java.util.Set<String> stored = new java.util.HashSet<>();
     private final Map<String, String> comments = new java.util.HashMap<>();
@@ -20,7 +20,7 @@ final class TestZips {
     private static final Map<Integer, byte[]> PNGS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A tiny grayscale PNG whose pixels depend on {@code seed}, so different seeds give different files. */
-    static byte[] png(int seed) {
+    public static byte[] png(int seed) {
         return PNGS.computeIfAbsent(seed, TestZips::encodePng).clone();
     }
 
@@ -34,7 +34,7 @@ final class TestZips {
     }
 
     /** An RGB PNG of size x size random pixels: about 3 bytes a pixel, as deflate cannot shrink noise. */
-    static byte[] noisePng(int size, int seed) {
+    public static byte[] noisePng(int size, int seed) {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         java.util.Random random = new java.util.Random(seed);
         for (int y = 0; y < size; y++) {
@@ -56,45 +56,45 @@ final class TestZips {
     }
 
     /** train/happy (2), train/sad (1), test/happy (1). */
-    static TestZips faces() {
+    public static TestZips faces() {
         return new TestZips().image("train/happy/a.png", 1).image("train/happy/b.PNG", 2)
                 .image("train/sad/c.jpg", 3).image("test/happy/d.jpeg", 4);
     }
 
-    TestZips image(String name, int seed) {
+    public TestZips image(String name, int seed) {
         return entry(name, png(seed));
     }
 
-    TestZips text(String name, String content) {
+    public TestZips text(String name, String content) {
         return entry(name, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    TestZips entry(String name, byte[] content) {
+    public TestZips entry(String name, byte[] content) {
         entries.put(name, content);
         return this;
     }
 
     /** An entry kept uncompressed (method STORED): its size ratio is 1 whatever its content. */
-    TestZips stored(String name, byte[] content) {
+    public TestZips stored(String name, byte[] content) {
         stored.add(name);
         return entry(name, content);
     }
 
     /** An entry with a comment, which the zip keeps in its central directory. */
-    TestZips commented(String name, byte[] content, String comment) {
+    public TestZips commented(String name, byte[] content, String comment) {
         comments.put(name, comment);
         return entry(name, content);
     }
 
     /** The same entries inside one top-level folder, as zipping a folder produces. */
-    TestZips wrapped(String folder) {
+    public TestZips wrapped(String folder) {
         TestZips z = new TestZips();
         z.entry(folder + "/", null);
         entries.forEach((name, content) -> z.entry(folder + "/" + name, content));
         return z;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             for (var e : entries.entrySet()) {

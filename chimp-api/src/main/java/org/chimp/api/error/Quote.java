@@ -26,6 +26,22 @@ public final class Quote {
         return b.length() <= MAX_CHARS ? b.toString() : b.substring(0, MAX_CHARS - 3) + "...";
     }
 
+    /**
+     * A caller's text (a file name, a query parameter) as a message shows it: control and format characters escaped
+     * as {@code \\uXXXX} so they cannot forge log lines or hide text, at most 120 code points, with "…" where cut.
+     */
+    public static String text(String value) {
+        StringBuilder b = new StringBuilder();
+        value.codePoints().limit(120).forEach(cp -> {
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+                b.append(String.format("\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return value.codePointCount(0, value.length()) > 120 ? b + "…" : b.toString();
+    }
+
     /** Appends JSON text until the builder is past the limit, so a huge value is never serialized whole. */
     private static void append(JsonNode n, StringBuilder b) {
         if (n.isTextual()) {

@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.chimp.chain.ChainRoutes;
+import org.chimp.chain.http.ChainRoutes;
 import org.chimp.chain.ChainSettings;
 import org.chimp.chain.sequencer.LogReader;
 import java.time.Duration;

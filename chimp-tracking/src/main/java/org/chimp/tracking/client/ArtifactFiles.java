@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where a downloaded artifact goes in the target directory. */
-final class ArtifactFiles {
+public final class ArtifactFiles {
     private ArtifactFiles() {
     }
 
@@ -14,7 +14,7 @@ final class ArtifactFiles {
      * The file for a relative artifact path, its directories created. A path that would leave the directory is
      * refused: the names come from the server, which the caller's file system should not have to trust.
      */
-    static Path target(Path dir, String relativePath) {
+    public static Path target(Path dir, String relativePath) {
         Path root = dir.toAbsolutePath().normalize();
         Path target = root.resolve(relativePath).normalize();
         if (!target.startsWith(root) || target.equals(root) || relativePath.contains("\\")) {

@@ -105,7 +105,7 @@ public final class RemoteTrackingClient implements TrackingClient {
 
     @Override
     public ModelVersionInfo rollback(String name) {
-        return ModelVersionInfo.fromMlflowJson(http.post(RollbackRoutes.PATH, Map.of("name", name)).path("model_version"));
+        return ModelVersionInfo.fromMlflowJson(http.post(ChimpPaths.ROLLBACK, Map.of("name", name)).path("model_version"));
     }
 
     @Override
@@ -192,7 +192,7 @@ public final class RemoteTrackingClient implements TrackingClient {
                 logArtifact(path, file);
                 artifacts.put(artifactName, path);
             });
-            return ModelVersionInfo.fromMlflowJson(http.post(RegisterModelRoutes.PATH, body).path("model_version"));
+            return ModelVersionInfo.fromMlflowJson(http.post(ChimpPaths.REGISTER_MODEL, body).path("model_version"));
         }
 
         @Override

@@ -13,6 +13,8 @@ import org.chimp.http.HttpErrors;
 import org.chimp.store.ArtifactStore;
 import org.chimp.store.FileBlobStore;
 import org.chimp.tracking.TrackingStore;
+import org.chimp.tracking.http.RegisterModelRoutes;
+import org.chimp.tracking.http.RollbackRoutes;
 import org.chimp.tracking.mlflow.ArtifactRoutes;
 import org.chimp.tracking.mlflow.MlflowRoutes;
 import org.chimp.tracking.registry.ModelRegistry;

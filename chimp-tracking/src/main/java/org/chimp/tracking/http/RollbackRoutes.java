@@ -1,4 +1,4 @@
-package org.chimp.tracking.client;
+package org.chimp.tracking.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +10,8 @@ import org.chimp.http.Json;
 import org.chimp.http.Requests;
 import org.chimp.http.Routes;
 import org.chimp.tracking.registry.ModelRegistry;
+import org.chimp.tracking.client.ChimpPaths;
+import org.chimp.tracking.client.ModelVersionInfo;
 
 /**
  * {@code POST /api/2.0/chimp/models/rollback {"name": "emotion"}}: puts the previous Production version back in
@@ -19,7 +21,7 @@ import org.chimp.tracking.registry.ModelRegistry;
  */
 public final class RollbackRoutes implements Routes {
     /** The endpoint's path. */
-    public static final String PATH = "/api/2.0/chimp/models/rollback";
+    public static final String PATH = ChimpPaths.ROLLBACK;
 
     private final ModelRegistry registry;
 

@@ -1,4 +1,4 @@
-package org.chimp.store;
+package org.chimp.store.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -12,8 +12,12 @@ import java.util.Map;
 import java.util.function.Function;
 import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.error.Quote;
 import org.chimp.http.Json;
 import org.chimp.http.Routes;
+import org.chimp.store.DatasetStore;
+import org.chimp.store.DatasetVersion;
+import org.chimp.store.ManifestEntry;
 
 /**
  * The dataset endpoints of the training API, with CHIMP's original field names: {@code GET /datasets},
@@ -54,7 +58,7 @@ public final class DatasetRoutes implements Routes {
         app.delete("/datasets/{name}/versions/{version}", ctx -> {
             String force = ctx.queryParam("force");
             if (force != null && !force.equals("true") && !force.equals("false")) {
-                throw ClientErrorException.invalid("force is 'true' or 'false', got '" + DatasetZip.shown(force) + "'");
+                throw ClientErrorException.invalid("force is 'true' or 'false', got '" + Quote.text(force) + "'");
             }
             String name = ctx.pathParam("name");
             String version = ctx.pathParam("version");
@@ -159,7 +163,7 @@ public final class DatasetRoutes implements Routes {
             return fallback;
         }
         if (!s.matches("[0-9]{1,12}")) {
-            throw ClientErrorException.invalid(param + " is a whole number from 0 up to 12 digits, got '" + DatasetZip.shown(s) + "'");
+            throw ClientErrorException.invalid(param + " is a whole number from 0 up to 12 digits, got '" + Quote.text(s) + "'");
         }
         return Long.parseLong(s);
     }

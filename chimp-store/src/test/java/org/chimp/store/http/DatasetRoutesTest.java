@@ -1,4 +1,4 @@
-package org.chimp.store;
+package org.chimp.store.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.chimp.store.DatasetStore;
+import org.chimp.store.FileBlobStore;
+import org.chimp.store.TestZips;
+import org.chimp.store.UploadLimits;
 
 class DatasetRoutesTest {
     private static final String BOUNDARY = "chimp-test-boundary-1234";

@@ -1,4 +1,4 @@
-package org.chimp.tracking.client;
+package org.chimp.tracking.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +19,9 @@ import org.chimp.http.Routes;
 import org.chimp.tracking.TrackingStore;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.tracking.registry.ModelVersion;
+import org.chimp.tracking.client.ArtifactFiles;
+import org.chimp.tracking.client.ChimpPaths;
+import org.chimp.tracking.client.ModelVersionInfo;
 
 /**
  * {@code POST /api/2.0/chimp/models/register}: registers files already logged to a run as the next version of a
@@ -32,7 +35,7 @@ import org.chimp.tracking.registry.ModelVersion;
  */
 public final class RegisterModelRoutes implements Routes {
     /** The endpoint's path. */
-    public static final String PATH = "/api/2.0/chimp/models/register";
+    public static final String PATH = ChimpPaths.REGISTER_MODEL;
 
     private final TrackingStore tracking;
     private final ModelRegistry registry;

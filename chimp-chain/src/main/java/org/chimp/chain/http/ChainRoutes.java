@@ -1,4 +1,4 @@
-package org.chimp.chain;
+package org.chimp.chain.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +15,7 @@ import org.chimp.http.Json;
 import org.chimp.http.Requests;
 import org.chimp.http.Routes;
 import org.chimp.store.ArtifactStore;
+import org.chimp.chain.ChainService;
 
 /**
  * {@code POST /chain/models} registers a CHIMP model on the oracle; {@code GET /chain/jobs} lists the on-chain jobs

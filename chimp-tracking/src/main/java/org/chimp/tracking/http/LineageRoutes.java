@@ -1,10 +1,11 @@
-package org.chimp.tracking.registry;
+package org.chimp.tracking.http;
 
 import io.javalin.Javalin;
 import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.http.Json;
 import org.chimp.http.Routes;
+import org.chimp.tracking.registry.Lineage;
 
 /** {@code GET /api/2.0/chimp/lineage?name=&version=}: where a model version came from (see {@link Lineage}). */
 public final class LineageRoutes implements Routes {
