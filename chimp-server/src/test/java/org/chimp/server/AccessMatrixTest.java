@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.chimp.server.node.ChimpNode;
-import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
 import org.chimp.training.sample.SyntheticFaces;
 import org.chimp.web.http.Access;
@@ -52,13 +51,10 @@ class AccessMatrixTest {
 
     @BeforeAll
     void start() throws IOException {
-        node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, ADMIN_TOKEN), 0, null);
+        node = StandaloneFixture.withoutWorker(dir, ADMIN_TOKEN);
         base = "http://127.0.0.1:" + node.port(Role.TRAINING);
-        Identity identity = node.services().identity();
-        User alice = identity.users().add("alice", UserRole.USER, "alice's password");
-        User root = identity.users().add("root", UserRole.ADMIN, "root's password");
-        userToken = identity.tokens().create(alice, "test", null).token();
-        adminUserToken = identity.tokens().create(root, "test", null).token();
+        userToken = StandaloneFixture.userToken(node, "alice", UserRole.USER);
+        adminUserToken = StandaloneFixture.userToken(node, "root", UserRole.ADMIN);
     }
 
     @AfterAll

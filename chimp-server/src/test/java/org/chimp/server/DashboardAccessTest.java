@@ -9,9 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.chimp.server.node.ChimpNode;
-import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
-import org.chimp.web.identity.Identity;
 import org.chimp.web.identity.UserRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +35,9 @@ class DashboardAccessTest {
 
     @BeforeAll
     void start() throws IOException {
-        node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, ADMIN_TOKEN), 0, null);
+        node = StandaloneFixture.withoutWorker(dir, ADMIN_TOKEN);
         base = "http://127.0.0.1:" + node.port(Role.TRAINING);
-        Identity identity = node.services().identity();
-        userToken = identity.tokens().create(identity.users().add("alice", UserRole.USER, "alice's password"), "t", null).token();
+        userToken = StandaloneFixture.userToken(node, "alice", UserRole.USER);
     }
 
     @AfterAll
