@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class NodePerClass {
+    /** Set from @BeforeAll's parameter: a per-class instance @TempDir field is not filled before @BeforeAll runs. */
     Path dir;
     final String adminToken;
     final HttpClient http = HttpClient.newHttpClient();
