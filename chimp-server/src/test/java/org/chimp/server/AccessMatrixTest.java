@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.chimp.server.node.ChimpNode;
-import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
 import org.chimp.training.sample.SyntheticFaces;
 import org.chimp.web.http.Access;
@@ -27,43 +24,25 @@ import org.chimp.web.http.AccessRule;
 import org.chimp.web.identity.Identity;
 import org.chimp.web.identity.User;
 import org.chimp.web.identity.UserRole;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every registered route of a whole standalone node, called over real HTTP without credentials, with a user's
  * API token, with an admin user's API token and with the admin token: 401, 403 or through, as the access table
  * says; and the table says what the issue asks for the routes that matter.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessMatrixTest {
+class AccessMatrixTest extends NodePerClass {
     private static final String ADMIN_TOKEN = "access-matrix-admin-token-0123456789";
-
-    @TempDir
-    static Path dir;
-    private ChimpNode node;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String base;
-    private String userToken;
     private String adminUserToken;
 
-    @BeforeAll
-    void start() throws IOException {
-        node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, ADMIN_TOKEN), 0, null);
-        base = "http://127.0.0.1:" + node.port(Role.TRAINING);
-        Identity identity = node.services().identity();
-        User alice = identity.users().add("alice", UserRole.USER, "alice's password");
-        User root = identity.users().add("root", UserRole.ADMIN, "root's password");
-        userToken = identity.tokens().create(alice, "test", null).token();
-        adminUserToken = identity.tokens().create(root, "test", null).token();
+    AccessMatrixTest() {
+        super(ADMIN_TOKEN);
     }
 
-    @AfterAll
-    void stop() {
-        node.close();
+    @BeforeAll
+    void addAdminUser() {
+        adminUserToken = StandaloneFixture.userToken(node, "root", UserRole.ADMIN);
     }
 
     private HttpResponse<String> call(String method, String path, String token) throws IOException, InterruptedException {

@@ -4,48 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.chimp.server.node.ChimpNode;
-import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
-import org.chimp.web.identity.Identity;
-import org.chimp.web.identity.UserRole;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who gets the dashboard: the page sends a caller who is not signed in to the login form and is served with a
  * strict Content-Security-Policy; its scripts need a signed-in caller; the chart WebJars come from the jar
  * (public, like the other static files); paths that try to climb out of the dashboard's folder get nothing.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardAccessTest {
+class DashboardAccessTest extends NodePerClass {
     private static final String ADMIN_TOKEN = "dashboard-access-admin-token-0123456789";
 
-    @TempDir
-    static Path dir;
-    private ChimpNode node;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String base;
-    private String userToken;
-
-    @BeforeAll
-    void start() throws IOException {
-        node = ChimpNode.standalone(new NodeSettings(dir.resolve("data"), null, "embedded", null, ADMIN_TOKEN), 0, null);
-        base = "http://127.0.0.1:" + node.port(Role.TRAINING);
-        Identity identity = node.services().identity();
-        userToken = identity.tokens().create(identity.users().add("alice", UserRole.USER, "alice's password"), "t", null).token();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
+    DashboardAccessTest() {
+        super(ADMIN_TOKEN);
     }
 
     private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {

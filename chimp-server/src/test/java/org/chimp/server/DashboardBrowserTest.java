@@ -1,7 +1,6 @@
 package org.chimp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -31,7 +30,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -49,8 +47,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Chromium unless CHIMP_REQUIRE_SERVICES=1.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     private static final String TOKEN = "dashboard-browser-admin-token-0123456789";
     private static final String PASSWORD = "root's long password";
@@ -65,27 +61,16 @@ class DashboardBrowserTest {
 
     @BeforeEach
     void start() throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "1".equals(System.getenv("CHIMP_REQUIRE_SERVICES"))) {
-            throw new IllegalStateException("Chromium is required (CHIMP_REQUIRE_SERVICES=1) but " + CHROMIUM + " or "
-                    + CHROMEDRIVER + " is missing; apt-get install chromium chromium-driver");
-        }
-        assumeTrue(present, "Chromium or chromedriver not installed");
+        Chromium.require();
         chimp = StandaloneFixture.start(dir, TOKEN);
         chimp.node().services().identity().users().add("root", UserRole.ADMIN, PASSWORD);
         base = "http://127.0.0.1:" + chimp.node().port(Role.TRAINING);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1600", "--user-data-dir=" + dir.resolve("chromium-profile"));
+        ChromeOptions options = Chromium.options("--window-size=1400,1600", "--user-data-dir=" + dir.resolve("chromium-profile"));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        // The driver is named, so Selenium Manager never looks for (or downloads) one.
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start(options);
         wait = new WebDriverWait(browser, WAIT);
         Files.createDirectories(SCREENSHOTS);
     }

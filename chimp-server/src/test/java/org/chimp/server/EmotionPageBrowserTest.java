@@ -1,7 +1,6 @@
 package org.chimp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -27,9 +26,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -41,8 +37,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class EmotionPageBrowserTest {
     private static final String TOKEN = "emotion-page-test-token-0123456789";
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path CASCADE = Path.of("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml");
     private static final String PASSWORD = "alice's long password";
 
@@ -53,8 +47,8 @@ class EmotionPageBrowserTest {
 
     @BeforeEach
     void start() throws IOException {
-        require(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "Chromium and chromedriver (apt install chromium chromium-driver)");
-        require(Files.isRegularFile(CASCADE), "OpenCV's face cascade (apt install opencv-data)");
+        Chromium.require();
+        Chromium.require(Files.isRegularFile(CASCADE), "OpenCV's face cascade (apt install opencv-data)");
         chimp = StandaloneFixture.start(dir, TOKEN);
     }
 
@@ -148,13 +142,8 @@ class EmotionPageBrowserTest {
     }
 
     private WebDriver chromium(Path video) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1100",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                "--use-file-for-fake-video-capture=" + video.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return Chromium.start(Chromium.options("--window-size=1280,1100", "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture=" + video.toAbsolutePath()));
     }
 
     /** The main face's percentages as the page lists them, by label (read in one go: the page replaces the list). */
@@ -174,12 +163,5 @@ class EmotionPageBrowserTest {
         Path target = Path.of("target", "emotion-page-" + name + ".png");
         Files.createDirectories(target.getParent());
         Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void require(boolean present, String what) {
-        if (!present && "1".equals(System.getenv("CHIMP_REQUIRE_SERVICES"))) {
-            throw new IllegalStateException(what + " is required (CHIMP_REQUIRE_SERVICES=1) but missing");
-        }
-        assumeTrue(present, what + " is missing");
     }
 }

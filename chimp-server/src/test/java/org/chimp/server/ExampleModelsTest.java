@@ -1,11 +1,9 @@
 package org.chimp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.chimp.server.CommandRun.chimp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +53,7 @@ class ExampleModelsTest {
         Files.writeString(data.resolve("admin-token"), TOKEN + "\n");
         try (StandaloneFixture chimp = StandaloneFixture.start(dir, TOKEN)) {
             String url = "http://127.0.0.1:" + chimp.node().port(Role.TRACKING);
-            Result added = chimp("models", "--url", url, "--data-dir", data.toString(), "add-examples");
+            CommandRun added = chimp("models", "--url", url, "--data-dir", data.toString(), "add-examples");
             assertThat(added.code()).as(added.err()).isZero();
             assertThat(added.out()).contains("text-embedding").contains("registered and put in Production");
             ModelRegistry registry = chimp.node().services().registry();
@@ -66,7 +64,7 @@ class ExampleModelsTest {
             assertThat(embedded.status()).as(embedded.text()).isEqualTo(200);
             assertThat(embedded.json().path("predictions").path("embeddings").path(0).size()).as(embedded.text()).isEqualTo(384);
 
-            Result kept = chimp("models", "--url", url, "--data-dir", data.toString(), "add-examples");
+            CommandRun kept = chimp("models", "--url", url, "--data-dir", data.toString(), "add-examples");
             assertThat(kept.code()).as(kept.err()).isZero();
             assertThat(kept.out()).doesNotContain("registered and put in Production").contains("already in Production, kept");
             assertThat(registry.versions("text-embedding", 100, 0)).hasSize(1);
@@ -88,24 +86,5 @@ class ExampleModelsTest {
             answered.add(id);
         }
         assertThat(answered).containsAll(Tasks.all().stream().map(t -> t.id()).toList());
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result chimp(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine(args).execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 }

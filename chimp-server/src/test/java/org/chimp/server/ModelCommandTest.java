@@ -1,11 +1,9 @@
 package org.chimp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.chimp.server.CommandRun.chimp;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,39 +42,20 @@ class ModelCommandTest {
             }
             String url = "http://127.0.0.1:" + node.port(Role.TRACKING);
 
-            Result ok = chimp("model", "--url", url, "--data-dir", data.toString(), "rollback", "emotion");
+            CommandRun ok = chimp("model", "--url", url, "--data-dir", data.toString(), "rollback", "emotion");
             assertThat(ok.code()).as(ok.err()).isZero();
             assertThat(ok.out()).contains("version 1 is in Production again");
             assertThat(registry.latest("emotion", Stage.PRODUCTION).orElseThrow().version()).isEqualTo(1);
             assertThat(registry.version("emotion", 2).stage()).isEqualTo(Stage.ARCHIVED);
 
-            Result none = chimp("model", "--url", url, "--data-dir", data.toString(), "rollback", "emotion");
+            CommandRun none = chimp("model", "--url", url, "--data-dir", data.toString(), "rollback", "emotion");
             assertThat(none.code()).isEqualTo(1);
             assertThat(none.err()).contains("no earlier Production version");
             assertThat(registry.latest("emotion", Stage.PRODUCTION).orElseThrow().version()).isEqualTo(1);
 
-            Result noToken = chimp("model", "--url", url, "--data-dir", dir.resolve("elsewhere").toString(), "rollback", "emotion");
+            CommandRun noToken = chimp("model", "--url", url, "--data-dir", dir.resolve("elsewhere").toString(), "rollback", "emotion");
             assertThat(noToken.code()).isEqualTo(2);
             assertThat(noToken.err()).contains("no admin token");
-        }
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result chimp(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine(args).execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
         }
     }
 }

@@ -1,13 +1,11 @@
 package org.chimp.server.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.chimp.server.CommandRun.chimp;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.chimp.server.Main;
+import org.chimp.server.CommandRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,38 +16,19 @@ class ModelValidateCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result validate(String json) throws Exception {
+    private CommandRun validate(String json) throws Exception {
         Path file = dir.resolve("config-" + System.nanoTime() + ".json");
         Files.writeString(file, json);
-        return run("models", "validate", file.toString());
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine(args).execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return chimp("models", "validate", file.toString());
     }
 
     @Test
     void validConfigsExitZero() throws Exception {
-        Result game = validate("{\"task\": \"game-move\", \"architecture\": \"tictactoe-minimax\"}");
+        CommandRun game = validate("{\"task\": \"game-move\", \"architecture\": \"tictactoe-minimax\"}");
         assertThat(game.code()).as(game.err()).isZero();
         assertThat(game.out()).contains("a valid model config of task 'game-move', architecture 'tictactoe-minimax'");
 
-        Result onnx = validate("{\"task\": \"image-classification\", \"architecture\": \"onnx-classifier\", \"artifacts\": {\"weights\": \""
+        CommandRun onnx = validate("{\"task\": \"image-classification\", \"architecture\": \"onnx-classifier\", \"artifacts\": {\"weights\": \""
                 + SHA + "\"}, \"labels\": [\"a\", \"b\"], \"preprocessing\": {\"width\": 2, \"height\": 2}}");
         assertThat(onnx.code()).as(onnx.err()).isZero();
         assertThat(onnx.out()).contains("artifacts [weights]");
@@ -70,10 +49,10 @@ class ModelValidateCommandTest {
         assertInvalid(validate("{\"task\": \"image-classification\", \"architecture\": \"onnx-classifier\", \"artifacts\": "
                 + "{\"weights\": \"" + SHA + "\"}, \"softmax\": \"maybe\"}"), "'labels' is required");
         assertInvalid(validate("{\"task\": "), "valid JSON");
-        assertInvalid(run("models", "validate", dir.resolve("missing.json").toString()), "no such file");
+        assertInvalid(chimp("models", "validate", dir.resolve("missing.json").toString()), "no such file");
     }
 
-    private static void assertInvalid(Result r, String message) {
+    private static void assertInvalid(CommandRun r, String message) {
         assertThat(r.code()).as(r.out()).isEqualTo(1);
         assertThat(r.err()).startsWith("chimp models validate: ").contains(message);
     }

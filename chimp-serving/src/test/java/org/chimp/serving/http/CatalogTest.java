@@ -4,27 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.chimp.serving.http.ServingApp.ok;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CatalogTest {
-    @TempDir
-    Path dir;
-    private ServingApp app;
-
-    @BeforeEach
-    void start() {
-        app = new ServingApp(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
-    }
-
+class CatalogTest extends ServingAppPerTest {
     private static JsonNode byKey(JsonNode list, String key, String value) {
         for (JsonNode n : list) {
             if (n.path(key).asText().equals(value)) {

@@ -5,37 +5,19 @@ import static org.chimp.serving.http.ServingApp.error;
 import static org.chimp.serving.http.ServingApp.ok;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import org.chimp.models.diffusion.tiny.TinyDiffusion;
 import org.chimp.models.embedding.tiny.TinyEmbedders;
 import org.chimp.models.generation.tiny.TinyTextGenerator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every task with a working architecture answers over real HTTP through both inference endpoints, with no serving
  * code of its own: the task's data types read and write the JSON and the Open Inference Protocol tensors, and
  * seeded runs give the same bytes on either endpoint.
  */
-class TaskServingTest {
-    @TempDir
-    Path dir;
-    private ServingApp app;
-
-    @BeforeEach
-    void start() {
-        app = new ServingApp(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
-    }
-
+class TaskServingTest extends ServingAppPerTest {
     @Test
     void textEmbeddingAnswersJsonVectorsAndFp32Tensors() throws Exception {
         app.f.registerProduction("emb", TinyEmbedders.sentenceEmbedderConfig(Map.of()), TinyEmbedders.sentenceEmbedder(1));

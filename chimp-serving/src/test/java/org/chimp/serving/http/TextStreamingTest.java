@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,27 +25,11 @@ import org.chimp.api.generation.Generation;
 import org.chimp.http.Json;
 import org.chimp.models.embedding.tiny.TinyEmbedders;
 import org.chimp.models.generation.tiny.TinyTextGenerator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Token streaming over Server-Sent Events: {@code POST /model/{name}/generate}, over real HTTP. */
-class TextStreamingTest {
+class TextStreamingTest extends ServingAppPerTest {
     private static final String REQUEST = "{\"inputs\": {\"prompt\": \"hello the\", \"max_tokens\": 8, \"temperature\": 0.9, \"seed\": 5}}";
-    @TempDir
-    Path dir;
-    private ServingApp app;
-
-    @BeforeEach
-    void start() {
-        app = new ServingApp(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
-    }
 
     @Test
     void streamsTheTokensThenTheInferAnswer() throws Exception {

@@ -1,11 +1,9 @@
 package org.chimp.models.diffusion.tiny;
 
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.chimp.models.graph.OnnxProtos;
 
 /** Appends inputs, outputs, weights and nodes to one ONNX graph, and writes the model (opset 13, IR 8). */
 final class GraphWriter {
@@ -21,12 +19,12 @@ final class GraphWriter {
 
     /** A graph input; a dimension is a number or, as a String, a named open dimension ("batch"). */
     GraphWriter input(String name, OnnxMl.TensorProto.DataType type, Object... dims) {
-        graph.addInput(valueInfo(name, type, dims));
+        graph.addInput(OnnxProtos.valueInfo(name, type, dims));
         return this;
     }
 
     GraphWriter output(String name, Object... dims) {
-        graph.addOutput(valueInfo(name, OnnxMl.TensorProto.DataType.FLOAT, dims));
+        graph.addOutput(OnnxProtos.valueInfo(name, OnnxMl.TensorProto.DataType.FLOAT, dims));
         return this;
     }
 
@@ -49,24 +47,12 @@ final class GraphWriter {
     }
 
     String floats(String name, float[] values, long... dims) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(values);
-        return initializer(name, OnnxMl.TensorProto.DataType.FLOAT, raw, dims);
+        graph.addInitializer(OnnxProtos.floats(name, values, dims));
+        return name;
     }
 
     String longs(String name, long... values) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asLongBuffer().put(values);
-        return initializer(name, OnnxMl.TensorProto.DataType.INT64, raw, values.length);
-    }
-
-    private String initializer(String name, OnnxMl.TensorProto.DataType type, ByteBuffer raw, long... dims) {
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
-                .setRawData(ByteString.copyFrom(raw.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        graph.addInitializer(t);
+        graph.addInitializer(OnnxProtos.longs(name, values));
         return name;
     }
 
@@ -77,30 +63,8 @@ final class GraphWriter {
         return output;
     }
 
-    static OnnxMl.AttributeProto ints(String name, long... values) {
-        OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
-    }
-
-    static OnnxMl.AttributeProto integer(String name, long value) {
-        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
     byte[] model() {
         return OnnxMl.ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("chimp-tiny-diffusion").setGraph(graph)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).build().toByteArray();
-    }
-
-    private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type, Object... dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            OnnxMl.TensorShapeProto.Dimension.Builder dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
-            shape.addDim(d instanceof String s ? dim.setDimParam(s) : dim.setDimValue(((Number) d).longValue()));
-        }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))).build();
     }
 }

@@ -1,7 +1,7 @@
 package org.chimp.models.diffusion.tiny;
 
-import static org.chimp.models.diffusion.tiny.GraphWriter.integer;
-import static org.chimp.models.diffusion.tiny.GraphWriter.ints;
+import static org.chimp.models.graph.OnnxProtos.intAttr;
+import static org.chimp.models.graph.OnnxProtos.intsAttr;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
@@ -135,7 +135,7 @@ public final class TinyDiffusion {
                 .input("input_ids", DataType.INT32, "batch", POSITIONS)
                 .output("last_hidden_state", "batch", POSITIONS, HIDDEN);
         String tokens = g.node("Gather", List.of(g.weight("token_embedding", 0, 1, vocabSize(), HIDDEN), "input_ids"), "tokens",
-                integer("axis", 0));
+                intAttr("axis", 0));
         String positioned = g.node("Add", List.of(tokens, g.weight("position_embedding", 0, 0.2, POSITIONS, HIDDEN)), "positioned");
         g.node("Tanh", List.of(positioned), "last_hidden_state");
         return g.model();
@@ -160,14 +160,14 @@ public final class TinyDiffusion {
             kernel[i] = (centerOfOwnChannel ? 1f : 0f) + noise[i];
         }
         String conv = g.node("Conv", List.of("sample", g.floats("conv_weight", kernel, CHANNELS, CHANNELS, 3, 3),
-                g.weight("conv_bias", 0, 0.01, CHANNELS)), "conv", ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1));
+                g.weight("conv_bias", 0, 0.01, CHANNELS)), "conv", intsAttr("kernel_shape", 3, 3), intsAttr("pads", 1, 1, 1, 1));
         String t = timestepType == DataType.FLOAT ? "timestep"
-                : g.node("Cast", List.of("timestep"), "timestep_float", integer("to", DataType.FLOAT.getNumber()));
+                : g.node("Cast", List.of("timestep"), "timestep_float", intAttr("to", DataType.FLOAT.getNumber()));
         String column = g.node("Reshape", List.of(t, g.longs("column_shape", -1, 1, 1, 1)), "timestep_column");
         String timeTerm = g.node("Mul", List.of(column, g.weight("time_weight", 0, 1e-4, 1, CHANNELS, 1, 1)), "time_term");
         String out = g.node("Add", List.of(conv, timeTerm), conditional ? "denoised" : "out_sample");
         if (conditional) {
-            String mean = g.node("ReduceMean", List.of("encoder_hidden_states"), "context_mean", ints("axes", 1), integer("keepdims", 0));
+            String mean = g.node("ReduceMean", List.of("encoder_hidden_states"), "context_mean", intsAttr("axes", 1), intAttr("keepdims", 0));
             String projected = g.node("MatMul", List.of(mean, g.weight("context_projection", 0, 1, HIDDEN, CHANNELS)), "context_projected");
             String planes = g.node("Unsqueeze", List.of(projected, g.longs("plane_axes", 2, 3)), "context_planes");
             g.node("Add", List.of(out, planes), "out_sample");
@@ -259,7 +259,7 @@ public final class TinyDiffusion {
 
     private static OnnxMl.NodeProto cast(String from, String to, int type) {
         return OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName("cast_" + to).addInput(from).addOutput(to)
-                .addAttribute(GraphWriter.integer("to", type)).build();
+                .addAttribute(intAttr("to", type)).build();
     }
 
     private static OnnxMl.ValueInfoProto retyped(OnnxMl.ValueInfoProto v, int type) {
@@ -277,7 +277,7 @@ public final class TinyDiffusion {
                 .input("latent_sample", DataType.FLOAT, "batch", CHANNELS, "latent_height", "latent_width")
                 .output("sample", "batch", 3, "height", "width");
         String up = g.node("ConvTranspose", List.of("latent_sample", g.weight("up_weight", 0, 0.05, CHANNELS, 3, 8, 8),
-                g.weight("up_bias", 0, 0.1, 3)), "upsampled", ints("kernel_shape", 8, 8), ints("strides", 8, 8));
+                g.weight("up_bias", 0, 0.1, 3)), "upsampled", intsAttr("kernel_shape", 8, 8), intsAttr("strides", 8, 8));
         g.node("Tanh", List.of(up), "sample");
         return g.model();
     }

@@ -1,12 +1,14 @@
 package org.chimp.models.embedding.tiny;
 
+import static org.chimp.models.graph.OnnxProtos.floats;
+import static org.chimp.models.graph.OnnxProtos.intAttr;
+import static org.chimp.models.graph.OnnxProtos.intsAttr;
+import static org.chimp.models.graph.OnnxProtos.longs;
+import static org.chimp.models.graph.OnnxProtos.valueInfo;
+
 import ai.onnx.proto.OnnxMl;
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -26,10 +28,10 @@ public final class TinyClip {
         int vocab = table.length;
         int dim = table[0].length;
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny-clip-text");
-        g.addInput(value("input_ids", TensorProto.DataType.INT64, "batch", "seq"));
-        g.addInput(value("attention_mask", TensorProto.DataType.INT64, "batch", "seq"));
-        g.addOutput(value("last_hidden_state", TensorProto.DataType.FLOAT, "batch", "seq", dim));
-        g.addOutput(value("text_embeds", TensorProto.DataType.FLOAT, "batch", dim));
+        g.addInput(valueInfo("input_ids", TensorProto.DataType.INT64, "batch", "seq"));
+        g.addInput(valueInfo("attention_mask", TensorProto.DataType.INT64, "batch", "seq"));
+        g.addOutput(valueInfo("last_hidden_state", TensorProto.DataType.FLOAT, "batch", "seq", dim));
+        g.addOutput(valueInfo("text_embeds", TensorProto.DataType.FLOAT, "batch", dim));
         float[] flat = new float[vocab * dim];
         for (int v = 0; v < vocab; v++) {
             System.arraycopy(table[v], 0, flat, v * dim, dim);
@@ -50,10 +52,10 @@ public final class TinyClip {
     /** An image encoder over {@code [N, 3, size, size]} pixels: the mean of each channel. */
     public static byte[] imageEncoder(int size) {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny-clip-image");
-        g.addInput(value("pixel_values", TensorProto.DataType.FLOAT, "batch", 3, size, size));
-        g.addOutput(value("image_embeds", TensorProto.DataType.FLOAT, "batch", 3));
-        AttributeProto.Builder axes = AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS).addInts(2).addInts(3);
-        g.addNode(node("ReduceMean", List.of("pixel_values"), "image_embeds").addAttribute(axes).addAttribute(intAttr("keepdims", 0)));
+        g.addInput(valueInfo("pixel_values", TensorProto.DataType.FLOAT, "batch", 3, size, size));
+        g.addOutput(valueInfo("image_embeds", TensorProto.DataType.FLOAT, "batch", 3));
+        g.addNode(node("ReduceMean", List.of("pixel_values"), "image_embeds").addAttribute(intsAttr("axes", 2, 3))
+                .addAttribute(intAttr("keepdims", 0)));
         return model(g);
     }
 
@@ -64,41 +66,5 @@ public final class TinyClip {
 
     private static NodeProto.Builder node(String op, List<String> inputs, String output) {
         return NodeProto.newBuilder().setOpType(op).setName(output).addAllInput(inputs).addOutput(output);
-    }
-
-    private static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
-    }
-
-    private static TensorProto floats(String name, float[] v, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .setRawData(ByteString.copyFrom(b.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
-
-    private static TensorProto longs(String name, long... v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long l : v) {
-            b.putLong(l);
-        }
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber()).addDims(v.length)
-                .setRawData(ByteString.copyFrom(b.array())).build();
-    }
-
-    private static OnnxMl.ValueInfoProto value(String name, TensorProto.DataType type, Object... dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            shape.addDim(d instanceof String s ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(s)
-                    : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
-        }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))).build();
     }
 }

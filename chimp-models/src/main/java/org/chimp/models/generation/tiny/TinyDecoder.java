@@ -1,14 +1,16 @@
 package org.chimp.models.generation.tiny;
 
+import static org.chimp.models.graph.OnnxProtos.intAttr;
+import static org.chimp.models.graph.OnnxProtos.intsAttr;
+import static org.chimp.models.graph.OnnxProtos.valueInfo;
+
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
+import org.chimp.models.graph.OnnxProtos;
 
 /**
  * Builds a tiny random-weight GPT-style decoder as an ONNX graph with the signature Hugging Face Optimum exports
@@ -43,17 +45,17 @@ public final class TinyDecoder {
     }
 
     private byte[] model(int vocab, int layers, boolean cached, float[] bias) {
-        g.addInput(value("input_ids", TensorProto.DataType.INT64, "batch", "seq"));
-        g.addInput(value("attention_mask", TensorProto.DataType.INT64, "batch", "total"));
-        g.addInput(value("position_ids", TensorProto.DataType.INT64, "batch", "seq"));
+        g.addInput(valueInfo("input_ids", TensorProto.DataType.INT64, "batch", "seq"));
+        g.addInput(valueInfo("attention_mask", TensorProto.DataType.INT64, "batch", "total"));
+        g.addInput(valueInfo("position_ids", TensorProto.DataType.INT64, "batch", "seq"));
         for (int l = 0; l < layers && cached; l++) {
-            g.addInput(value("past_key_values." + l + ".key", TensorProto.DataType.FLOAT, "batch", HEADS, "past", HEAD_DIM));
-            g.addInput(value("past_key_values." + l + ".value", TensorProto.DataType.FLOAT, "batch", HEADS, "past", HEAD_DIM));
+            g.addInput(valueInfo("past_key_values." + l + ".key", TensorProto.DataType.FLOAT, "batch", HEADS, "past", HEAD_DIM));
+            g.addInput(valueInfo("past_key_values." + l + ".value", TensorProto.DataType.FLOAT, "batch", HEADS, "past", HEAD_DIM));
         }
-        g.addOutput(value("logits", TensorProto.DataType.FLOAT, "batch", "seq", vocab));
+        g.addOutput(valueInfo("logits", TensorProto.DataType.FLOAT, "batch", "seq", vocab));
         for (int l = 0; l < layers && cached; l++) {
-            g.addOutput(value("present." + l + ".key", TensorProto.DataType.FLOAT, "batch", HEADS, "total", HEAD_DIM));
-            g.addOutput(value("present." + l + ".value", TensorProto.DataType.FLOAT, "batch", HEADS, "total", HEAD_DIM));
+            g.addOutput(valueInfo("present." + l + ".key", TensorProto.DataType.FLOAT, "batch", HEADS, "total", HEAD_DIM));
+            g.addOutput(valueInfo("present." + l + ".value", TensorProto.DataType.FLOAT, "batch", HEADS, "total", HEAD_DIM));
         }
         floats("wte", 1f, vocab, EMBED);
         floats("wpe", 0.5f, MAX_POSITIONS, EMBED);
@@ -93,8 +95,7 @@ public final class TinyDecoder {
         node("Concat", List.of("s_len", "t_len"), "st", intAttr("axis", 0));
         g.addNode(NodeProto.newBuilder().setOpType("ConstantOfShape").addInput("st").addOutput("ones").setName("ones")
                 .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
-                        .setT(TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT.getNumber()).addDims(1)
-                                .setRawData(le(new float[] {1f})))));
+                        .setT(OnnxProtos.floats("value", new float[] {1f}, 1))));
         node("Sub", List.of("t_len", "s_len"), "past_len1");
         node("Squeeze", List.of("past_len1", "i0"), "past_len");
         node("Trilu", List.of("ones", "past_len"), "allowed", intAttr("upper", 0));
@@ -154,53 +155,14 @@ public final class TinyDecoder {
     }
 
     private void tensor(String name, float[] v, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber()).setRawData(le(v));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        g.addInitializer(t);
+        g.addInitializer(OnnxProtos.floats(name, v, dims));
     }
 
     private void scalar(String name, float value) {
-        g.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber()).setRawData(le(new float[] {value})));
+        g.addInitializer(OnnxProtos.floats(name, new float[] {value}));
     }
 
     private void longs(String name, long... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            b.putLong(v);
-        }
-        g.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
-                .addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
-    }
-
-    private static ByteString le(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        return ByteString.copyFrom(b.array());
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto intsAttr(String name, long... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
-    }
-
-    private static OnnxMl.ValueInfoProto value(String name, TensorProto.DataType type, Object... dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            shape.addDim(d instanceof String s ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(s)
-                    : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
-        }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))).build();
+        g.addInitializer(OnnxProtos.longs(name, values));
     }
 }
