@@ -50,7 +50,7 @@ class DashboardBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     private static final String TOKEN = "dashboard-browser-admin-token-0123456789";
     private static final String PASSWORD = "root's long password";
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     @TempDir
     Path dir;
