@@ -437,6 +437,7 @@ public final class Deployments implements AutoCloseable {
     static final class Loaded {
         private final Deployment deployment;
         private final InferenceTimer timer;
+        private final RunQueue queue;
         private final AtomicInteger refs = new AtomicInteger(1);
         private volatile ModelVersion version;
 
@@ -444,6 +445,13 @@ public final class Deployments implements AutoCloseable {
             this.deployment = deployment;
             this.timer = timer;
             this.version = deployment.version();
+            ModelVersion v = deployment.version();
+            String what = "Model '" + v.name() + "' version " + v.version();
+            this.queue = new RunQueue(what, QueueConfig.of(what, v.tags()));
+        }
+
+        RunQueue queue() {
+            return queue;
         }
 
         InferenceTimer timer() {

@@ -1,9 +1,12 @@
 package org.chimp.serving;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.chimp.api.Model;
+import org.chimp.api.RunContext;
 import org.chimp.api.Task;
 import org.chimp.api.TaskModel;
 import org.chimp.tracking.registry.ModelVersion;
@@ -59,6 +62,26 @@ public final class Lease implements AutoCloseable {
      */
     public <T> T timed(Supplier<T> run) {
         return loaded.timer().time(loaded.deployment().version(), personal, run);
+    }
+
+    /**
+     * Runs a request's inputs on {@code model} (this lease's model) as {@link #timed} does, but as a request: a 503
+     * at once when this version already has its limit of requests in flight, nothing run if {@code gone} says the
+     * client left before its turn, and, when the version has batching on, run in one model call together with other
+     * requests' inputs.
+     */
+    public <I, O> List<O> runRequest(Model<I, O> model, List<I> inputs, BooleanSupplier gone) {
+        return loaded.queue().runBatched(inputs, gone, batch -> timed(() -> model.runBatch(batch, RunContext.defaults())));
+    }
+
+    /** Runs a request's own call (not batched: preprocessed tensors, say) under the same limit as {@link #runRequest}. */
+    public <T> T request(Supplier<T> run, BooleanSupplier gone) {
+        return loaded.queue().run(() -> timed(run), gone);
+    }
+
+    /** How this version takes requests (its queue bound and batching). */
+    public QueueConfig queueConfig() {
+        return loaded.queue().config();
     }
 
     /** The loaded model with its task, whose data types read its inputs and write its outputs. */

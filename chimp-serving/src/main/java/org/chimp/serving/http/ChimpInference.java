@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.chimp.api.ModelConfig;
 import org.chimp.api.Names;
-import org.chimp.api.RunContext;
 import org.chimp.api.Task;
 import org.chimp.api.TaskModel;
 import org.chimp.api.error.ClientErrorException;
@@ -36,11 +36,11 @@ public final class ChimpInference {
         Stage stage = stage(ctx.queryParam("stage"));
         try (Lease lease = deployments.get(ctx.pathParam("name"), stage, user(ctx)); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
-            ctx.json(infer(lease, lease.served(), Requests.jsonBody(ctx)));
+            ctx.json(infer(lease, lease.served(), Requests.jsonBody(ctx), ClientGone.of(ctx)));
         }
     }
 
-    private <I, O> ObjectNode infer(Lease lease, TaskModel<I, O> served, JsonNode body) {
+    private <I, O> ObjectNode infer(Lease lease, TaskModel<I, O> served, JsonNode body, BooleanSupplier gone) {
         Task<I, O> task = served.task();
         JsonNode inputs = body.get("inputs");
         if (!body.isObject() || inputs == null || inputs.isNull()) {
@@ -49,7 +49,7 @@ public final class ChimpInference {
         }
         // The batch is counted before any input is decoded.
         List<I> values = task.input().fromJsonBatch(inputs, maxBatch);
-        List<O> results = lease.timed(() -> served.model().runBatch(values, RunContext.defaults()));
+        List<O> results = lease.runRequest(served.model(), values, gone);
         return response(lease, task, results, task.input().isBatch(inputs));
     }
 

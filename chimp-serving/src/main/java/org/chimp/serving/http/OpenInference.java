@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.chimp.api.RunContext;
 import org.chimp.api.Task;
 import org.chimp.api.TaskModel;
@@ -75,7 +76,7 @@ final class OpenInference {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
             JsonNode body = Requests.jsonBody(ctx);
             Tensor in = tensor(body);
-            Tensor result = infer(lease, lease.served(), in);
+            Tensor result = infer(lease, lease.served(), in, ClientGone.of(ctx));
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.put("model_name", lease.version().name());
             out.put("model_version", Integer.toString(lease.version().version()));
@@ -88,15 +89,15 @@ final class OpenInference {
     }
 
     @SuppressWarnings("unchecked")
-    private <I, O> Tensor infer(Lease lease, TaskModel<I, O> served, Tensor in) {
+    private <I, O> Tensor infer(Lease lease, TaskModel<I, O> served, Tensor in, BooleanSupplier gone) {
         Task<I, O> task = served.task();
         List<O> results;
         if (served.model() instanceof PreprocessedInput<?> pre && pre.acceptsPreprocessed(in)) {
             // A model of task O takes preprocessed input that gives the task's outputs.
-            results = lease.timed(() -> ((PreprocessedInput<O>) pre).runPreprocessed(in, RunContext.defaults()));
+            results = lease.request(() -> ((PreprocessedInput<O>) pre).runPreprocessed(in, RunContext.defaults()), gone);
         } else {
             List<I> values = task.input().fromTensor(in);
-            results = lease.timed(() -> served.model().runBatch(values, RunContext.defaults()));
+            results = lease.runRequest(served.model(), values, gone);
         }
         Outputs.sendable(lease, task.output(), results);
         return task.output().toTensor(Signatures.outputName(served), results);
