@@ -18,6 +18,7 @@ import org.chimp.http.Json;
 import org.chimp.http.Requests;
 import org.chimp.serving.Deployments;
 import org.chimp.serving.Lease;
+import org.chimp.serving.ModelReadiness;
 import org.chimp.tracking.registry.Stage;
 
 /**
@@ -31,6 +32,12 @@ final class OpenInference {
     private static final String FORM = "one input tensor {\"name\", \"shape\", \"datatype\", \"data\"}; "
             + "GET /v2/models/{name} shows the model's tensors";
 
+    /** The most outputs a request may name; models here have one. */
+    private static final int MAX_OUTPUTS = 16;
+    /** CHIMP's version, from the jar's manifest (absent when run from classes). */
+    private static final String VERSION = java.util.Objects.requireNonNullElse(
+            OpenInference.class.getPackage().getImplementationVersion(), "dev");
+
     private final Deployments deployments;
     private final int maxBatch;
 
@@ -39,8 +46,13 @@ final class OpenInference {
         this.maxBatch = maxBatch;
     }
 
+    /** {@code GET /v2}: the server's name, version and the protocol extensions it speaks. */
+    void server(Context ctx) {
+        ctx.json(new ServerMetadata("chimp", VERSION, List.of()));
+    }
+
     void metadata(Context ctx) {
-        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION)) {
+        try (Lease lease = lease(ctx)) {
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.put("name", lease.version().name());
             out.putArray("versions").add(Integer.toString(lease.version().version()));
@@ -54,15 +66,24 @@ final class OpenInference {
     }
 
     /**
-     * Ready when a version of the model answers; a model whose Production version cannot be loaded (and that has
-     * no older version answering) is not ready: 503 with the reason. Unknown models stay 404s.
+     * Ready when the Production version is loaded and answers (an older one answering while a newer one fails to
+     * load counts); not ready (503, with the reason) while it is still loading - the check queues the load rather
+     * than waiting for it - or when it cannot be loaded. Unknown models stay 404s.
      */
     void ready(Context ctx) {
+        ModelReadiness r = deployments.readiness(ctx.pathParam("name"));
+        ObjectNode out = Json.MAPPER.createObjectNode().put("name", r.name()).put("ready", r.ready());
+        if (r.reason() != null) {
+            out.put("message", r.reason());
+        }
+        ctx.status(r.ready() ? 200 : 503).json(out);
+    }
+
+    /** {@code GET /v2/models/{name}/versions/{version}/ready}: whether that version loads and answers. */
+    void versionReady(Context ctx) {
         String name = ctx.pathParam("name");
-        try (Lease lease = deployments.get(name, Stage.PRODUCTION)) {
-            ObjectNode out = Json.MAPPER.createObjectNode().put("name", lease.version().name()).put("ready", true);
-            ServedVersion.addTo(out, lease);
-            ctx.json(out);
+        try (Lease lease = lease(ctx)) {
+            ctx.json(Json.MAPPER.createObjectNode().put("name", name).put("ready", true));
         } catch (ClientErrorException e) {
             if (e.status() != 409) {
                 throw e;
@@ -72,10 +93,11 @@ final class OpenInference {
     }
 
     void infer(Context ctx) {
-        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION); ImageScope decoded = ImageScope.open()) {
+        try (Lease lease = lease(ctx); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
             JsonNode body = Requests.jsonBody(ctx);
             Tensor in = tensor(body);
+            checkOutputs(body.get("outputs"), Signatures.outputName(lease.served()));
             Tensor result = infer(lease, lease.served(), in, ClientGone.of(ctx));
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.put("model_name", lease.version().name());
@@ -85,6 +107,40 @@ final class OpenInference {
             }
             out.putArray("outputs").add(Json.MAPPER.valueToTree(result));
             ctx.json(out);
+        }
+    }
+
+    /**
+     * The version a /v2 route names: {@code /versions/{version}} pins one, else the Production version, or the
+     * personal version of the user in {@code ?id=} when they have one.
+     */
+    private Lease lease(Context ctx) {
+        String name = ctx.pathParam("name");
+        String version = ctx.pathParamMap().get("version");
+        if (version == null) {
+            return deployments.get(name, Stage.PRODUCTION, ChimpInference.user(ctx));
+        }
+        return deployments.get(name, ChimpInference.version("The model version in the path", version));
+    }
+
+    /** The request's {@code outputs}: absent, or a list naming outputs this model has ({@code [{"name": ...}]}). */
+    private static void checkOutputs(JsonNode outputs, String available) {
+        if (outputs == null || outputs.isNull()) {
+            return;
+        }
+        if (!outputs.isArray() || outputs.size() > MAX_OUTPUTS) {
+            throw ClientErrorException.invalid("'outputs' must be a list of up to " + MAX_OUTPUTS + " {\"name\"} objects, got "
+                    + Quote.json(outputs));
+        }
+        for (JsonNode o : outputs) {
+            JsonNode name = o.path("name");
+            if (!name.isTextual()) {
+                throw ClientErrorException.invalid("Every requested output needs a \"name\", got " + Quote.json(o));
+            }
+            if (!name.asText().equals(available)) {
+                throw ClientErrorException.invalid("Unknown output " + Quote.json(name) + "; this model has output '"
+                        + available + "' (GET /v2/models/{name} lists it)");
+            }
         }
     }
 
@@ -112,6 +168,10 @@ final class OpenInference {
         JsonNode id = body.get("id");
         if (id != null && !id.isNull() && !id.isTextual()) {
             throw ClientErrorException.invalid("The request 'id' must be a string, got " + Quote.json(id));
+        }
+        JsonNode parameters = body.get("parameters");
+        if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+            throw ClientErrorException.invalid("The request 'parameters' must be an object, got " + Quote.json(parameters));
         }
         return Tensor.parse(inputs.get(0), maxBatch);
     }

@@ -56,9 +56,13 @@ public final class ServingRoutes implements Routes {
         app.post("/model/{name}/faces", faces::faces);
         app.get("/v2/health/live", ctx -> ctx.json(Json.MAPPER.createObjectNode().put("live", true)));
         app.get("/v2/health/ready", this::ready);
+        app.get("/v2", oip::server);
         app.get("/v2/models/{name}", oip::metadata);
         app.get("/v2/models/{name}/ready", oip::ready);
         app.post("/v2/models/{name}/infer", oip::infer);
+        app.get("/v2/models/{name}/versions/{version}", oip::metadata);
+        app.get("/v2/models/{name}/versions/{version}/ready", oip::versionReady);
+        app.post("/v2/models/{name}/versions/{version}/infer", oip::infer);
     }
 
     private void models(Context ctx) {
