@@ -32,6 +32,7 @@ public final class ServingRoutes implements Routes {
     private final OpenInference oip;
     private final FaceInference faces;
     private final Catalog catalog;
+    private final Invocations invocations;
 
     /** Routes without face detection ({@code /model/{name}/faces} answers 503). */
     public ServingRoutes(Deployments deployments) {
@@ -39,7 +40,13 @@ public final class ServingRoutes implements Routes {
     }
 
     public ServingRoutes(Deployments deployments, FaceDetection detection) {
+        this(deployments, detection, null);
+    }
+
+    /** @param invocationsModel the model {@code POST /invocations} (MLflow's scoring protocol) runs, or null for none */
+    public ServingRoutes(Deployments deployments, FaceDetection detection, String invocationsModel) {
         this.deployments = deployments;
+        this.invocations = new Invocations(deployments, invocationsModel, MAX_BATCH);
         this.chimp = new ChimpInference(deployments, MAX_BATCH);
         this.oip = new OpenInference(deployments, MAX_BATCH);
         this.faces = new FaceInference(deployments, detection);
@@ -56,6 +63,7 @@ public final class ServingRoutes implements Routes {
         app.post("/model/{name}/faces", faces::faces);
         app.get("/v2/health/live", ctx -> ctx.json(Json.MAPPER.createObjectNode().put("live", true)));
         app.get("/v2/health/ready", this::ready);
+        app.post("/invocations", invocations::invoke);
         app.get("/v2", oip::server);
         app.get("/v2/models/{name}", oip::metadata);
         app.get("/v2/models/{name}/ready", oip::ready);

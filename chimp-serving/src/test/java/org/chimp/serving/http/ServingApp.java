@@ -32,10 +32,15 @@ final class ServingApp implements AutoCloseable {
     }
 
     ServingApp(Path dir, org.chimp.api.vision.FaceDetection faces) {
+        this(dir, faces, "faces");
+    }
+
+    /** @param invocationsModel the model {@code POST /invocations} runs, or null */
+    ServingApp(Path dir, org.chimp.api.vision.FaceDetection faces, String invocationsModel) {
         f = new ServingFixture(TestDatabases.Kind.H2, dir);
         app = Javalin.create(c -> c.showJavalinBanner = false);
         HttpErrors.install(app);
-        new ServingRoutes(f.deployments, faces).addTo(app);
+        new ServingRoutes(f.deployments, faces, invocationsModel).addTo(app);
         app.start(0);
     }
 
