@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.chimp.api.Model;
 import org.chimp.api.RunContext;
@@ -71,7 +72,15 @@ public final class Lease implements AutoCloseable {
      * requests' inputs.
      */
     public <I, O> List<O> runRequest(Model<I, O> model, List<I> inputs, BooleanSupplier gone) {
-        return loaded.queue().runBatched(inputs, gone, batch -> timed(() -> model.runBatch(batch, RunContext.defaults())));
+        return runBatched(inputs, gone, batch -> model.runBatch(batch, RunContext.defaults()));
+    }
+
+    /**
+     * {@link #runRequest} for other units of work (rows of a preprocessed tensor): {@code run} gets the items of one
+     * or more requests and returns one result per item, in order.
+     */
+    public <T, O> List<O> runBatched(List<T> items, BooleanSupplier gone, Function<List<T>, List<O>> run) {
+        return loaded.queue().runBatched(items, gone, batch -> timed(() -> run.apply(batch)));
     }
 
     /** Runs a request's own call (not batched: preprocessed tensors, say) under the same limit as {@link #runRequest}. */

@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.chimp.api.error.BusyException;
+import org.chimp.api.error.ClientErrorException;
 
 /**
  * The requests of one loaded model version: at most {@link QueueConfig#capacity()} in flight, a request beyond that
@@ -155,18 +156,36 @@ final class RunQueue {
                 return;
             }
             try {
-                List<Object> results = runBatch.apply(inputs);
-                if (results.size() != inputs.size()) {
-                    throw new IllegalStateException("the model returned " + results.size() + " results for " + inputs.size() + " inputs");
-                }
+                List<Object> results = results(runBatch, inputs);
                 int at = 0;
                 for (Request<Object, Object> r : present) {
                     r.result().complete(new ArrayList<>(results.subList(at, at + r.inputs().size())));
                     at += r.inputs().size();
                 }
+            } catch (ClientErrorException e) {
+                if (present.size() == 1) {
+                    present.get(0).result().completeExceptionally(e);
+                    return;
+                }
+                // One request's bad input must not fail the others batched with it: each runs alone to get its own answer.
+                for (Request<Object, Object> r : present) {
+                    try {
+                        r.result().complete(results(runBatch, r.inputs()));
+                    } catch (RuntimeException | Error alone) {
+                        r.result().completeExceptionally(alone);
+                    }
+                }
             } catch (RuntimeException | Error e) {
                 present.forEach(r -> r.result().completeExceptionally(e));
             }
+        }
+
+        private static List<Object> results(Function<List<Object>, List<Object>> runBatch, List<Object> inputs) {
+            List<Object> results = runBatch.apply(inputs);
+            if (results.size() != inputs.size()) {
+                throw new IllegalStateException("the model returned " + results.size() + " results for " + inputs.size() + " inputs");
+            }
+            return results;
         }
     }
 }

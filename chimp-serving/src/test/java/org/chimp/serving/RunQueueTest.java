@@ -113,6 +113,27 @@ class RunQueueTest {
     }
 
     @Test
+    void oneRequestsBadInputDoesNotFailTheOthersInItsBatch() throws Exception {
+        RunQueue queue = new RunQueue("m", new QueueConfig(64, 2, 60_000));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Function<List<Integer>, List<Integer>> picky = batch -> {
+            calls.add(List.copyOf(batch));
+            if (batch.contains(-1)) {
+                throw org.chimp.api.error.ClientErrorException.invalid("negative input");
+            }
+            return batch.stream().map(i -> i * 2).toList();
+        };
+        try {
+            Future<List<Integer>> bad = pool.submit(() -> queue.runBatched(List.of(-1), () -> false, picky));
+            Future<List<Integer>> good = pool.submit(() -> queue.runBatched(List.of(4), () -> false, picky));
+            assertThat(good.get()).containsExactly(8);
+            assertThatThrownBy(bad::get).hasRootCauseMessage("negative input");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void tagsConfigureTheQueueAndBadTagsAreIgnored() {
         assertThat(QueueConfig.of("m", java.util.Map.of()).batching()).isFalse();
         QueueConfig c = QueueConfig.of("m", java.util.Map.of(QueueConfig.MAX_BATCH_TAG, "16", QueueConfig.MAX_DELAY_TAG, "3",

@@ -150,7 +150,10 @@ final class OpenInference {
         List<O> results;
         if (served.model() instanceof PreprocessedInput<?> pre && pre.acceptsPreprocessed(in)) {
             // A model of task O takes preprocessed input that gives the task's outputs.
-            results = lease.request(() -> ((PreprocessedInput<O>) pre).runPreprocessed(in, RunContext.defaults()), gone);
+            PreprocessedInput<O> model = (PreprocessedInput<O>) pre;
+            results = lease.queueConfig().batching()
+                    ? lease.runBatched(TensorRows.split(in), gone, rows -> model.runPreprocessed(TensorRows.join(rows), RunContext.defaults()))
+                    : lease.request(() -> model.runPreprocessed(in, RunContext.defaults()), gone);
         } else {
             List<I> values = task.input().fromTensor(in);
             results = lease.runRequest(served.model(), values, gone);

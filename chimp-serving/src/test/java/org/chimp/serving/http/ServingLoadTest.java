@@ -46,6 +46,9 @@ class ServingLoadTest {
         app.f.registry.setVersionTag("faces", v, QueueConfig.MAX_BATCH_TAG, "8");
         app.f.registry.setVersionTag("faces", v, QueueConfig.MAX_DELAY_TAG, "20");
         app.f.promote("faces", v, Stage.PRODUCTION);
+        try (org.chimp.serving.Lease lease = app.f.deployments.get("faces", Stage.PRODUCTION)) {
+            assertThat(lease.queueConfig()).isEqualTo(new QueueConfig(64, 8, 20));
+        }
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
             List<Future<Boolean>> rights = new ArrayList<>();
@@ -64,6 +67,31 @@ class ServingLoadTest {
             for (Future<Boolean> right : rights) {
                 assertThat(right.get()).isTrue();
             }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void batchedOipFeatureTensorsEachGetTheirOwnAnswerAndABadOneOnlyFailsItself() throws Exception {
+        int v = app.f.register("faces", ServingFixture.upright(), ServingFixture.LABELS);
+        app.f.registry.setVersionTag("faces", v, QueueConfig.MAX_BATCH_TAG, "4");
+        app.f.registry.setVersionTag("faces", v, QueueConfig.MAX_DELAY_TAG, "20");
+        app.f.promote("faces", v, Stage.PRODUCTION);
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                String data = c == 5 ? "[1, 1, 0]" : c % 2 == 0 ? "[1, 1, 0, 0]" : "[[0, 0, 1, 1]]";
+                String shape = c == 5 ? "[1, 3]" : "[1, 4]";
+                sent.add(clients.submit(() -> app.send("POST", "/v2/models/faces/infer", "{\"inputs\": [{\"name\": \"features\", "
+                        + "\"shape\": " + shape + ", \"datatype\": \"FP32\", \"data\": " + data + "}]}")));
+            }
+            for (int c = 0; c < 5; c++) {
+                JsonNode scores = ServingApp.ok(sent.get(c).get()).path("outputs").get(0).path("data");
+                assertThat(scores.get(0).asDouble() > scores.get(1).asDouble()).as("client " + c).isEqualTo(c % 2 == 0);
+            }
+            ServingApp.error(sent.get(5).get(), 400, null);
         } finally {
             clients.shutdownNow();
         }
