@@ -15,7 +15,6 @@ import org.chimp.api.tensor.PreprocessedInput;
 import org.chimp.api.tensor.Tensor;
 import org.chimp.api.tensor.TensorSignature;
 import org.chimp.http.Json;
-import org.chimp.http.Requests;
 import org.chimp.serving.Deployments;
 import org.chimp.serving.Lease;
 import org.chimp.serving.ModelReadiness;
@@ -48,7 +47,7 @@ final class OpenInference {
 
     /** {@code GET /v2}: the server's name, version and the protocol extensions it speaks. */
     void server(Context ctx) {
-        ctx.json(new ServerMetadata("chimp", VERSION, List.of()));
+        ctx.json(new ServerMetadata("chimp", VERSION, List.of(BinaryTensors.EXTENSION)));
     }
 
     void metadata(Context ctx) {
@@ -92,10 +91,10 @@ final class OpenInference {
         }
     }
 
-    void infer(Context ctx) {
+    void infer(Context ctx) throws java.io.IOException {
         try (Lease lease = lease(ctx); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
-            JsonNode body = Requests.jsonBody(ctx);
+            JsonNode body = BinaryTensors.body(ctx);
             Tensor in = tensor(body);
             checkOutputs(body.get("outputs"), Signatures.outputName(lease.served()));
             Tensor result = infer(lease, lease.served(), in, ClientGone.of(ctx));
@@ -105,8 +104,13 @@ final class OpenInference {
             if (body.hasNonNull("id")) {
                 out.put("id", body.get("id").asText());
             }
-            out.putArray("outputs").add(Json.MAPPER.valueToTree(result));
-            ctx.json(out);
+            ObjectNode output = Json.MAPPER.valueToTree(result);
+            out.putArray("outputs").add(output);
+            if (BinaryTensors.wanted(body)) {
+                BinaryTensors.send(ctx, out, output, result);
+            } else {
+                ctx.json(out);
+            }
         }
     }
 
