@@ -75,17 +75,18 @@ final class BinaryTensors {
         return json;
     }
 
-    /** Whether the response should carry this output's values as binary data. */
-    static boolean wanted(JsonNode body) {
-        if (body.path("parameters").path("binary_data_output").asBoolean(false)) {
-            return true;
-        }
+    /**
+     * Whether the response should carry the named output's values as binary data: that output's {@code binary_data}
+     * when the request gives it, else the request's {@code binary_data_output}.
+     */
+    static boolean wanted(JsonNode body, String output) {
         for (JsonNode o : body.path("outputs")) {
-            if (o.path("parameters").path("binary_data").asBoolean(false)) {
-                return true;
+            JsonNode binary = o.path("parameters").path("binary_data");
+            if (o.path("name").asText().equals(output) && binary.isBoolean()) {
+                return binary.asBoolean();
             }
         }
-        return false;
+        return body.path("parameters").path("binary_data_output").asBoolean(false);
     }
 
     /** Sends the answer with the output's values after the JSON header. */

@@ -106,7 +106,7 @@ final class OpenInference {
             }
             ObjectNode output = Json.MAPPER.valueToTree(result);
             out.putArray("outputs").add(output);
-            if (BinaryTensors.wanted(body)) {
+            if (BinaryTensors.wanted(body, result.name())) {
                 BinaryTensors.send(ctx, out, output, result);
             } else {
                 ctx.json(out);
