@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -60,19 +61,25 @@ final class SessionPool implements AutoCloseable {
     }
 
     private Worker take() {
-        Worker w = idle.poll();
-        if (w != null) {
-            return w;
-        }
-        w = openAnother();
-        if (w != null) {
-            return w;
-        }
-        try {
-            return idle.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for an ONNX session", e);
+        while (true) {
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("The model has been closed; it cannot run any more");
+                }
+            }
+            Worker w = idle.poll();
+            if (w == null) {
+                w = openAnother();
+            }
+            try {
+                // Polled, not taken: a run waiting here must notice a close instead of waiting forever.
+                if (w != null || (w = idle.poll(100, TimeUnit.MILLISECONDS)) != null) {
+                    return w;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for an ONNX session", e);
+            }
         }
     }
 

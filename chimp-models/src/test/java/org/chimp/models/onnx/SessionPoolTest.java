@@ -71,6 +71,14 @@ class SessionPoolTest {
         }
     }
 
+    @Test
+    void aClosedModelRefusesToRunInsteadOfWaiting() throws Exception {
+        OnnxClassifier model = open();
+        model.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.runFeatures(new float[] {1, 1, 0, 0}, 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
     private OnnxClassifier open() throws Exception {
         Path file = Files.write(dir.resolve("m" + System.nanoTime() + ".onnx"), TinyOnnx.flat(ROWS, BIAS, true, 0));
         return OnnxClassifier.open(file, LABELS, GRAY_2X2, null, null, false);

@@ -85,10 +85,10 @@ class BinaryTensorsTest {
         // An output's own binary_data overrides the request's binary_data_output.
         String overridden = perOutput.replace("\"binary_data\": true", "\"binary_data\": false")
                 .replace("{\"outputs\"", "{\"parameters\": {\"binary_data_output\": true}, \"outputs\"");
-        HttpResponse<byte[]> json = app.postBytes("/v2/models/faces/infer", overridden.getBytes(StandardCharsets.UTF_8));
-        assertThat(json.statusCode()).isEqualTo(200);
-        assertThat(json.headers().firstValue(HEADER)).isEmpty();
-        assertThat(Json.MAPPER.readTree(json.body()).path("outputs").get(0).path("data")).hasSize(3);
+        HttpResponse<byte[]> plain = app.postBytes("/v2/models/faces/infer", overridden.getBytes(StandardCharsets.UTF_8));
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue(HEADER)).isEmpty();
+        assertThat(Json.MAPPER.readTree(plain.body()).path("outputs").get(0).path("data")).hasSize(3);
     }
 
     @Test
