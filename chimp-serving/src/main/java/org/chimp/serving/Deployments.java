@@ -198,24 +198,37 @@ public final class Deployments implements AutoCloseable {
         List<ModelReadiness> out = new ArrayList<>();
         for (String name : registry.names()) {
             Key key = new Key(name, Stage.PRODUCTION);
-            Optional<ModelVersion> v = latest(key);
-            if (v.isEmpty()) {
-                continue; // nothing to serve, nothing to wait for
-            }
-            Slot slot = slots.computeIfAbsent(key, Slot::new);
-            Loaded l = slot.current;
-            FailedLoad failed = slot.failed;
-            if (l != null) {
-                out.add(new ModelReadiness(name, true, failed == null ? null
-                        : failed.message() + "; version " + l.version().version() + " keeps answering"));
-            } else if (failed != null && failed.version() == v.get().version()) {
-                out.add(new ModelReadiness(name, false, failed.message()));
-            } else {
-                queueLoad(key);
-                out.add(new ModelReadiness(name, false, "version " + v.get().version() + " (Production) is loading"));
-            }
+            latest(key).ifPresent(v -> out.add(readiness(key, v))); // no version: nothing to serve, nothing to wait for
         }
         return out;
+    }
+
+    /**
+     * Whether one model's Production version answers, as {@link #readiness()} tells it (without loading it on this
+     * thread: a version not loaded yet is queued and reported as loading). 404 for an unknown model.
+     */
+    public ModelReadiness readiness(String name) {
+        if (!registry.exists(name)) {
+            throw ClientErrorException.notFound("no registered model '" + name + "'");
+        }
+        Key key = new Key(name, Stage.PRODUCTION);
+        return latest(key).map(v -> readiness(key, v))
+                .orElseGet(() -> new ModelReadiness(name, false, "model '" + name + "' has no version in stage Production"));
+    }
+
+    private ModelReadiness readiness(Key key, ModelVersion v) {
+        Slot slot = slots.computeIfAbsent(key, Slot::new);
+        Loaded l = slot.current;
+        FailedLoad failed = slot.failed;
+        if (l != null) {
+            return new ModelReadiness(key.name(), true, failed == null ? null
+                    : failed.message() + "; version " + l.version().version() + " keeps answering");
+        }
+        if (failed != null && failed.version() == v.version()) {
+            return new ModelReadiness(key.name(), false, failed.message());
+        }
+        queueLoad(key);
+        return new ModelReadiness(key.name(), false, "version " + v.version() + " (Production) is loading");
     }
 
     /** The architectures deployments are built with. */
@@ -437,6 +450,7 @@ public final class Deployments implements AutoCloseable {
     static final class Loaded {
         private final Deployment deployment;
         private final InferenceTimer timer;
+        private final RunQueue queue;
         private final AtomicInteger refs = new AtomicInteger(1);
         private volatile ModelVersion version;
 
@@ -444,6 +458,13 @@ public final class Deployments implements AutoCloseable {
             this.deployment = deployment;
             this.timer = timer;
             this.version = deployment.version();
+            ModelVersion v = deployment.version();
+            String what = "Model '" + v.name() + "' version " + v.version();
+            this.queue = new RunQueue(what, QueueConfig.of(what, v.tags()));
+        }
+
+        RunQueue queue() {
+            return queue;
         }
 
         InferenceTimer timer() {

@@ -1,9 +1,13 @@
 package org.chimp.serving;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.chimp.api.Model;
+import org.chimp.api.RunContext;
 import org.chimp.api.Task;
 import org.chimp.api.TaskModel;
 import org.chimp.tracking.registry.ModelVersion;
@@ -59,6 +63,34 @@ public final class Lease implements AutoCloseable {
      */
     public <T> T timed(Supplier<T> run) {
         return loaded.timer().time(loaded.deployment().version(), personal, run);
+    }
+
+    /**
+     * Runs a request's inputs on {@code model} (this lease's model) as {@link #timed} does, but as a request: a 503
+     * at once when this version already has its limit of requests in flight, nothing run if {@code gone} says the
+     * client left before its turn, and, when the version has batching on, run in one model call together with other
+     * requests' inputs.
+     */
+    public <I, O> List<O> runRequest(Model<I, O> model, List<I> inputs, BooleanSupplier gone) {
+        return runBatched(inputs, gone, batch -> model.runBatch(batch, RunContext.defaults()));
+    }
+
+    /**
+     * {@link #runRequest} for other units of work (rows of a preprocessed tensor): {@code run} gets the items of one
+     * or more requests and returns one result per item, in order.
+     */
+    public <T, O> List<O> runBatched(List<T> items, BooleanSupplier gone, Function<List<T>, List<O>> run) {
+        return loaded.queue().runBatched(items, gone, batch -> timed(() -> run.apply(batch)));
+    }
+
+    /** Runs a request's own call (not batched: preprocessed tensors, say) under the same limit as {@link #runRequest}. */
+    public <T> T request(Supplier<T> run, BooleanSupplier gone) {
+        return loaded.queue().run(() -> timed(run), gone);
+    }
+
+    /** How this version takes requests (its queue bound and batching). */
+    public QueueConfig queueConfig() {
+        return loaded.queue().config();
     }
 
     /** The loaded model with its task, whose data types read its inputs and write its outputs. */

@@ -27,12 +27,12 @@ import org.chimp.api.tensor.TensorSpec;
 
 /**
  * An image classifier running in ONNX Runtime. A batch becomes one {@code [N, ...]} tensor (or chunks of the
- * model's fixed batch size). Thread-safe: {@link OrtSession#run} may be called concurrently; the caller must
- * not call {@link #close()} while runs are in flight (serving's deployments count their users for that).
+ * model's fixed batch size). Thread-safe: concurrent runs each take a session of a bounded {@link SessionPool}; the
+ * caller must not call {@link #close()} while runs are in flight (serving's deployments count their users for that).
  */
 public final class OnnxClassifier implements Model<Image, Classification>, HasTensorSignature,
         PreprocessedInput<Classification> {
-    private final OrtSession session;
+    private final SessionPool sessions;
     private final String inputName;
     private final String outputName;
     private final InputLayout layout;
@@ -42,9 +42,9 @@ public final class OnnxClassifier implements Model<Image, Classification>, HasTe
     private final boolean softmax;
     private final TensorSignature signature;
 
-    private OnnxClassifier(OrtSession session, String inputName, String outputName, InputLayout layout, long fixedBatch,
+    private OnnxClassifier(SessionPool sessions, String inputName, String outputName, InputLayout layout, long fixedBatch,
                            ImagePreprocessing preprocessing, List<String> labels, boolean softmax, TensorSignature signature) {
-        this.session = session;
+        this.sessions = sessions;
         this.inputName = inputName;
         this.outputName = outputName;
         this.layout = layout;
@@ -74,7 +74,7 @@ public final class OnnxClassifier implements Model<Image, Classification>, HasTe
             long[] outShape = floatTensor("output", out, outputs.get(out)).getShape();
             InputLayout layout = InputLayout.of(in, inShape, preprocessing);
             checkOutput(out, outShape, labels.size());
-            OnnxClassifier model = new OnnxClassifier(session, in, out, layout, inShape[0], preprocessing, labels, softmax,
+            OnnxClassifier model = new OnnxClassifier(new SessionPool(session, file, SessionPool.configuredSize()), in, out, layout, inShape[0], preprocessing, labels, softmax,
                     new TensorSignature(specs(inputs), specs(outputs), out));
             model.checkRuns();
             return model;
@@ -155,6 +155,11 @@ public final class OnnxClassifier implements Model<Image, Classification>, HasTe
         return out;
     }
 
+    /** ONNX sessions opened so far (at most the pool's bound). */
+    int sessionsOpened() {
+        return sessions.opened();
+    }
+
     /** The labels, in output order. */
     public List<String> labels() {
         return labels;
@@ -177,13 +182,17 @@ public final class OnnxClassifier implements Model<Image, Classification>, HasTe
 
     @Override
     public void close() {
-        close(session);
+        sessions.close();
     }
 
     private float[][] runTensor(float[] hwc, int n) {
         float[] data = layout.arrange(hwc, n, preprocessing);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(data), layout.shape(n, preprocessing));
-             OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
+        return sessions.with(worker -> runTensor(worker, data, n));
+    }
+
+    private float[][] runTensor(SessionPool.Worker worker, float[] data, int n) {
+        try (OnnxTensor tensor = worker.tensor(data, layout.shape(n, preprocessing));
+             OrtSession.Result result = worker.session.run(Map.of(inputName, tensor), Set.of(outputName))) {
             OnnxValue value = result.get(outputName).orElseThrow();
             FloatBuffer buf = ((OnnxTensor) value).getFloatBuffer();
             int k = labels.size();

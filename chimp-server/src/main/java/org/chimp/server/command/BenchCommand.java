@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Measures CHIMP on this machine and prints a table.",
         description = "Measures CHIMP on this machine and prints a table. Use a scratch database: benches leave rows behind.",
-        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, BenchCommand.Training.class, ChainBenchCommand.class, BenchCommand.Models.class})
+        subcommands = {BenchCommand.Jobs.class, BenchCommand.Tracking.class, BenchCommand.Store.class, BenchCommand.Training.class, ChainBenchCommand.class,
+                BenchCommand.Models.class, ServingBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

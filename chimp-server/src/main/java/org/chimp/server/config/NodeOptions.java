@@ -3,6 +3,7 @@ package org.chimp.server.config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.chimp.api.Names;
 import org.chimp.api.image.ImageLimits;
 import org.chimp.http.ServerLimits;
 import org.chimp.server.node.ModelSettings;
@@ -79,6 +80,11 @@ public final class NodeOptions {
             + "first (env CHIMP_MAX_PERSONAL_MODELS; default ${DEFAULT-VALUE}).")
     public int maxPersonalModels;
 
+    @Option(names = "--invocations-model",
+            description = "The registered model whose Production version answers MLflow's scoring protocol at "
+            + "POST /invocations (env CHIMP_INVOCATIONS_MODEL; default none: the route answers 404 saying so).")
+    public String invocationsModel;
+
     @Option(names = "--face-cascade",
             description = "OpenCV Haar cascade for face detection (env CHIMP_FACE_CASCADE; default Debian's "
             + "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml from the opencv-data package). "
@@ -122,7 +128,8 @@ public final class NodeOptions {
                 Duration.ofSeconds(requestIdleSeconds), d.bodyTotal(), httpThreads, d.maxHeaderBytes());
         return new NodeSettings(dataDir, db, broker, store, token == null ? null : token.value(), http,
                 S3Options.of(s3Endpoint, s3Region, s3PathStyle), datasetCacheMb << 20,
-                new ModelSettings(maxPersonalModels, faceCascade, pluginsDir),
+                new ModelSettings(maxPersonalModels, faceCascade, pluginsDir,
+                        invocationsModel == null || invocationsModel.isBlank() ? null : Names.modelName(invocationsModel)),
                 // a secret: from the environment or the config file, never the command line (visible in ps)
                 new ObservabilitySettings(config.setting("metrics-token").orElse(null), accessLog));
     }

@@ -93,6 +93,13 @@ final class AccessTable {
         r.add(AccessRule.of("GET", "/v2/models/{name}", USER));
         r.add(AccessRule.of("GET", "/v2/models/{name}/ready", USER));
         r.add(AccessRule.of("POST", "/v2/models/{name}/infer", USER));
+        // MLflow's scoring protocol on the configured model.
+        r.add(AccessRule.of("POST", "/invocations", USER));
+        // Open Inference Protocol: server metadata and routes pinned to one version.
+        r.add(AccessRule.of("GET", "/v2", USER));
+        r.add(AccessRule.of("GET", "/v2/models/{name}/versions/{version}", USER));
+        r.add(AccessRule.of("GET", "/v2/models/{name}/versions/{version}/ready", USER));
+        r.add(AccessRule.of("POST", "/v2/models/{name}/versions/{version}/infer", USER));
         // Datasets, training, jobs, workers.
         r.add(AccessRule.of("GET", "/datasets", USER));
         r.add(AccessRule.of("GET", "/datasets/{name}", USER));

@@ -39,6 +39,7 @@ import org.chimp.training.runner.TrainingJobHandler;
 import org.chimp.training.runner.TrainingService;
 import org.chimp.web.dashboard.DashboardRoutes;
 import org.chimp.serving.http.FaceInference;
+import org.chimp.serving.http.OipErrorFormat;
 import org.chimp.web.emotion.EmotionRoutes;
 import org.chimp.web.emotion.FrameLimits;
 import org.chimp.web.http.AccessRules;
@@ -159,7 +160,7 @@ public final class ChimpNode implements AutoCloseable {
     private void listen(int port, Set<Role> roles, NodeSettings settings) throws IOException {
         Path uploads = this.uploads.dir();
         long maxUpload = UploadLimits.defaults().maxCompressedBytes();
-        ErrorFormats formats = ErrorFormats.of(new MlflowErrorFormat());
+        ErrorFormats formats = ErrorFormats.of(new MlflowErrorFormat(), new OipErrorFormat());
         String scrapeToken = settings.observability().metricsToken();
         Authenticator auth = new Authenticator(new BearerAuth(settings.adminToken(), List.of()),
                 scrapeToken == null ? null : new BearerAuth(scrapeToken, List.of()), services.identity(), access);

@@ -63,12 +63,14 @@ public final class ChimpServices implements AutoCloseable {
     private ChainService chain;
     private final int maxPersonalModels;
     private final Path faceCascade;
+    private final String invocationsModel;
     private FaceDetection faceDetection;
 
     private ChimpServices(NodeSettings s) throws IOException {
         dataDir = s.dataDir().toAbsolutePath();
         maxPersonalModels = s.models().maxPersonalModels();
         faceCascade = s.models().faceCascade();
+        invocationsModel = s.models().invocationsModel();
         try {
             Files.createDirectories(workDir());
             ds = track(Database.open(s.jdbcUrl()));
@@ -219,6 +221,11 @@ public final class ChimpServices implements AutoCloseable {
     }
 
     /** Face detection for serving, opened on first use; its status (on, or off and why) is logged once. */
+    /** The model MLflow's {@code POST /invocations} runs, or null for none. */
+    public String invocationsModel() {
+        return invocationsModel;
+    }
+
     public synchronized FaceDetection faceDetection() {
         if (faceDetection == null) {
             faceDetection = FaceDetection.load(ChimpServices.class.getClassLoader(), faceCascade);

@@ -9,10 +9,11 @@ import org.chimp.serving.Deployments;
  * @param maxPersonalModels personal (calibrated) model versions serving keeps loaded, least recently used unloaded first
  * @param faceCascade       the Haar cascade face detection uses, or null for the detector's default (Debian's opencv-data)
  * @param pluginsDir        the folder of external plugin jars, or null for {@code <dataDir>/plugins}
+ * @param invocationsModel  the model MLflow's {@code POST /invocations} runs, or null for none
  */
-public record ModelSettings(int maxPersonalModels, Path faceCascade, Path pluginsDir) {
+public record ModelSettings(int maxPersonalModels, Path faceCascade, Path pluginsDir, String invocationsModel) {
     /** The defaults: {@link Deployments#DEFAULT_MAX_PERSONAL} personal models, the default cascade and plugins folder. */
     public static ModelSettings defaults() {
-        return new ModelSettings(Deployments.DEFAULT_MAX_PERSONAL, null, null);
+        return new ModelSettings(Deployments.DEFAULT_MAX_PERSONAL, null, null, null);
     }
 }

@@ -65,7 +65,7 @@ public enum Role {
                 // the chain's endpoints when a chain is attached; stored outputs stay readable either way
                 out.add(s.chain().<Routes>map(c -> new ChainRoutes(c, s.artifacts())).orElseGet(() -> ChainRoutes.blobs(s.artifacts())));
             }
-            case SERVING -> out.add(new ServingRoutes(s.deployments(), s.faceDetection()));
+            case SERVING -> out.add(new ServingRoutes(s.deployments(), s.faceDetection(), s.invocationsModel()));
             case TRACKING -> {
                 out.add(new MlflowRoutes(s.tracking(), s.registry()));
                 out.add(new ArtifactRoutes(s.tracking()));

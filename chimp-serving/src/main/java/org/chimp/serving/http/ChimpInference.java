@@ -2,14 +2,16 @@ package org.chimp.serving.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.chimp.api.ModelConfig;
 import org.chimp.api.Names;
-import org.chimp.api.RunContext;
 import org.chimp.api.Task;
 import org.chimp.api.TaskModel;
 import org.chimp.api.error.ClientErrorException;
+import org.chimp.api.error.Quote;
 import org.chimp.api.image.ImageScope;
 import org.chimp.http.Json;
 import org.chimp.http.Requests;
@@ -33,14 +35,13 @@ public final class ChimpInference {
     }
 
     void infer(Context ctx) {
-        Stage stage = stage(ctx.queryParam("stage"));
-        try (Lease lease = deployments.get(ctx.pathParam("name"), stage, user(ctx)); ImageScope decoded = ImageScope.open()) {
+        try (Lease lease = lease(ctx); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
-            ctx.json(infer(lease, lease.served(), Requests.jsonBody(ctx)));
+            ctx.json(infer(lease, lease.served(), Requests.jsonBody(ctx), ClientGone.of(ctx)));
         }
     }
 
-    private <I, O> ObjectNode infer(Lease lease, TaskModel<I, O> served, JsonNode body) {
+    private <I, O> ObjectNode infer(Lease lease, TaskModel<I, O> served, JsonNode body, BooleanSupplier gone) {
         Task<I, O> task = served.task();
         JsonNode inputs = body.get("inputs");
         if (!body.isObject() || inputs == null || inputs.isNull()) {
@@ -49,8 +50,32 @@ public final class ChimpInference {
         }
         // The batch is counted before any input is decoded.
         List<I> values = task.input().fromJsonBatch(inputs, maxBatch);
-        List<O> results = lease.timed(() -> served.model().runBatch(values, RunContext.defaults()));
+        List<O> results = lease.runRequest(served.model(), values, gone);
         return response(lease, task, results, task.input().isBatch(inputs));
+    }
+
+    /**
+     * What answers: the version pinned by {@code ?version=N}, else the user's ({@code ?id=}) personal version if
+     * they have one, else the {@code ?stage=}'s version. A pinned version cannot be combined with the others.
+     */
+    private Lease lease(Context ctx) {
+        String name = ctx.pathParam("name");
+        String version = ctx.queryParam("version");
+        if (version == null) {
+            return deployments.get(name, stage(ctx.queryParam("stage")), user(ctx));
+        }
+        if (ctx.queryParam("stage") != null || ctx.queryParam("id") != null) {
+            throw ClientErrorException.invalid("Query parameter 'version' pins one version; leave out 'stage' and 'id' with it");
+        }
+        return deployments.get(name, version("Query parameter 'version'", version));
+    }
+
+    /** A version number given in a URL; a 400 naming {@code what} unless it is a whole number from 1. */
+    static int version(String what, String value) {
+        if (!value.matches("[1-9][0-9]{0,8}")) {
+            throw ClientErrorException.invalid(what + " must be a whole number from 1, got " + Quote.json(TextNode.valueOf(value)));
+        }
+        return Integer.parseInt(value);
     }
 
     /** The {@code id} query parameter: a user whose personal version should answer, or null. */

@@ -7,7 +7,6 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import org.chimp.api.Model;
-import org.chimp.api.RunContext;
 import org.chimp.api.Tasks;
 import org.chimp.api.classification.Classification;
 import org.chimp.api.error.ClientErrorException;
@@ -81,7 +80,7 @@ public final class FaceInference {
         List<Image> crops = new ArrayList<>(faces.size());
         faces.forEach(f -> crops.add(f.crop(photo)));
         Model<Image, Classification> model = lease.model(Tasks.IMAGE_CLASSIFICATION);
-        List<Classification> results = crops.isEmpty() ? List.of() : lease.timed(() -> model.runBatch(crops, RunContext.defaults()));
+        List<Classification> results = crops.isEmpty() ? List.of() : lease.runRequest(model, crops, () -> false);
         Outputs.sendable(lease, Tasks.IMAGE_CLASSIFICATION.output(), results);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.set("metadata", ChimpInference.metadata(lease));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.chimp.api.RunContext;
 import org.chimp.api.Task;
 import org.chimp.api.TaskModel;
@@ -14,9 +15,9 @@ import org.chimp.api.tensor.PreprocessedInput;
 import org.chimp.api.tensor.Tensor;
 import org.chimp.api.tensor.TensorSignature;
 import org.chimp.http.Json;
-import org.chimp.http.Requests;
 import org.chimp.serving.Deployments;
 import org.chimp.serving.Lease;
+import org.chimp.serving.ModelReadiness;
 import org.chimp.tracking.registry.Stage;
 
 /**
@@ -30,6 +31,12 @@ final class OpenInference {
     private static final String FORM = "one input tensor {\"name\", \"shape\", \"datatype\", \"data\"}; "
             + "GET /v2/models/{name} shows the model's tensors";
 
+    /** The most outputs a request may name; models here have one. */
+    private static final int MAX_OUTPUTS = 16;
+    /** CHIMP's version, from the jar's manifest (absent when run from classes). */
+    private static final String VERSION = java.util.Objects.requireNonNullElse(
+            OpenInference.class.getPackage().getImplementationVersion(), "dev");
+
     private final Deployments deployments;
     private final int maxBatch;
 
@@ -38,8 +45,13 @@ final class OpenInference {
         this.maxBatch = maxBatch;
     }
 
+    /** {@code GET /v2}: the server's name, version and the protocol extensions it speaks. */
+    void server(Context ctx) {
+        ctx.json(new ServerMetadata("chimp", VERSION, List.of(BinaryTensors.EXTENSION)));
+    }
+
     void metadata(Context ctx) {
-        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION)) {
+        try (Lease lease = lease(ctx)) {
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.put("name", lease.version().name());
             out.putArray("versions").add(Integer.toString(lease.version().version()));
@@ -53,15 +65,24 @@ final class OpenInference {
     }
 
     /**
-     * Ready when a version of the model answers; a model whose Production version cannot be loaded (and that has
-     * no older version answering) is not ready: 503 with the reason. Unknown models stay 404s.
+     * Ready when the Production version is loaded and answers (an older one answering while a newer one fails to
+     * load counts); not ready (503, with the reason) while it is still loading - the check queues the load rather
+     * than waiting for it - or when it cannot be loaded. Unknown models stay 404s.
      */
     void ready(Context ctx) {
+        ModelReadiness r = deployments.readiness(ctx.pathParam("name"));
+        ObjectNode out = Json.MAPPER.createObjectNode().put("name", r.name()).put("ready", r.ready());
+        if (r.reason() != null) {
+            out.put("message", r.reason());
+        }
+        ctx.status(r.ready() ? 200 : 503).json(out);
+    }
+
+    /** {@code GET /v2/models/{name}/versions/{version}/ready}: whether that version loads and answers. */
+    void versionReady(Context ctx) {
         String name = ctx.pathParam("name");
-        try (Lease lease = deployments.get(name, Stage.PRODUCTION)) {
-            ObjectNode out = Json.MAPPER.createObjectNode().put("name", lease.version().name()).put("ready", true);
-            ServedVersion.addTo(out, lease);
-            ctx.json(out);
+        try (Lease lease = lease(ctx)) {
+            ctx.json(Json.MAPPER.createObjectNode().put("name", name).put("ready", true));
         } catch (ClientErrorException e) {
             if (e.status() != 409) {
                 throw e;
@@ -70,33 +91,76 @@ final class OpenInference {
         }
     }
 
-    void infer(Context ctx) {
-        try (Lease lease = deployments.get(ctx.pathParam("name"), Stage.PRODUCTION); ImageScope decoded = ImageScope.open()) {
+    void infer(Context ctx) throws java.io.IOException {
+        try (Lease lease = lease(ctx); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
-            JsonNode body = Requests.jsonBody(ctx);
+            JsonNode body = BinaryTensors.body(ctx);
             Tensor in = tensor(body);
-            Tensor result = infer(lease, lease.served(), in);
+            checkOutputs(body.get("outputs"), Signatures.outputName(lease.served()));
+            Tensor result = infer(lease, lease.served(), in, ClientGone.of(ctx));
             ObjectNode out = Json.MAPPER.createObjectNode();
             out.put("model_name", lease.version().name());
             out.put("model_version", Integer.toString(lease.version().version()));
             if (body.hasNonNull("id")) {
                 out.put("id", body.get("id").asText());
             }
-            out.putArray("outputs").add(Json.MAPPER.valueToTree(result));
-            ctx.json(out);
+            ObjectNode output = Json.MAPPER.valueToTree(result);
+            out.putArray("outputs").add(output);
+            if (BinaryTensors.wanted(body, result.name())) {
+                BinaryTensors.send(ctx, out, output, result);
+            } else {
+                ctx.json(out);
+            }
+        }
+    }
+
+    /**
+     * The version a /v2 route names: {@code /versions/{version}} pins one, else the Production version, or the
+     * personal version of the user in {@code ?id=} when they have one.
+     */
+    private Lease lease(Context ctx) {
+        String name = ctx.pathParam("name");
+        String version = ctx.pathParamMap().get("version");
+        if (version == null) {
+            return deployments.get(name, Stage.PRODUCTION, ChimpInference.user(ctx));
+        }
+        return deployments.get(name, ChimpInference.version("The model version in the path", version));
+    }
+
+    /** The request's {@code outputs}: absent, or a list naming outputs this model has ({@code [{"name": ...}]}). */
+    private static void checkOutputs(JsonNode outputs, String available) {
+        if (outputs == null || outputs.isNull()) {
+            return;
+        }
+        if (!outputs.isArray() || outputs.size() > MAX_OUTPUTS) {
+            throw ClientErrorException.invalid("'outputs' must be a list of up to " + MAX_OUTPUTS + " {\"name\"} objects, got "
+                    + Quote.json(outputs));
+        }
+        for (JsonNode o : outputs) {
+            JsonNode name = o.path("name");
+            if (!name.isTextual()) {
+                throw ClientErrorException.invalid("Every requested output needs a \"name\", got " + Quote.json(o));
+            }
+            if (!name.asText().equals(available)) {
+                throw ClientErrorException.invalid("Unknown output " + Quote.json(name) + "; this model has output '"
+                        + available + "' (GET /v2/models/{name} lists it)");
+            }
         }
     }
 
     @SuppressWarnings("unchecked")
-    private <I, O> Tensor infer(Lease lease, TaskModel<I, O> served, Tensor in) {
+    private <I, O> Tensor infer(Lease lease, TaskModel<I, O> served, Tensor in, BooleanSupplier gone) {
         Task<I, O> task = served.task();
         List<O> results;
         if (served.model() instanceof PreprocessedInput<?> pre && pre.acceptsPreprocessed(in)) {
             // A model of task O takes preprocessed input that gives the task's outputs.
-            results = lease.timed(() -> ((PreprocessedInput<O>) pre).runPreprocessed(in, RunContext.defaults()));
+            PreprocessedInput<O> model = (PreprocessedInput<O>) pre;
+            results = lease.queueConfig().batching()
+                    ? lease.runBatched(TensorRows.split(in), gone, rows -> model.runPreprocessed(TensorRows.join(rows), RunContext.defaults()))
+                    : lease.request(() -> model.runPreprocessed(in, RunContext.defaults()), gone);
         } else {
             List<I> values = task.input().fromTensor(in);
-            results = lease.timed(() -> served.model().runBatch(values, RunContext.defaults()));
+            results = lease.runRequest(served.model(), values, gone);
         }
         Outputs.sendable(lease, task.output(), results);
         return task.output().toTensor(Signatures.outputName(served), results);
@@ -112,6 +176,10 @@ final class OpenInference {
         if (id != null && !id.isNull() && !id.isTextual()) {
             throw ClientErrorException.invalid("The request 'id' must be a string, got " + Quote.json(id));
         }
-        return Tensor.parse(inputs.get(0), maxBatch).withRequestParameters(body.get("parameters"));
+        JsonNode parameters = body.get("parameters");
+        if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+            throw ClientErrorException.invalid("The request 'parameters' must be an object, got " + Quote.json(parameters));
+        }
+        return Tensor.parse(inputs.get(0), maxBatch).withRequestParameters(parameters);
     }
 }

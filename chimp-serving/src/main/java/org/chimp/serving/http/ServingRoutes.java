@@ -33,6 +33,7 @@ public final class ServingRoutes implements Routes {
     private final FaceInference faces;
     private final TextStreaming streaming;
     private final Catalog catalog;
+    private final Invocations invocations;
 
     /** Routes without face detection ({@code /model/{name}/faces} answers 503). */
     public ServingRoutes(Deployments deployments) {
@@ -40,7 +41,13 @@ public final class ServingRoutes implements Routes {
     }
 
     public ServingRoutes(Deployments deployments, FaceDetection detection) {
+        this(deployments, detection, null);
+    }
+
+    /** @param invocationsModel the model {@code POST /invocations} (MLflow's scoring protocol) runs, or null for none */
+    public ServingRoutes(Deployments deployments, FaceDetection detection, String invocationsModel) {
         this.deployments = deployments;
+        this.invocations = new Invocations(deployments, invocationsModel, MAX_BATCH);
         this.chimp = new ChimpInference(deployments, MAX_BATCH);
         this.oip = new OpenInference(deployments, MAX_BATCH);
         this.faces = new FaceInference(deployments, detection);
@@ -59,9 +66,14 @@ public final class ServingRoutes implements Routes {
         app.post("/model/{name}/generate", streaming::generate);
         app.get("/v2/health/live", ctx -> ctx.json(Json.MAPPER.createObjectNode().put("live", true)));
         app.get("/v2/health/ready", this::ready);
+        app.post("/invocations", invocations::invoke);
+        app.get("/v2", oip::server);
         app.get("/v2/models/{name}", oip::metadata);
         app.get("/v2/models/{name}/ready", oip::ready);
         app.post("/v2/models/{name}/infer", oip::infer);
+        app.get("/v2/models/{name}/versions/{version}", oip::metadata);
+        app.get("/v2/models/{name}/versions/{version}/ready", oip::versionReady);
+        app.post("/v2/models/{name}/versions/{version}/infer", oip::infer);
     }
 
     private void models(Context ctx) {

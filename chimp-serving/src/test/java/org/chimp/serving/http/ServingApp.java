@@ -32,10 +32,15 @@ final class ServingApp implements AutoCloseable {
     }
 
     ServingApp(Path dir, org.chimp.api.vision.FaceDetection faces) {
+        this(dir, faces, "faces");
+    }
+
+    /** @param invocationsModel the model {@code POST /invocations} runs, or null */
+    ServingApp(Path dir, org.chimp.api.vision.FaceDetection faces, String invocationsModel) {
         f = new ServingFixture(TestDatabases.Kind.H2, dir);
         app = Javalin.create(c -> c.showJavalinBanner = false);
         HttpErrors.install(app);
-        new ServingRoutes(f.deployments, faces).addTo(app);
+        new ServingRoutes(f.deployments, faces, invocationsModel).addTo(app);
         app.start(0);
     }
 
@@ -52,6 +57,23 @@ final class ServingApp implements AutoCloseable {
         }
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Posts raw bytes with extra headers (name, value, ...), for the binary tensor extension. */
+    HttpResponse<byte[]> postBytes(String path, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/octet-stream");
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,69 @@
+package org.chimp.server.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/** A closed-loop load: {@code connections} clients each send the same POST back to back for a while. */
+public final class Load {
+    private Load() {
+    }
+
+    /** The outcome: requests per second and latency percentiles; a non-200 answer aborts the run. */
+    public record Result(double perSecond, double p50Ms, double p99Ms) {
+    }
+
+    static Result run(String url, String contentType, byte[] body, int connections, long warmupMs, long measureMs) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        ExecutorService clients = Executors.newFixedThreadPool(connections);
+        try {
+            long start = System.nanoTime();
+            long measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMs);
+            long end = measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMs);
+            List<Future<long[]>> runs = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                runs.add(clients.submit(() -> {
+                    long[] latencies = new long[1 << 16];
+                    int n = 0;
+                    long now;
+                    while ((now = System.nanoTime()) < end) {
+                        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        long done = System.nanoTime();
+                        if (r.statusCode() != 200) {
+                            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + new String(r.body()));
+                        }
+                        if (now >= measureFrom && n < latencies.length) {
+                            latencies[n++] = done - now;
+                        }
+                    }
+                    return Arrays.copyOf(latencies, n);
+                }));
+            }
+            long[] all = new long[0];
+            for (Future<long[]> f : runs) {
+                long[] part = f.get();
+                long[] merged = Arrays.copyOf(all, all.length + part.length);
+                System.arraycopy(part, 0, merged, all.length, part.length);
+                all = merged;
+            }
+            Arrays.sort(all);
+            if (all.length == 0) {
+                return new Result(0, 0, 0);
+            }
+            return new Result(all.length * 1000.0 / measureMs, all[all.length / 2] / 1e6,
+                    all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.chimp.server.command;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.chimp.server.bench.ServingBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code chimp bench serving}: CHIMP's inference endpoints next to a bare ONNX Runtime handler, in one run. */
+@Command(name = "serving", mixinStandardHelpOptions = true,
+        header = "Inference requests per second and latency, next to a bare Javalin + ONNX Runtime handler.",
+        description = {"Starts CHIMP serving in this process with an emotion-sized model (48x48 gray in, 7 classes out,",
+                "generated) and a bare Javalin handler that parses the same OIP JSON and calls ONNX Runtime once per request,",
+                "then prints req/s and p50/p99 latency per endpoint and connection count, with req/s as a ratio of the bare",
+                "handler's measured in the same run. Client and servers share this machine's cores."})
+final class ServingBenchCommand implements Callable<Integer> {
+    @Option(names = "--connections", split = ",", defaultValue = "1,32", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+    List<Integer> connections;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Measured seconds per row (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "2", description = "Unmeasured seconds before each row (default ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println(BenchCommand.machine());
+        Path dir = Files.createTempDirectory("chimp-serving-bench");
+        try (ServingBench bench = new ServingBench(dir)) {
+            System.out.printf("%-34s %6s %10s %9s %9s %9s%n", "variant", "conns", "req/s", "p50 ms", "p99 ms", "vs bare");
+            for (ServingBench.Row r : bench.run(connections, warmupSeconds * 1000L, seconds * 1000L)) {
+                System.out.printf("%-34s %6d %10.0f %9.2f %9.2f %8.2fx%n", r.variant(), r.connections(),
+                        r.result().perSecond(), r.result().p50Ms(), r.result().p99Ms(), r.ratioToBare());
+            }
+        }
+        return 0;
+    }
+}
