@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code chimp bench serving}: CHIMP's inference endpoints next to a bare ONNX Runtime handler, in one run. */
 @Command(name = "serving", mixinStandardHelpOptions = true,
-        header = "Inference requests per second and latency, next to a bare Javalin + ONNX Runtime handler.",
+        header = "Inference req/s and latency next to a bare ORT handler.",
         description = {"Starts CHIMP serving in this process with an emotion-sized model (48x48 gray in, 7 classes out,",
                 "generated) and a bare Javalin handler that parses the same OIP JSON and calls ONNX Runtime once per request,",
                 "then prints req/s and p50/p99 latency per endpoint and connection count, with req/s as a ratio of the bare",
