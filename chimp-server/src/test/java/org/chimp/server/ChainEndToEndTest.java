@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +23,13 @@ import org.chimp.chain.contract.ChimpOracle;
 import org.chimp.chain.contract.ImageClassifierClient;
 import org.chimp.chain.devnet.Devnet;
 import org.chimp.server.ApiClient.Reply;
+import org.chimp.server.examples.ExampleModels;
 import org.chimp.server.node.ChimpNode;
 import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
 import org.chimp.server.node.WorkerSettings;
+import org.chimp.tracking.client.LocalTrackingClient;
+import org.chimp.tracking.client.TrackingClient;
 import org.chimp.training.sample.SyntheticFaces;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +45,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 /**
  * The chain issue's "done": on a local chain, a contract asks CHIMP's Production model to classify an image and is
  * called back with the output's hash and URI; the URI serves, without a token, the JSON /infer answers for the image.
- * A model registered by version runs that version even once no stage serves it.
+ * A model registered by version runs that version even once no stage serves it. A text-to-image job is answered with
+ * the PNG /infer makes for the same prompt and seed.
  */
 class ChainEndToEndTest {
     private static final String TOKEN = "chain-e2e-token-0123456789";
@@ -126,6 +134,30 @@ class ChainEndToEndTest {
                 Reply jobs = api.get("/chain/jobs");
                 assertThat(jobs.json().at("/jobs/0/state").asText()).isEqualTo("fulfilled");
                 assertThat(api.getWithoutToken("/chain/jobs").status()).as("the job list needs the token").isEqualTo(401);
+
+                // Any task with byte forms runs on chain through its data types alone: a text-to-image job (a UTF-8
+                // prompt, no callback) is answered with the very PNG /infer makes for that prompt and seed.
+                try (TrackingClient local = new LocalTrackingClient(node.services().tracking(), node.services().registry())) {
+                    ExampleModels.register(local, ExampleModels.all().stream().filter(e -> e.task().equals("text-to-image")).toList(),
+                            dir.resolve("examples"));
+                }
+                Reply imageModel = api.postJson("/chain/models", Map.of("name", "text-to-image", "stage", "Production", "price_wei", "1000"));
+                assertThat(imageModel.status()).as(imageModel.text()).isEqualTo(201);
+                ChimpOracle oracle = ChimpOracle.load(devnet.info().contract(), web3j, tm, gas);
+                BigInteger imageJob = ChimpOracle.getJobCreatedEvents(oracle.requestJob(
+                        BigInteger.valueOf(imageModel.json().get("model_id").asLong()), "a lighthouse".getBytes(StandardCharsets.UTF_8),
+                        "0x0000000000000000000000000000000000000000", new byte[4], BigInteger.ZERO, BigInteger.valueOf(11),
+                        BigInteger.valueOf(1000)).send()).get(0).jobId;
+                JsonNode imageAnswer = awaitJob(api, imageJob);
+                assertThat(imageAnswer.get("state").asText()).as(imageAnswer.toString()).isEqualTo("fulfilled");
+                String imageUri = imageAnswer.get("output_uri").asText();
+                HttpResponse<byte[]> png = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(imageUri)).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(png.statusCode()).isEqualTo(200);
+                assertThat(Hash.sha256(png.body())).isEqualTo(org.web3j.utils.Numeric.hexStringToByteArray(imageAnswer.get("output_hash").asText()));
+                Reply direct = api.postJson("/model/text-to-image/infer", Map.of("inputs", Map.of("prompt", "a lighthouse", "seed", 11)));
+                assertThat(direct.status()).as(direct.text()).isEqualTo(200);
+                assertThat(png.body()).isEqualTo(Base64.getDecoder().decode(direct.json().at("/predictions/image").asText()));
                 web3j.shutdown();
             }
         }
@@ -145,6 +177,21 @@ class ChainEndToEndTest {
         assertThat(blob.status()).isEqualTo(200);
         assertThat(Hash.sha256(blob.text().getBytes(StandardCharsets.UTF_8))).isEqualTo(result.component3());
         return blob.json();
+    }
+
+    /** Waits until the sequencer has answered a chain job (fulfilled or failed); returns its entry of /chain/jobs. */
+    private static JsonNode awaitJob(ApiClient api, BigInteger jobId) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (true) {
+            for (JsonNode job : api.get("/chain/jobs").json().get("jobs")) {
+                String state = job.get("state").asText();
+                if (job.get("job_id").asText().equals(jobId.toString()) && (state.equals("fulfilled") || state.equals("failed"))) {
+                    return job;
+                }
+            }
+            assertThat(Instant.now()).as("chain job " + jobId + " answered in time").isBefore(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private static JsonNode poll(ApiClient api, String taskId) throws Exception {
