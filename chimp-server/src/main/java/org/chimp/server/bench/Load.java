@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,9 +23,16 @@ public final class Load {
     }
 
     static Result run(String url, String contentType, byte[] body, int connections, long warmupMs, long measureMs) throws Exception {
+        return run(url, Map.of("Content-Type", contentType), body, connections, warmupMs, measureMs);
+    }
+
+    /** The same with any request headers (the binary tensor extension's header size, say). */
+    static Result run(String url, Map<String, String> headers, byte[] body, int connections, long warmupMs, long measureMs)
+            throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         ExecutorService clients = Executors.newFixedThreadPool(connections);
         try {
             long start = System.nanoTime();

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -75,6 +78,7 @@ public final class ServingBench implements AutoCloseable {
     public List<Row> run(List<Integer> connections, long warmupMs, long measureMs) throws Exception {
         byte[] oip = oipBody();
         byte[] pixels = pixelBody();
+        Binary binary = binaryBody();
         String c = "http://127.0.0.1:" + chimp.port();
         String floorUrl = "http://127.0.0.1:" + bare.port() + "/bare";
         // Every handler compiled and every pool grown before the first measured row, so row order does not matter.
@@ -82,6 +86,7 @@ public final class ServingBench implements AutoCloseable {
             Load.run(url, "application/json", oip, 4, 0, warmupMs);
         }
         Load.run(c + "/model/emotion/infer", "application/json", pixels, 4, 0, warmupMs);
+        Load.run(c + "/v2/models/emotion/infer", binary.headers(), binary.body(), 4, 0, warmupMs);
         List<Row> rows = new ArrayList<>();
         for (int n : connections) {
             Load.Result floor = Load.run(floorUrl, "application/json", oip, n, warmupMs, measureMs);
@@ -90,6 +95,8 @@ public final class ServingBench implements AutoCloseable {
                     Load.run(c + "/model/emotion/infer", "application/json", pixels, n, warmupMs, measureMs)));
             rows.add(row("CHIMP OIP JSON", n, floor,
                     Load.run(c + "/v2/models/emotion/infer", "application/json", oip, n, warmupMs, measureMs)));
+            rows.add(row("CHIMP OIP binary tensors", n, floor,
+                    Load.run(c + "/v2/models/emotion/infer", binary.headers(), binary.body(), n, warmupMs, measureMs)));
             rows.add(row("CHIMP OIP JSON, batching 32/2ms", n, floor,
                     Load.run(c + "/v2/models/emotion-batched/infer", "application/json", oip, n, warmupMs, measureMs)));
         }
@@ -128,6 +135,29 @@ public final class ServingBench implements AutoCloseable {
             data.add(Math.round(random.nextFloat() * 1000) / 1000f);
         }
         return Json.MAPPER.writeValueAsBytes(body);
+    }
+
+    /** A request of the binary tensor extension: its JSON header's size in a header, the raw tensor after it. */
+    private record Binary(Map<String, String> headers, byte[] body) {
+    }
+
+    /** The same features as {@link #oipBody()}, sent as raw little-endian FP32 with a binary answer asked for. */
+    private static Binary binaryBody() throws Exception {
+        Random random = new Random(1);
+        ByteBuffer raw = ByteBuffer.allocate(EmotionOnnx.FEATURES * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < EmotionOnnx.FEATURES; i++) {
+            raw.putFloat(Math.round(random.nextFloat() * 1000) / 1000f);
+        }
+        ObjectNode header = Json.MAPPER.createObjectNode();
+        header.putObject("parameters").put("binary_data_output", true);
+        ObjectNode t = header.putArray("inputs").addObject().put("name", "features").put("datatype", "FP32");
+        t.putArray("shape").add(1).add(EmotionOnnx.FEATURES);
+        t.putObject("parameters").put("binary_data_size", raw.capacity());
+        byte[] json = Json.MAPPER.writeValueAsBytes(header);
+        byte[] body = Arrays.copyOf(json, json.length + raw.capacity());
+        System.arraycopy(raw.array(), 0, body, json.length, raw.capacity());
+        return new Binary(Map.of("Content-Type", "application/octet-stream",
+                "Inference-Header-Content-Length", Integer.toString(json.length)), body);
     }
 
     private static byte[] pixelBody() throws Exception {
