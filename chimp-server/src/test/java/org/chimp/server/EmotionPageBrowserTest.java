@@ -100,8 +100,15 @@ class EmotionPageBrowserTest {
         browser.findElement(By.id("calibrate")).click();
         wait(Duration.ofSeconds(60)).until(b -> b.findElement(By.id("prompt")).getText().startsWith("Show "));
         screenshot("recording");
-        wait(Duration.ofSeconds(240)).until(b -> b.findElement(By.id("task")).getText().startsWith("Task "));
+        // The task's progress ("Task running: 40% ..."), or already its end when it ran between two polls; a failure
+        // stops the wait at once with the page's reason.
+        String progress = wait(Duration.ofSeconds(240)).until(b -> {
+            String text = b.findElement(By.id("task")).getText();
+            return text.startsWith("Task ") || text.startsWith("Personal version") || text.startsWith("Your personal model")
+                    || text.startsWith("Calibration failed") ? text : null;
+        });
         screenshot("training");
+        assertThat(progress).as("the calibration task").doesNotStartWith("Calibration failed");
         wait(Duration.ofMinutes(4)).until(b -> "true".equals(b.findElement(By.id("task")).getDomAttribute("data-personal"))
                 || b.findElement(By.id("task")).getText().startsWith("Calibration failed"));
         assertThat(browser.findElement(By.id("task")).getText()).contains("Your personal model (version 2) answers now");
