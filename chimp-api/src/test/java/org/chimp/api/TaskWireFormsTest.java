@@ -42,7 +42,7 @@ class TaskWireFormsTest {
                 new Embeddings(List.of(new float[] {1, 0, 0})), new Embeddings(List.of(new float[] {0, 1, 0}))));
         assertThat(out.shape()).containsExactly(2, 3);
         assertThat(out.datatype()).isEqualTo("FP32");
-        assertThat(out.data().toString()).isEqualTo("[1.0,0.0,0.0,0.0,1.0,0.0]");
+        assertThat(out.data().json().toString()).isEqualTo("[1.0,0.0,0.0,0.0,1.0,0.0]");
         assertThat(MAPPER.valueToTree(out).has("parameters")).as("output tensors carry no empty parameters").isFalse();
     }
 
@@ -77,7 +77,7 @@ class TaskWireFormsTest {
             {"name": "prompt", "shape": [1], "datatype": "BYTES", "data": ["x"], "parameters": [1]}""")).contains("must be a JSON object");
         Tensor out = Tasks.TEXT_GENERATION.output().toTensor("text", List.of(new Generation("and then", 2, Generation.FinishReason.LENGTH)));
         assertThat(out.datatype()).isEqualTo("BYTES");
-        assertThat(out.data().get(0).asText()).isEqualTo("and then");
+        assertThat(out.data().json().get(0).asText()).isEqualTo("and then");
     }
 
     @Test
@@ -142,7 +142,7 @@ class TaskWireFormsTest {
         GeneratedImage image = new GeneratedImage(png.toByteArray(), 8, 4, 1);
         Tensor out = GeneratedImage.TYPE.toTensor("image", List.of(image));
         assertThat(out.shape()).containsExactly(1);
-        JsonNode value = out.data().get(0);
+        JsonNode value = out.data().json().get(0);
         assertThat(Base64.getDecoder().decode(value.asText())).isEqualTo(png.toByteArray());
         assertThat(GeneratedImage.TYPE.toBytes(image)).isEqualTo(png.toByteArray());
     }

@@ -26,14 +26,14 @@ import org.chimp.api.error.Quote;
  * @param parameters the protocol's {@code parameters} object (the tensor's own, over the request's), or null; tasks
  *                   read settings from it (a generation's {@code max_tokens}) through {@link #settings}
  */
-public record Tensor(String name, long[] shape, String datatype, JsonNode data,
+public record Tensor(String name, long[] shape, String datatype, TensorData data,
                      @JsonInclude(JsonInclude.Include.NON_NULL) ObjectNode parameters) {
     /** Parameters the protocol itself uses (binary extension, content types); tasks ignore them. */
     private static final Set<String> PROTOCOL_PARAMETERS = Set.of("binary_data", "binary_data_size", "binary_data_output",
             "content_type", "headers");
 
     /** A tensor without parameters. */
-    public Tensor(String name, long[] shape, String datatype, JsonNode data) {
+    public Tensor(String name, long[] shape, String datatype, TensorData data) {
         this(name, shape, datatype, data, null);
     }
 
@@ -44,14 +44,27 @@ public record Tensor(String name, long[] shape, String datatype, JsonNode data,
 
     /** An output tensor. */
     public static Tensor of(String name, String datatype, long[] shape, ArrayNode data) {
+        return new Tensor(name, shape, datatype, new TensorData.Nodes(data));
+    }
+
+    /** An output tensor of numbers. */
+    public static Tensor of(String name, String datatype, long[] shape, TensorData.Numbers data) {
         return new Tensor(name, shape, datatype, data);
     }
 
     /** Reads a request's input tensor; the name, shape and batch size are checked, the values not yet. */
     public static Tensor parse(JsonNode t, int maxBatch) {
+        return parse(t, new TensorData.Nodes(t.get("data")), maxBatch);
+    }
+
+    /**
+     * Reads a request's input tensor whose values were read apart from the rest ({@link TensorDataReader}, binary
+     * tensor data); {@code t}'s own {@code data} is not looked at.
+     */
+    public static Tensor parse(JsonNode t, TensorData data, int maxBatch) {
         String name = t.path("name").isTextual() ? t.get("name").asText() : null;
         JsonNode type = t.path("datatype");
-        Tensor header = new Tensor(name, new long[0], type.isTextual() ? type.asText() : "", t.get("data"));
+        Tensor header = new Tensor(name, new long[0], type.isTextual() ? type.asText() : "", data);
         long[] shape = header.shapeOf(t.get("shape"));
         if (shape[0] > maxBatch) {
             throw ClientErrorException.invalid("The batch size N must be 1 to " + maxBatch + ", got " + shape[0]);
@@ -134,44 +147,73 @@ public record Tensor(String name, long[] shape, String datatype, JsonNode data,
 
     /** The values in row-major order; a 400 unless there are exactly as many as the shape says. */
     public List<JsonNode> values() {
-        if (data == null || !data.isArray()) {
-            throw invalid("'data' must be a list of values in row-major order, got " + Quote.json(data));
+        if (data instanceof TensorData.Numbers numbers) {
+            checkCount(numbers.size());
+            return numbers.nodes();
+        }
+        JsonNode json = data == null ? null : data.json();
+        if (json == null || !json.isArray()) {
+            throw invalid("'data' must be a list of values in row-major order, got " + Quote.json(json));
         }
         List<JsonNode> out = new ArrayList<>();
-        flatten(data, out);
+        flatten(json, out);
+        checkCount(out.size());
+        return out;
+    }
+
+    private void checkCount(int values) {
         long count = 1;
         for (long d : shape) {
             count = count > Long.MAX_VALUE / d ? Long.MAX_VALUE : count * d;
         }
-        if (count != out.size()) {
+        if (count != values) {
             throw invalid("shape " + Arrays.toString(shape) + " needs "
-                    + (count == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : count) + " values in 'data', got " + out.size());
+                    + (count == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : count) + " values in 'data', got " + values);
         }
-        return out;
     }
 
     /**
      * The values as floats. A value outside the datatype's range is refused, not rounded to infinity: FP32 holds
-     * magnitudes up to {@link Float#MAX_VALUE}, UINT8 whole numbers 0-255.
+     * magnitudes up to {@link Float#MAX_VALUE}, UINT8 whole numbers 0-255. Numbers read straight into an array are
+     * checked by the same rules without a node per value.
      */
     public float[] floats() {
+        if (data instanceof TensorData.Numbers numbers) {
+            checkCount(numbers.size());
+            double[] values = numbers.values();
+            float[] f = new float[values.length];
+            boolean uint8 = datatype.equals("UINT8");
+            for (int i = 0; i < f.length; i++) {
+                f[i] = checkedFloat(i, values[i], uint8, numbers::node);
+            }
+            return f;
+        }
         List<JsonNode> values = values();
         float[] f = new float[values.size()];
+        boolean uint8 = datatype.equals("UINT8");
         for (int i = 0; i < f.length; i++) {
             JsonNode v = values.get(i);
             if (!v.isNumber()) {
                 throw invalidValue(i, v, "must be a number");
             }
-            double d = v.asDouble();
-            if (datatype.equals("UINT8") && !(v.canConvertToInt() && d == Math.rint(d) && d >= 0 && d <= 255)) {
-                throw invalidValue(i, v, "is not a UINT8: UINT8 values are whole numbers from 0 to 255");
+            if (uint8 && !v.canConvertToInt()) {
+                throw invalidValue(i, v, UINT8_RANGE);
             }
-            if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
-                throw invalidValue(i, v, "is outside the FP32 range (magnitudes up to " + Float.MAX_VALUE + ")");
-            }
-            f[i] = (float) d;
+            f[i] = checkedFloat(i, v.asDouble(), uint8, index -> v);
         }
         return f;
+    }
+
+    private static final String UINT8_RANGE = "is not a UINT8: UINT8 values are whole numbers from 0 to 255";
+
+    private float checkedFloat(int i, double d, boolean uint8, java.util.function.IntFunction<JsonNode> node) {
+        if (uint8 && !(d == Math.rint(d) && d >= 0 && d <= 255)) {
+            throw invalidValue(i, node.apply(i), UINT8_RANGE);
+        }
+        if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
+            throw invalidValue(i, node.apply(i), "is outside the FP32 range (magnitudes up to " + Float.MAX_VALUE + ")");
+        }
+        return (float) d;
     }
 
     /** The values as whole numbers within the integer datatype's range (INT8, UINT8, INT16 or INT32). */

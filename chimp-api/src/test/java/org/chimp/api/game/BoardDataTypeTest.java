@@ -119,7 +119,7 @@ class BoardDataTypeTest {
         Tensor t = moves.toTensor("move", List.of(new Move(4), new Move(0)));
         assertThat(t.datatype()).isEqualTo("INT32");
         assertThat(t.shape()).containsExactly(2);
-        assertThat(t.data().toString()).isEqualTo("[4,0]");
+        assertThat(t.data().json().toString()).isEqualTo("[4,0]");
     }
 
     @Provide

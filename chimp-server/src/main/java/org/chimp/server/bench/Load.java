@@ -1,9 +1,5 @@
 package org.chimp.server.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,13 +9,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-/** A closed-loop load: {@code connections} clients each send the same POST back to back for a while. */
+/**
+ * A closed-loop load: {@code connections} clients, each on its own keep-alive connection, send the same POST back to
+ * back for a while.
+ */
 public final class Load {
     private Load() {
     }
 
     /** The outcome: requests per second and latency percentiles; a non-200 answer aborts the run. */
     public record Result(double perSecond, double p50Ms, double p99Ms) {
+        /** From the latencies (ns) of the calls that started in a measured window of {@code measureMs}. */
+        static Result of(long[] latenciesNs, long measureMs) {
+            if (latenciesNs.length == 0) {
+                return new Result(0, 0, 0);
+            }
+            long[] sorted = latenciesNs.clone();
+            Arrays.sort(sorted);
+            return new Result(sorted.length * 1000.0 / measureMs, sorted[sorted.length / 2] / 1e6,
+                    sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6);
+        }
     }
 
     static Result run(String url, String contentType, byte[] body, int connections, long warmupMs, long measureMs) throws Exception {
@@ -29,10 +38,6 @@ public final class Load {
     /** The same with any request headers (the binary tensor extension's header size, say). */
     static Result run(String url, Map<String, String> headers, byte[] body, int connections, long warmupMs, long measureMs)
             throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(builder::header);
-        HttpRequest request = builder.build();
         ExecutorService clients = Executors.newFixedThreadPool(connections);
         try {
             long start = System.nanoTime();
@@ -41,17 +46,19 @@ public final class Load {
             List<Future<long[]>> runs = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
                 runs.add(clients.submit(() -> {
-                    long[] latencies = new long[1 << 16];
+                    long[] latencies = new long[1 << 18];
                     int n = 0;
                     long now;
-                    while ((now = System.nanoTime()) < end) {
-                        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        long done = System.nanoTime();
-                        if (r.statusCode() != 200) {
-                            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + new String(r.body()));
-                        }
-                        if (now >= measureFrom && n < latencies.length) {
-                            latencies[n++] = done - now;
+                    try (HttpConnection http = new HttpConnection(url, headers, body)) {
+                        while ((now = System.nanoTime()) < end) {
+                            HttpConnection.Answer r = http.send();
+                            long done = System.nanoTime();
+                            if (r.status() != 200) {
+                                throw new IllegalStateException(url + " answered " + r.status() + ": " + new String(r.body()));
+                            }
+                            if (now >= measureFrom && n < latencies.length) {
+                                latencies[n++] = done - now;
+                            }
                         }
                     }
                     return Arrays.copyOf(latencies, n);
@@ -64,12 +71,7 @@ public final class Load {
                 System.arraycopy(part, 0, merged, all.length, part.length);
                 all = merged;
             }
-            Arrays.sort(all);
-            if (all.length == 0) {
-                return new Result(0, 0, 0);
-            }
-            return new Result(all.length * 1000.0 / measureMs, all[all.length / 2] / 1e6,
-                    all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6);
+            return Result.of(all, measureMs);
         } finally {
             clients.shutdownNow();
         }

@@ -41,8 +41,16 @@ import org.chimp.tracking.registry.Stage;
  * machine and this run.
  */
 public final class ServingBench implements AutoCloseable {
-    /** One measured row. */
-    public record Row(String variant, int connections, Load.Result result, double ratioToBare) {
+    /**
+     * One measured row.
+     *
+     * @param overheadMs the row's p50 minus the bare ONNX Runtime call's p50: what HTTP, parsing and serving add
+     */
+    public record Row(String variant, int connections, Load.Result result, double ratioToBare, double overheadMs) {
+    }
+
+    /** The bare ONNX Runtime call (no HTTP, no JSON) and every variant's row. */
+    public record Report(Load.Result ortCall, List<Row> rows) {
     }
 
     private final Path dir;
@@ -74,8 +82,11 @@ public final class ServingBench implements AutoCloseable {
         bare.start("127.0.0.1", 0);
     }
 
-    /** Every variant at every connection count; ratios are req/s against the bare handler at the same count. */
-    public List<Row> run(List<Integer> connections, long warmupMs, long measureMs) throws Exception {
+    /**
+     * Every variant at every connection count; ratios are req/s against the bare handler at the same count, overheads
+     * p50 against one thread calling ONNX Runtime on the same features with nothing around it.
+     */
+    public Report run(List<Integer> connections, long warmupMs, long measureMs) throws Exception {
         byte[] oip = oipBody();
         byte[] pixels = pixelBody();
         Binary binary = binaryBody();
@@ -87,24 +98,59 @@ public final class ServingBench implements AutoCloseable {
         }
         Load.run(c + "/model/emotion/infer", "application/json", pixels, 4, 0, warmupMs);
         Load.run(c + "/v2/models/emotion/infer", binary.headers(), binary.body(), 4, 0, warmupMs);
+        Load.Result ort = ortCall(features(), warmupMs, measureMs);
         List<Row> rows = new ArrayList<>();
         for (int n : connections) {
             Load.Result floor = Load.run(floorUrl, "application/json", oip, n, warmupMs, measureMs);
-            rows.add(new Row("bare Javalin + ORT (OIP JSON)", n, floor, 1));
+            rows.add(row("bare Javalin + ORT (OIP JSON)", n, floor, floor, ort));
             rows.add(row("CHIMP /model/{name}/infer JSON", n, floor,
-                    Load.run(c + "/model/emotion/infer", "application/json", pixels, n, warmupMs, measureMs)));
+                    Load.run(c + "/model/emotion/infer", "application/json", pixels, n, warmupMs, measureMs), ort));
             rows.add(row("CHIMP OIP JSON", n, floor,
-                    Load.run(c + "/v2/models/emotion/infer", "application/json", oip, n, warmupMs, measureMs)));
+                    Load.run(c + "/v2/models/emotion/infer", "application/json", oip, n, warmupMs, measureMs), ort));
             rows.add(row("CHIMP OIP binary tensors", n, floor,
-                    Load.run(c + "/v2/models/emotion/infer", binary.headers(), binary.body(), n, warmupMs, measureMs)));
+                    Load.run(c + "/v2/models/emotion/infer", binary.headers(), binary.body(), n, warmupMs, measureMs), ort));
             rows.add(row("CHIMP OIP JSON, batching 32/2ms", n, floor,
-                    Load.run(c + "/v2/models/emotion-batched/infer", "application/json", oip, n, warmupMs, measureMs)));
+                    Load.run(c + "/v2/models/emotion-batched/infer", "application/json", oip, n, warmupMs, measureMs), ort));
         }
-        return rows;
+        return new Report(ort, rows);
     }
 
-    private static Row row(String variant, int n, Load.Result floor, Load.Result r) {
-        return new Row(variant, n, r, floor.perSecond() == 0 ? 0 : r.perSecond() / floor.perSecond());
+    private static Row row(String variant, int n, Load.Result floor, Load.Result r, Load.Result ort) {
+        return new Row(variant, n, r, floor.perSecond() == 0 ? 0 : r.perSecond() / floor.perSecond(), r.p50Ms() - ort.p50Ms());
+    }
+
+    /** One thread calling the bare session back to back, as the bare handler does per request, timed per call. */
+    private Load.Result ortCall(float[] x, long warmupMs, long measureMs) throws Exception {
+        long start = System.nanoTime();
+        long measureFrom = start + warmupMs * 1_000_000;
+        long end = measureFrom + measureMs * 1_000_000;
+        long[] latencies = new long[1 << 20];
+        int n = 0;
+        long now;
+        while ((now = System.nanoTime()) < end) {
+            try (OnnxTensor t = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {1, x.length});
+                 OrtSession.Result r = bareSession.run(Map.of("features", t), Set.of("probabilities"))) {
+                float[][] p = (float[][]) r.get(0).getValue();
+                if (p[0].length != EmotionOnnx.LABELS.size()) {
+                    throw new IllegalStateException("the bench model answered " + p[0].length + " scores");
+                }
+            }
+            long done = System.nanoTime();
+            if (now >= measureFrom && n < latencies.length) {
+                latencies[n++] = done - now;
+            }
+        }
+        return Load.Result.of(Arrays.copyOf(latencies, n), measureMs);
+    }
+
+    /** The features every JSON and binary body carries. */
+    private static float[] features() {
+        Random random = new Random(1);
+        float[] x = new float[EmotionOnnx.FEATURES];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.round(random.nextFloat() * 1000) / 1000f;
+        }
+        return x;
     }
 
     private ObjectNode bareInfer(JsonNode body) throws Exception {
@@ -126,13 +172,12 @@ public final class ServingBench implements AutoCloseable {
     }
 
     private static byte[] oipBody() throws Exception {
-        Random random = new Random(1);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ObjectNode t = body.putArray("inputs").addObject().put("name", "features").put("datatype", "FP32");
         t.putArray("shape").add(1).add(EmotionOnnx.FEATURES);
         ArrayNode data = t.putArray("data");
-        for (int i = 0; i < EmotionOnnx.FEATURES; i++) {
-            data.add(Math.round(random.nextFloat() * 1000) / 1000f);
+        for (float v : features()) {
+            data.add(v);
         }
         return Json.MAPPER.writeValueAsBytes(body);
     }
@@ -143,10 +188,9 @@ public final class ServingBench implements AutoCloseable {
 
     /** The same features as {@link #oipBody()}, sent as raw little-endian FP32 with a binary answer asked for. */
     private static Binary binaryBody() throws Exception {
-        Random random = new Random(1);
         ByteBuffer raw = ByteBuffer.allocate(EmotionOnnx.FEATURES * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < EmotionOnnx.FEATURES; i++) {
-            raw.putFloat(Math.round(random.nextFloat() * 1000) / 1000f);
+        for (float v : features()) {
+            raw.putFloat(v);
         }
         ObjectNode header = Json.MAPPER.createObjectNode();
         header.putObject("parameters").put("binary_data_output", true);

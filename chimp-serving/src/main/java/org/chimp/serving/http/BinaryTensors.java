@@ -1,5 +1,6 @@
 package org.chimp.serving.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,10 +9,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.error.Quote;
 import org.chimp.api.tensor.Tensor;
+import org.chimp.api.tensor.TensorData;
 import org.chimp.http.Json;
 
 /**
@@ -30,13 +34,23 @@ final class BinaryTensors {
     private BinaryTensors() {
     }
 
-    /** The request's JSON, with binary inputs turned into {@code data}; the plain JSON body without the header. */
-    static JsonNode body(Context ctx) {
+    /**
+     * The request: its JSON read in one streaming pass, each input's values from its {@code data} or, with the
+     * header, from the bytes after the JSON.
+     */
+    static OipRequest body(Context ctx) {
         String header = ctx.header(HEADER);
-        if (header == null) {
-            return org.chimp.http.Requests.jsonBody(ctx);
-        }
         byte[] body = ctx.bodyAsBytes();
+        if (header == null) {
+            if (org.chimp.http.Requests.isBlank(body)) {
+                throw ClientErrorException.invalid("This endpoint needs a JSON body");
+            }
+            try {
+                return OipRequest.read(body, 0, body.length);
+            } catch (JsonProcessingException e) {
+                throw ClientErrorException.invalid("The request body is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+        }
         int jsonLength;
         try {
             jsonLength = Integer.parseInt(header.trim());
@@ -47,32 +61,35 @@ final class BinaryTensors {
             throw ClientErrorException.invalid(HEADER + " must be the JSON header's size in bytes, 1 to the body's "
                     + body.length + ", got " + Quote.json(com.fasterxml.jackson.databind.node.TextNode.valueOf(header)));
         }
-        JsonNode json;
+        OipRequest request;
         try {
-            json = Json.MAPPER.readTree(body, 0, jsonLength);
-        } catch (IOException e) {
+            request = OipRequest.read(body, 0, jsonLength);
+        } catch (JsonProcessingException e) {
             throw ClientErrorException.invalid("The JSON header (the first " + jsonLength + " bytes) is not valid JSON", e);
         }
+        List<TensorData> data = new ArrayList<>(request.data());
         int at = jsonLength;
-        for (JsonNode input : json.path("inputs")) {
+        int i = 0;
+        for (JsonNode input : request.json().path("inputs")) {
+            int index = i++;
             JsonNode size = input.path("parameters").path(SIZE);
-            if (size.isMissingNode() || !(input instanceof ObjectNode in)) {
+            if (size.isMissingNode() || !input.isObject()) {
                 continue;
             }
             if (!size.canConvertToInt() || !size.isIntegralNumber() || size.asInt() < 0 || size.asInt() > body.length - at) {
                 throw ClientErrorException.invalid("Input 'parameters." + SIZE + "' must be a whole number of bytes that "
                         + "follow the JSON header (" + (body.length - at) + " left), got " + Quote.json(size));
             }
-            if (in.has("data")) {
+            if (data.get(index).json() != null) {
                 throw ClientErrorException.invalid("An input with '" + SIZE + "' has its values after the JSON header; leave out 'data'");
             }
-            in.set("data", values(in.path("datatype").asText(), ByteBuffer.wrap(body, at, size.asInt()).slice()));
+            data.set(index, values(input.path("datatype").asText(), ByteBuffer.wrap(body, at, size.asInt()).slice()));
             at += size.asInt();
         }
         if (at != body.length) {
             throw ClientErrorException.invalid((body.length - at) + " bytes after the JSON header belong to no input's '" + SIZE + "'");
         }
-        return json;
+        return new OipRequest(request.json(), data);
     }
 
     /**
@@ -101,9 +118,8 @@ final class BinaryTensors {
         ctx.header(HEADER, Integer.toString(header.length)).contentType("application/octet-stream").result(out.toByteArray());
     }
 
-    private static ArrayNode values(String datatype, ByteBuffer raw) {
+    private static TensorData values(String datatype, ByteBuffer raw) {
         raw.order(ByteOrder.LITTLE_ENDIAN);
-        ArrayNode out = Json.MAPPER.createArrayNode();
         int width = switch (datatype) {
             case "FP32", "INT32" -> 4;
             case "INT16" -> 2;
@@ -115,17 +131,28 @@ final class BinaryTensors {
         if (width > 1 && raw.remaining() % width != 0) {
             throw ClientErrorException.invalid("Binary " + datatype + " data must be a multiple of " + width + " bytes, got " + raw.remaining());
         }
-        while (raw.hasRemaining()) {
-            switch (datatype) {
-                case "FP32" -> out.add(raw.getFloat());
-                case "INT32" -> out.add(raw.getInt());
-                case "INT16" -> out.add(raw.getShort());
-                case "INT8" -> out.add(raw.get());
-                case "UINT8" -> out.add(raw.get() & 0xff);
-                default -> out.add(Base64.getEncoder().encodeToString(element(raw)));
-            }
+        if (datatype.equals("FP32")) {
+            float[] floats = new float[raw.remaining() / 4];
+            raw.asFloatBuffer().get(floats);
+            return TensorData.Numbers.ofFloats(floats);
         }
-        return out;
+        if (width == 0) {
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            while (raw.hasRemaining()) {
+                out.add(Base64.getEncoder().encodeToString(element(raw)));
+            }
+            return new TensorData.Nodes(out);
+        }
+        int[] ints = new int[raw.remaining() / width];
+        for (int i = 0; i < ints.length; i++) {
+            ints[i] = switch (datatype) {
+                case "INT32" -> raw.getInt();
+                case "INT16" -> raw.getShort();
+                case "INT8" -> raw.get();
+                default -> raw.get() & 0xff;
+            };
+        }
+        return TensorData.Numbers.ofInts(ints);
     }
 
     /** One BYTES element: a 4-byte little-endian length, then that many bytes. */

@@ -94,8 +94,9 @@ final class OpenInference {
     void infer(Context ctx) throws java.io.IOException {
         try (Lease lease = lease(ctx); ImageScope decoded = ImageScope.open()) {
             // Decoded images count against the in-flight pixel budget until this request is done with them.
-            JsonNode body = BinaryTensors.body(ctx);
-            Tensor in = tensor(body);
+            OipRequest request = BinaryTensors.body(ctx);
+            JsonNode body = request.json();
+            Tensor in = tensor(request);
             checkOutputs(body.get("outputs"), Signatures.outputName(lease.served()));
             Tensor result = infer(lease, lease.served(), in, ClientGone.of(ctx));
             ObjectNode out = Json.MAPPER.createObjectNode();
@@ -167,7 +168,8 @@ final class OpenInference {
     }
 
     /** The request's one input tensor, with its name, shape and batch size checked; values are read later. */
-    private Tensor tensor(JsonNode body) {
+    private Tensor tensor(OipRequest request) {
+        JsonNode body = request.json();
         JsonNode inputs = body.get("inputs");
         if (!body.isObject() || inputs == null || !inputs.isArray() || inputs.size() != 1 || !inputs.get(0).isObject()) {
             throw ClientErrorException.invalid("The body must have \"inputs\": [" + FORM + "]");
@@ -180,6 +182,6 @@ final class OpenInference {
         if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
             throw ClientErrorException.invalid("The request 'parameters' must be an object, got " + Quote.json(parameters));
         }
-        return Tensor.parse(inputs.get(0), maxBatch).withRequestParameters(parameters);
+        return Tensor.parse(inputs.get(0), request.data().get(0), maxBatch).withRequestParameters(parameters);
     }
 }
