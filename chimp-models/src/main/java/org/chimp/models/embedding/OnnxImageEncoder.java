@@ -40,8 +40,7 @@ final class OnnxImageEncoder implements AutoCloseable {
      * @param outputName the output to read, or null for {@code image_embeds} if there is one, else the first output
      */
     static OnnxImageEncoder open(Path weights, String outputName, float[] mean, float[] std) {
-        OrtSession session = OnnxSessions.open(weights);
-        try {
+        return OnnxSessions.openAndFit(weights, "The image encoder", session -> {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             if (inputs.size() != 1 || !(inputs.values().iterator().next().getInfo() instanceof TensorInfo in)
                     || in.type != OnnxJavaType.FLOAT || in.getShape().length != 4 || in.getShape()[1] != 3
@@ -60,13 +59,7 @@ final class OnnxImageEncoder implements AutoCloseable {
             String name = inputs.keySet().iterator().next();
             return new OnnxImageEncoder(session, name, out,
                     new ClipImages((int) in.getShape()[3], (int) in.getShape()[2], mean, std));
-        } catch (OrtException e) {
-            OnnxSessions.close(session);
-            throw ClientErrorException.invalid("The image encoder's inputs and outputs could not be read (" + e.getCode() + ")", e);
-        } catch (RuntimeException e) {
-            OnnxSessions.close(session);
-            throw e;
-        }
+        });
     }
 
     /** One vector per image, in order. */

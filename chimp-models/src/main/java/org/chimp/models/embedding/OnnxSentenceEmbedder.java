@@ -67,8 +67,7 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
      */
     public static OnnxSentenceEmbedder open(Path weights, SequenceEncoder tokenizer, int maxTokens, boolean normalize,
                                             String outputName) {
-        OrtSession session = OnnxSessions.open(weights);
-        try {
+        return OnnxSessions.openAndFit(weights, "The ONNX model", session -> {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             for (String name : inputs.keySet()) {
                 if (!Set.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS).contains(name)) {
@@ -98,13 +97,7 @@ public final class OnnxSentenceEmbedder implements Model<Texts, Embeddings> {
                     t.getShape().length == 2, inputs.containsKey(TOKEN_TYPE_IDS));
             model.run(Texts.of("CHIMP checks that the model runs when it is loaded."), RunContext.defaults());
             return model;
-        } catch (OrtException e) {
-            OnnxSessions.close(session);
-            throw ClientErrorException.invalid("The ONNX model's inputs and outputs could not be read (" + e.getCode() + ")", e);
-        } catch (RuntimeException e) {
-            OnnxSessions.close(session);
-            throw e;
-        }
+        });
     }
 
     @Override

@@ -56,19 +56,12 @@ public final class OnnxDecoder implements TextStreamer {
      */
     public static OnnxDecoder open(Path weights, ByteLevelBpeTokenizer tokenizer, int eos, int maxContext, int maxNewTokens,
                                    boolean useCache) {
-        OrtSession session = OnnxSessions.open(weights);
-        try {
+        return OnnxSessions.openAndFit(weights, "The ONNX model", session -> {
             DecoderSignature signature = DecoderSignature.of(session.getInputInfo(), session.getOutputInfo());
             OnnxDecoder model = new OnnxDecoder(session, signature, tokenizer, eos, maxContext, maxNewTokens, useCache);
             model.checkRuns();
             return model;
-        } catch (OrtException e) {
-            OnnxSessions.close(session);
-            throw ClientErrorException.invalid("The ONNX model's inputs and outputs could not be read (" + e.getCode() + ")", e);
-        } catch (RuntimeException e) {
-            OnnxSessions.close(session);
-            throw e;
-        }
+        });
     }
 
     /** Generates; a character split over tokens reaches {@code onToken} once its last byte is generated. */

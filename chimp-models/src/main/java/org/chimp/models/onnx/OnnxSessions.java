@@ -44,6 +44,31 @@ public final class OnnxSessions {
         }
     }
 
+    /** Builds a model on an open session, checking that the model fits; reading the session may fail. */
+    @FunctionalInterface
+    public interface Fit<T> {
+        T build(OrtSession session) throws OrtException;
+    }
+
+    /**
+     * Opens a model file ({@link #open(Path)}) and builds a model on the session with {@code fit}. When the model
+     * does not fit (any exception), the session is closed before the exception goes on, so a rejected model leaves
+     * no native memory behind; an {@link OrtException} from reading the session is a 400 about {@code subject}
+     * ("The ONNX model", "The image encoder").
+     */
+    public static <T> T openAndFit(Path file, String subject, Fit<T> fit) {
+        OrtSession session = open(file);
+        try {
+            return fit.build(session);
+        } catch (OrtException e) {
+            close(session);
+            throw ClientErrorException.invalid(subject + "'s inputs and outputs could not be read (" + e.getCode() + ")", e);
+        } catch (RuntimeException e) {
+            close(session);
+            throw e;
+        }
+    }
+
     /** True if the CUDA provider was added. */
     static boolean addCudaIfPresent(OrtSession.SessionOptions options) {
         if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {

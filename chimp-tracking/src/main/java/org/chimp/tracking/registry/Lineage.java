@@ -37,7 +37,8 @@ public final class Lineage {
     /** The lineage of a model version, empty if there is no such version. */
     public Optional<ObjectNode> of(String model, int version) {
         return Jdbc.withConnection(ds, c -> {
-            Optional<String> runId = Sql.first(c, "SELECT COALESCE(run_id, '') FROM tracking_model_versions WHERE model_name = ? AND version = ?",
+            Optional<String> runId = Sql.first(c, "SELECT COALESCE(run_id, '') FROM tracking_model_versions "
+                            + "WHERE model_id = " + RegistryRows.MODEL_ID + " AND version = ?",
                     rs -> rs.getString(1), model, version);
             if (runId.isEmpty()) {
                 return Optional.<ObjectNode>empty();
@@ -74,9 +75,10 @@ public final class Lineage {
     /** The model versions whose lineage names the dataset version {@code ref} ({@code name@version}), as "model m version n". */
     public List<String> modelVersionsUsing(String ref) {
         String needle = "%\"ref\":" + JSON.valueToTree(ref).toString().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT mv.model_name, mv.version FROM tracking_model_versions mv "
+        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT m.name, mv.version FROM tracking_model_versions mv "
+                + "JOIN tracking_registered_models m ON m.id = mv.model_id "
                 + "JOIN tracking_run_tags t ON t.run_id = mv.run_id AND t.name = ? WHERE t.val LIKE ? ESCAPE '\\' "
-                + "ORDER BY mv.model_name, mv.version", rs -> "model " + rs.getString(1) + " version " + rs.getInt(2), DATASETS_TAG, needle));
+                + "ORDER BY m.name, mv.version", rs -> "model " + rs.getString(1) + " version " + rs.getInt(2), DATASETS_TAG, needle));
     }
 
     private static JsonNode parse(String json) {

@@ -42,7 +42,8 @@ public final class ModelRegistry {
     public static final String PROMOTED_AT_TAG = "chimp.production.promoted_at";
     /** Version tag: when (epoch millis) a rollback took the version out of Production; it is not rolled back to. */
     public static final String ROLLED_BACK_AT_TAG = "chimp.production.rolled_back_at";
-    private static final String VERSION_COLUMNS = RegistryRows.VERSION_COLUMNS;
+    private static final String MODEL_ID = RegistryRows.MODEL_ID;
+    private static final String SELECT_VERSIONS = RegistryRows.SELECT_VERSIONS;
 
     private final DataSource ds;
     private final ArtifactStore artifacts;
@@ -113,8 +114,8 @@ public final class ModelRegistry {
     }
 
     private static Optional<ModelVersion> registeredUnder(Connection c, String name, String key) throws SQLException {
-        Optional<Integer> v = Sql.first(c, "SELECT version FROM tracking_model_version_tags WHERE model_name = ? AND name = ? "
-                + "AND val = ? ORDER BY version LIMIT 1", rs -> rs.getInt(1), name, REGISTRATION_KEY_TAG, key);
+        Optional<Integer> v = Sql.first(c, "SELECT version FROM tracking_model_version_tags WHERE model_id = " + MODEL_ID
+                + " AND name = ? AND val = ? ORDER BY version LIMIT 1", rs -> rs.getInt(1), name, REGISTRATION_KEY_TAG, key);
         return v.isEmpty() ? Optional.empty() : RegistryRows.findVersion(c, name, v.get());
     }
 
@@ -163,8 +164,9 @@ public final class ModelRegistry {
                     + "WHERE name = ?", now, name);
             int version = Sql.first(c, "SELECT last_version FROM tracking_registered_models WHERE name = ?",
                     rs -> rs.getInt(1), name).orElseThrow();
-            Sql.update(c, "INSERT INTO tracking_model_versions (" + VERSION_COLUMNS + ", status) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'READY')", name, version, Stage.NONE.mlflowName(), runId,
+            Sql.update(c, "INSERT INTO tracking_model_versions (model_id, version, stage, run_id, source, config, description, "
+                            + "creation_time, last_updated_time, status) VALUES (" + MODEL_ID + ", ?, ?, ?, ?, ?, ?, ?, ?, 'READY')",
+                    name, version, Stage.NONE.mlflowName(), runId,
                     source, config == null ? null : config.toJson().toString(), description, now, now);
             for (Map.Entry<String, String> t : tags.entrySet()) {
                 RegistryTags.VERSION.set(c, List.of(name, version), t.getKey(), t.getValue());
@@ -191,14 +193,14 @@ public final class ModelRegistry {
                 Sql.update(c, "INSERT INTO tracking_registered_models (name, description, last_version, creation_time, "
                         + "last_updated_time) VALUES (?, ?, 0, ?, ?)", name, description, now, now);
                 for (Map.Entry<String, String> t : tags.entrySet()) {
-                    Sql.update(c, "INSERT INTO tracking_registered_model_tags (model_name, name, val) VALUES (?, ?, ?)",
+                    Sql.update(c, "INSERT INTO tracking_registered_model_tags (model_id, name, val) VALUES (" + MODEL_ID + ", ?, ?)",
                             name, t.getKey(), t.getValue());
                 }
                 return RegistryRows.findModel(c, name).orElseThrow();
             });
         } catch (DataAccessException e) {
             if (e.isUniqueViolation()) {
-                throw ClientErrorException.conflict("Registered Model (name=" + name + ") already exists; pick another name");
+                throw taken(name);
             }
             throw e;
         }
@@ -249,8 +251,8 @@ public final class ModelRegistry {
                 RegistryTags.VERSION.delete(c, List.of(name, version), ROLLED_BACK_AT_TAG);
             }
             if (archiveExisting) {
-                List<Integer> others = Sql.list(c, "SELECT version FROM tracking_model_versions WHERE model_name = ? AND stage = ? "
-                        + "AND version <> ? ORDER BY version FOR UPDATE", rs -> rs.getInt(1), name, stage.mlflowName(), version);
+                List<Integer> others = Sql.list(c, "SELECT version FROM tracking_model_versions WHERE model_id = " + MODEL_ID
+                        + " AND stage = ? AND version <> ? ORDER BY version FOR UPDATE", rs -> rs.getInt(1), name, stage.mlflowName(), version);
                 for (int other : others) {
                     moveTo(c, name, other, Stage.ARCHIVED, now, events);
                 }
@@ -276,8 +278,8 @@ public final class ModelRegistry {
         List<RegistryEvent> events = new ArrayList<>();
         Rollback done = Jdbc.inTransaction(ds, c -> {
             RegistryRows.lockModel(c, name);
-            List<ModelVersion> inProduction = Sql.list(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions "
-                    + "WHERE model_name = ? AND stage = ? ORDER BY version DESC FOR UPDATE", rs -> RegistryRows.version(c, rs),
+            List<ModelVersion> inProduction = Sql.list(c, SELECT_VERSIONS
+                    + " WHERE m.name = ? AND v.stage = ? ORDER BY v.version DESC FOR UPDATE", rs -> RegistryRows.version(c, rs),
                     name, Stage.PRODUCTION.mlflowName());
             if (inProduction.isEmpty()) {
                 throw ClientErrorException.conflict("Model '" + name + "' has no version in Production, so there is nothing to roll back");
@@ -286,7 +288,8 @@ public final class ModelRegistry {
             long currentSince = promotedAt(current).orElse(Long.MAX_VALUE);
             Map<Integer, Long> promoted = new TreeMap<>();
             Set<Integer> rolledBack = new HashSet<>();
-            Sql.list(c, "SELECT version, name, val FROM tracking_model_version_tags WHERE model_name = ? AND name IN (?, ?)", rs -> {
+            Sql.list(c, "SELECT version, name, val FROM tracking_model_version_tags WHERE model_id = " + MODEL_ID
+                    + " AND name IN (?, ?)", rs -> {
                 int v = rs.getInt(1);
                 if (PROMOTED_AT_TAG.equals(rs.getString(2))) {
                     parseMillis(rs.getString(3)).ifPresent(t -> promoted.put(v, t));
@@ -333,7 +336,8 @@ public final class ModelRegistry {
 
     private static void moveTo(Connection c, String name, int version, Stage stage, long now, List<RegistryEvent> events)
             throws SQLException {
-        Sql.update(c, "UPDATE tracking_model_versions SET stage = ?, last_updated_time = ? WHERE model_name = ? AND version = ?",
+        Sql.update(c, "UPDATE tracking_model_versions SET stage = ?, last_updated_time = ? WHERE model_id = " + MODEL_ID
+                + " AND version = ?",
                 stage.mlflowName(), now, name, version);
         events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, name, version, stage, null));
     }
@@ -352,15 +356,15 @@ public final class ModelRegistry {
 
     /** The newest version in a stage, if any (also empty if the model does not exist). */
     public Optional<ModelVersion> latest(String name, Stage stage) {
-        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions "
-                + "WHERE model_name = ? AND stage = ? ORDER BY version DESC LIMIT 1", rs -> RegistryRows.version(c, rs), name, stage.mlflowName()));
+        return Jdbc.withConnection(ds, c -> Sql.first(c, SELECT_VERSIONS
+                + " WHERE m.name = ? AND v.stage = ? ORDER BY v.version DESC LIMIT 1", rs -> RegistryRows.version(c, rs), name, stage.mlflowName()));
     }
 
     /** The newest version of a model carrying a tag with this value (a user's personal version), if any. */
     public Optional<ModelVersion> newestTagged(String name, String key, String value) {
         return Jdbc.withConnection(ds, c -> {
-            Optional<Integer> v = Sql.first(c, "SELECT version FROM tracking_model_version_tags WHERE model_name = ? AND name = ? "
-                    + "AND val = ? ORDER BY version DESC LIMIT 1", rs -> rs.getInt(1), name, key, value);
+            Optional<Integer> v = Sql.first(c, "SELECT version FROM tracking_model_version_tags WHERE model_id = " + MODEL_ID
+                    + " AND name = ? AND val = ? ORDER BY version DESC LIMIT 1", rs -> rs.getInt(1), name, key, value);
             return v.isEmpty() ? Optional.empty() : RegistryRows.findVersion(c, name, v.get());
         });
     }
@@ -372,8 +376,8 @@ public final class ModelRegistry {
 
     /** The versions of one model (all models if {@code name} is null), newest first, paged. */
     public List<ModelVersion> versions(String name, int maxResults, int offset) {
-        return Jdbc.withConnection(ds, c -> Sql.list(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions "
-                + "WHERE (CAST(? AS VARCHAR) IS NULL OR model_name = ?) ORDER BY model_name, version DESC LIMIT ? OFFSET ?",
+        return Jdbc.withConnection(ds, c -> Sql.list(c, SELECT_VERSIONS
+                + " WHERE (CAST(? AS VARCHAR) IS NULL OR m.name = ?) ORDER BY m.name, v.version DESC LIMIT ? OFFSET ?",
                 rs -> RegistryRows.version(c, rs), name, name, maxResults, offset));
     }
 
@@ -393,8 +397,9 @@ public final class ModelRegistry {
         }
         Jdbc.inTransaction(ds, c -> {
             RegistryRows.lockVersion(c, name, version);
-            Sql.update(c, "DELETE FROM tracking_model_aliases WHERE model_name = ? AND alias = ?", name, alias);
-            Sql.update(c, "INSERT INTO tracking_model_aliases (model_name, alias, version) VALUES (?, ?, ?)", name, alias, version);
+            Sql.update(c, "DELETE FROM tracking_model_aliases WHERE model_id = " + MODEL_ID + " AND alias = ?", name, alias);
+            Sql.update(c, "INSERT INTO tracking_model_aliases (model_id, alias, version) VALUES (" + MODEL_ID + ", ?, ?)",
+                    name, alias, version);
             RegistryRows.touchModel(c, name, System.currentTimeMillis());
             return null;
         });
@@ -404,14 +409,15 @@ public final class ModelRegistry {
     /** Removes an alias; 404 if the model has no such alias. */
     public void deleteAlias(String name, String alias) {
         int version = byAlias(name, alias).version();
-        Jdbc.inTransaction(ds, c -> Sql.update(c, "DELETE FROM tracking_model_aliases WHERE model_name = ? AND alias = ?", name, alias));
+        Jdbc.inTransaction(ds, c -> Sql.update(c, "DELETE FROM tracking_model_aliases WHERE model_id = " + MODEL_ID + " AND alias = ?",
+                name, alias));
         listeners.fire(List.of(new RegistryEvent(RegistryEvent.Type.ALIAS_DELETED, name, version, null, alias)));
     }
 
     /** The version an alias points at; 404 if the model has no such alias. */
     public ModelVersion byAlias(String name, String alias) {
-        return Jdbc.withConnection(ds, c -> Sql.first(c, "SELECT v.* FROM tracking_model_versions v JOIN tracking_model_aliases a "
-                        + "ON a.model_name = v.model_name AND a.version = v.version WHERE a.model_name = ? AND a.alias = ?",
+        return Jdbc.withConnection(ds, c -> Sql.first(c, SELECT_VERSIONS + " JOIN tracking_model_aliases a "
+                        + "ON a.model_id = v.model_id AND a.version = v.version WHERE m.name = ? AND a.alias = ?",
                 rs -> RegistryRows.version(c, rs), name, alias))
                 .orElseThrow(() -> ClientErrorException.notFound("Registered model '" + name + "' has no alias '" + alias + "'"));
     }
@@ -426,9 +432,13 @@ public final class ModelRegistry {
         try {
             RegisteredModel renamed = Jdbc.inTransaction(ds, c -> {
                 RegistryRows.lockModel(c, name);
+                if (name.equals(newName)) {
+                    // Its own name is taken too (a 409, as for any taken name); the UPDATE alone would accept it.
+                    throw taken(newName);
+                }
                 ModelRenamer.rename(c, name, newName, System.currentTimeMillis());
-                for (ModelVersion v : Sql.list(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions WHERE model_name = ? "
-                        + "AND stage <> ?", rs -> RegistryRows.version(c, rs), newName, Stage.NONE.mlflowName())) {
+                for (ModelVersion v : Sql.list(c, SELECT_VERSIONS + " WHERE m.name = ? "
+                        + "AND v.stage <> ?", rs -> RegistryRows.version(c, rs), newName, Stage.NONE.mlflowName())) {
                     events.add(new RegistryEvent(RegistryEvent.Type.STAGE_CHANGED, newName, v.version(), v.stage(), null));
                 }
                 RegisteredModel m = RegistryRows.model(c, newName);
@@ -440,10 +450,14 @@ public final class ModelRegistry {
             return renamed;
         } catch (DataAccessException e) {
             if (e.isUniqueViolation()) {
-                throw ClientErrorException.conflict("Registered Model (name=" + newName + ") already exists; pick another name");
+                throw taken(newName);
             }
             throw e;
         }
+    }
+
+    private static ClientErrorException taken(String name) {
+        return ClientErrorException.conflict("Registered Model (name=" + name + ") already exists; pick another name");
     }
 
     /** Sets a model's description (null or empty clears it); 404 if it does not exist. */
@@ -493,7 +507,8 @@ public final class ModelRegistry {
         return Jdbc.inTransaction(ds, c -> {
             RegistryRows.lockVersion(c, name, version);
             long now = System.currentTimeMillis();
-            Sql.update(c, "UPDATE tracking_model_versions SET description = ?, last_updated_time = ? WHERE model_name = ? AND version = ?",
+            Sql.update(c, "UPDATE tracking_model_versions SET description = ?, last_updated_time = ? WHERE model_id = " + MODEL_ID
+                    + " AND version = ?",
                     description, now, name, version);
             RegistryRows.touchModel(c, name, now);
             return RegistryRows.findVersion(c, name, version).orElseThrow();
@@ -509,11 +524,11 @@ public final class ModelRegistry {
         Jdbc.inTransaction(ds, c -> {
             RegistryRows.lockVersion(c, name, version);
             ModelVersion v = RegistryRows.findVersion(c, name, version).orElseThrow();
-            Sql.list(c, "SELECT alias FROM tracking_model_aliases WHERE model_name = ? AND version = ? ORDER BY alias",
+            Sql.list(c, "SELECT alias FROM tracking_model_aliases WHERE model_id = " + MODEL_ID + " AND version = ? ORDER BY alias",
                     rs -> events.add(new RegistryEvent(RegistryEvent.Type.ALIAS_DELETED, name, version, null, rs.getString(1))),
                     name, version);
             for (String table : List.of("tracking_model_version_tags", "tracking_model_aliases", "tracking_model_versions")) {
-                Sql.update(c, "DELETE FROM " + table + " WHERE model_name = ? AND version = ?", name, version);
+                Sql.update(c, "DELETE FROM " + table + " WHERE model_id = " + MODEL_ID + " AND version = ?", name, version);
             }
             RegistryRows.touchModel(c, name, System.currentTimeMillis());
             events.add(new RegistryEvent(RegistryEvent.Type.VERSION_DELETED, name, version, v.stage(), null));

@@ -10,10 +10,17 @@ import org.chimp.api.ModelConfig;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.Sql;
 
-/** Reading and locking registry rows, inside the caller's connection or transaction. */
+/**
+ * Reading and locking registry rows, inside the caller's connection or transaction. Versions, tags and aliases refer
+ * to their model by its id ({@code model_id}); callers name models, and {@link #MODEL_ID} turns the name into the id.
+ */
 final class RegistryRows {
-    static final String VERSION_COLUMNS =
-            "model_name, version, stage, run_id, source, config, description, creation_time, last_updated_time";
+    /** A model's id, from a bound name: a subquery on the unique name, so one placeholder stands for the model. */
+    static final String MODEL_ID = "(SELECT id FROM tracking_registered_models WHERE name = ?)";
+    /** Versions with their model's name (as model_name) and id, as {@link #version} reads them; add WHERE, ORDER BY. */
+    static final String SELECT_VERSIONS = "SELECT m.name AS model_name, v.model_id, v.version, v.stage, v.run_id, v.source, "
+            + "v.config, v.description, v.creation_time, v.last_updated_time "
+            + "FROM tracking_model_versions v JOIN tracking_registered_models m ON m.id = v.model_id";
 
     private RegistryRows() {
     }
@@ -26,10 +33,10 @@ final class RegistryRows {
             return bare;
         }
         Map<String, String> tags = new TreeMap<>();
-        Sql.list(c, "SELECT name, val FROM tracking_registered_model_tags WHERE model_name = ?",
+        Sql.list(c, "SELECT name, val FROM tracking_registered_model_tags WHERE model_id = " + MODEL_ID,
                 rs -> tags.put(rs.getString(1), rs.getString(2)), name);
         Map<String, Integer> aliases = new TreeMap<>();
-        Sql.list(c, "SELECT alias, version FROM tracking_model_aliases WHERE model_name = ?",
+        Sql.list(c, "SELECT alias, version FROM tracking_model_aliases WHERE model_id = " + MODEL_ID,
                 rs -> aliases.put(rs.getString(1), rs.getInt(2)), name);
         RegisteredModel m = bare.get();
         return Optional.of(new RegisteredModel(m.name(), m.description(), m.creationTimestamp(), m.lastUpdatedTimestamp(), tags, aliases));
@@ -40,16 +47,16 @@ final class RegistryRows {
     }
 
     static Optional<ModelVersion> findVersion(Connection c, String name, int version) throws SQLException {
-        return Sql.first(c, "SELECT " + VERSION_COLUMNS + " FROM tracking_model_versions WHERE model_name = ? AND version = ?",
-                rs -> version(c, rs), name, version);
+        return Sql.first(c, SELECT_VERSIONS + " WHERE m.name = ? AND v.version = ?", rs -> version(c, rs), name, version);
     }
 
+    /** The version in the current row of a {@link #SELECT_VERSIONS} query, with its tags. */
     static ModelVersion version(Connection c, ResultSet rs) throws SQLException {
         String name = rs.getString("model_name");
         int version = rs.getInt("version");
         Map<String, String> tags = new TreeMap<>();
-        Sql.list(c, "SELECT name, val FROM tracking_model_version_tags WHERE model_name = ? AND version = ?",
-                t -> tags.put(t.getString(1), t.getString(2)), name, version);
+        Sql.list(c, "SELECT name, val FROM tracking_model_version_tags WHERE model_id = ? AND version = ?",
+                t -> tags.put(t.getString(1), t.getString(2)), rs.getLong("model_id"), version);
         String config = rs.getString("config");
         return new ModelVersion(name, version, Stage.parse(rs.getString("stage")), rs.getString("run_id"),
                 rs.getString("source"), config == null ? null : ModelConfig.parse(config), rs.getString("description"),
@@ -62,7 +69,7 @@ final class RegistryRows {
     }
 
     static void lockVersion(Connection c, String name, int version) throws SQLException {
-        Sql.first(c, "SELECT version FROM tracking_model_versions WHERE model_name = ? AND version = ? FOR UPDATE",
+        Sql.first(c, "SELECT version FROM tracking_model_versions WHERE model_id = " + MODEL_ID + " AND version = ? FOR UPDATE",
                 rs -> rs.getInt(1), name, version).orElseThrow(() -> noVersion(name, version));
     }
 

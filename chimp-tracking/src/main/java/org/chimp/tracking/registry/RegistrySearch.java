@@ -17,9 +17,9 @@ final class RegistrySearch {
             "creation_timestamp", Column.number("m.creation_time"),
             "last_updated_timestamp", Column.number("m.last_updated_time"),
             "timestamp", Column.number("m.last_updated_time")),
-            Map.of(Entity.TAG, "FROM tracking_registered_model_tags x WHERE x.model_name = m.name"));
+            Map.of(Entity.TAG, "FROM tracking_registered_model_tags x WHERE x.model_id = m.id"));
     private static final SearchSchema VERSIONS = new SearchSchema("model versions", Map.of(
-            "name", Column.text("v.model_name"),
+            "name", Column.text("m.name"),
             "version_number", Column.number("v.version"),
             "run_id", Column.text("v.run_id"),
             "source_path", Column.text("v.source"),
@@ -27,7 +27,7 @@ final class RegistrySearch {
             "creation_timestamp", Column.number("v.creation_time"),
             "last_updated_timestamp", Column.number("v.last_updated_time"),
             "timestamp", Column.number("v.creation_time")),
-            Map.of(Entity.TAG, "FROM tracking_model_version_tags x WHERE x.model_name = v.model_name AND x.version = v.version"));
+            Map.of(Entity.TAG, "FROM tracking_model_version_tags x WHERE x.model_id = v.model_id AND x.version = v.version"));
 
     private RegistrySearch() {
     }
@@ -39,8 +39,7 @@ final class RegistrySearch {
 
     /** One page of versions; by order_by, then name and newest version first. */
     static SqlFragment versions(String filter, List<String> orderBy, int maxResults, int offset) {
-        return query("SELECT " + RegistryRows.VERSION_COLUMNS.replaceAll("(\\w+)", "v.$1") + " FROM tracking_model_versions v",
-                VERSIONS, filter, orderBy, "v.model_name, v.version DESC", maxResults, offset);
+        return query(RegistryRows.SELECT_VERSIONS, VERSIONS, filter, orderBy, "m.name, v.version DESC", maxResults, offset);
     }
 
     private static SqlFragment query(String select, SearchSchema schema, String filter, List<String> orderBy, String tieBreak,

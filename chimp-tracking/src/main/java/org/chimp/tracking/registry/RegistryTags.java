@@ -3,31 +3,38 @@ package org.chimp.tracking.registry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.Sql;
 
 /**
- * Tags of registered models ({@code tracking_registered_model_tags}, owner column model_name) and of versions
- * ({@code tracking_model_version_tags}, owner columns model_name and version).
+ * Tags of registered models ({@code tracking_registered_model_tags}, owner column model_id) and of versions
+ * ({@code tracking_model_version_tags}, owner columns model_id and version). Callers give the owner as the model's
+ * name (and the version number); {@link RegistryRows#MODEL_ID} turns the name into the id.
  */
 final class RegistryTags {
-    static final RegistryTags MODEL = new RegistryTags("tracking_registered_model_tags", List.of("model_name"));
-    static final RegistryTags VERSION = new RegistryTags("tracking_model_version_tags", List.of("model_name", "version"));
+    static final RegistryTags MODEL = new RegistryTags("tracking_registered_model_tags", List.of("model_id"),
+            List.of(RegistryRows.MODEL_ID));
+    static final RegistryTags VERSION = new RegistryTags("tracking_model_version_tags", List.of("model_id", "version"),
+            List.of(RegistryRows.MODEL_ID, "?"));
     private static final int MAX_KEY_LENGTH = 250;
     private static final int MAX_VALUE_LENGTH = 5000;
 
     private final String table;
     private final String owner;
-    private final int ownerColumns;
     private final String ownerList;
+    private final String ownerValues;
 
-    private RegistryTags(String table, List<String> ownerColumns) {
+    /** @param ownerValues per owner column, the SQL that takes its value from one bound argument */
+    private RegistryTags(String table, List<String> ownerColumns, List<String> ownerValues) {
         this.table = table;
-        this.owner = String.join(" = ? AND ", ownerColumns) + " = ?";
-        this.ownerColumns = ownerColumns.size();
+        List<String> conditions = new ArrayList<>();
+        for (int i = 0; i < ownerColumns.size(); i++) {
+            conditions.add(ownerColumns.get(i) + " = " + ownerValues.get(i));
+        }
+        this.owner = String.join(" AND ", conditions);
         this.ownerList = String.join(", ", ownerColumns);
+        this.ownerValues = String.join(", ", ownerValues);
     }
 
     /** Checks a tag before anything is written. */
@@ -48,8 +55,8 @@ final class RegistryTags {
             List<Object> insert = new ArrayList<>(ownerKey);
             insert.add(key);
             insert.add(value);
-            Sql.update(c, "INSERT INTO " + table + " (" + ownerList + ", name, val) VALUES ("
-                    + String.join(", ", Collections.nCopies(ownerColumns + 2, "?")) + ")", insert.toArray());
+            Sql.update(c, "INSERT INTO " + table + " (" + ownerList + ", name, val) VALUES (" + ownerValues + ", ?, ?)",
+                    insert.toArray());
         }
     }
 

@@ -171,8 +171,8 @@ class ModelRegistryTest {
                 events.add(e);
                 // Read on another connection: only committed data is visible there.
                 seenStages.add(Jdbc.withConnection(ds, c -> {
-                    var rs = c.createStatement().executeQuery("SELECT stage FROM tracking_model_versions WHERE model_name = '"
-                            + e.name() + "' AND version = " + e.version());
+                    var rs = c.createStatement().executeQuery("SELECT v.stage FROM tracking_model_versions v JOIN tracking_registered_models m "
+                            + "ON m.id = v.model_id WHERE m.name = '" + e.name() + "' AND v.version = " + e.version());
                     return rs.next() ? rs.getString(1) : "absent";
                 }));
             });
