@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.chimp.chain.KeyFile;
-import org.chimp.chain.bench.ChainBench;
+import org.chimp.bench.chain.ChainBench;
 import org.chimp.chain.devnet.Devnet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
