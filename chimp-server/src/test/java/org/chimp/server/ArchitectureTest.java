@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries DESIGN.md states, checked on the main classes of every module (this module's tests see them
- * all): chimp-api stands alone, serving and training reach models only through it, and training plugins see the
- * narrow tracking API of their TrainingContext, not the registry, the database or JDBC.
+ * all): chimp-api stands alone, serving and training reach models only through it, training plugins see the
+ * narrow tracking API of their TrainingContext, not the registry, the database or JDBC, and no production module
+ * uses the benchmarks.
  */
 class ArchitectureTest {
     private static JavaClasses main;
     private static JavaClasses services;
+    private static JavaClasses all;
 
     @BeforeAll
     static void importMainClasses() {
@@ -29,6 +31,18 @@ class ArchitectureTest {
                 .withImportOption(location -> !location.contains("-tests.jar")).importPackages(
                 "org.chimp.store", "org.chimp.tracking", "org.chimp.jobs", "org.chimp.chain", "org.chimp.db",
                 "org.chimp.serving", "org.chimp.training", "org.chimp.models");
+        all = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")).importPackages("org.chimp");
+    }
+
+    @Test
+    void noProductionModuleDependsOnTheBenchmarks() {
+        noClasses().that().resideInAPackage("org.chimp..")
+                .and().resideOutsideOfPackages("org.chimp.bench..", "org.chimp.server..")
+                .should().dependOnClassesThat().resideInAPackage("org.chimp.bench..")
+                .because("benchmarks live in chimp-bench, which only chimp-server's `chimp bench` commands load, so they "
+                        + "stay out of the modules they measure")
+                .check(all);
     }
 
     @Test

@@ -331,7 +331,8 @@ public final class EmotionTrainer {
             return out;
         }
 
-        static Evaluation evaluate(Model model, EmotionNet net, List<String> labels, Examples examples) {
+        /** Scores {@code model} on {@code examples}; public so chimp-bench's bare loop validates as training does. */
+        public static Evaluation evaluate(Model model, EmotionNet net, List<String> labels, Examples examples) {
             float[][] probs = probabilities(model, net, examples.features());
             int[][] confusion = new int[labels.size()][labels.size()];
             double loss = 0;

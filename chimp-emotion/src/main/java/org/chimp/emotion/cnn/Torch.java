@@ -16,9 +16,10 @@ public final class Torch {
     private static final Logger LOG = LoggerFactory.getLogger(Torch.class);
     /**
      * PyTorch's random generator is global to the process, so trainings take turns: a seeded run must not have its
-     * draws interleaved with another's (and two trainings on the same cores would not be faster anyway).
+     * draws interleaved with another's (and two trainings on the same cores would not be faster anyway). Public for
+     * chimp-bench's bare DJL loop, which must take its turn too.
      */
-    static final ReentrantLock TRAINING = new ReentrantLock();
+    public static final ReentrantLock TRAINING = new ReentrantLock();
 
     private Torch() {
     }

@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.chimp.bench.jobs.JobBench;
+import org.chimp.bench.jobs.RawBrokerBench;
+import org.chimp.bench.models.ModelsBench;
+import org.chimp.bench.tracking.TrackingBench;
 import org.chimp.db.Database;
 import org.chimp.jobs.Brokers;
-import org.chimp.jobs.bench.JobBench;
-import org.chimp.jobs.bench.RawBrokerBench;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.BrokerOptions;
-import org.chimp.tracking.bench.TrackingBench;
+import org.chimp.server.examples.ExampleModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +44,9 @@ public final class BenchCommand implements Runnable {
     @Command(name = "jobs", mixinStandardHelpOptions = true,
         header = "No-op jobs per second through each broker.",
             description = {"No-op jobs end to end (submit, run, state stored, ack) per broker with 1 and 4 worker threads,",
-                    "latency p50/p99 one job at a time, and the raw broker ceiling measured in the same run."})
+                    "latency p50/p99 one job at a time, and the raw broker ceiling measured in the same run.",
+                    "Each configuration (and each raw ceiling) first runs --warmup-jobs unmeasured jobs the same way, so a",
+                    "configuration measured on its own does not measure a cold JVM."})
     static final class Jobs implements Callable<Integer> {
         @Option(names = "--jobs", defaultValue = "5000", description = "Jobs per measurement (default ${DEFAULT-VALUE}).")
         int jobs;
@@ -69,9 +73,18 @@ public final class BenchCommand implements Runnable {
                         "more uses submitAll (one transaction and one broker call per batch)."})
         List<Integer> batches;
 
+        @Option(names = "--warmup-jobs", defaultValue = "" + JobBench.DEFAULT_WARMUP_JOBS,
+                description = "Unmeasured jobs run before each measurement, the same way (default ${DEFAULT-VALUE}; 0: none).")
+        int warmupJobs;
+
         @Override
         public Integer call() throws Exception {
+            if (warmupJobs < 0) {
+                System.err.println("--warmup-jobs must be 0 or more");
+                return 2;
+            }
             System.out.println(machine());
+            System.out.printf("each measurement after %d unmeasured jobs of the same configuration%n", warmupJobs);
             System.out.println("raw ceiling: messages/s through the bare server, one XADD per round trip / XADDs pipelined "
                     + "100 at a time (Redis), confirmed publishes (RabbitMQ)");
             System.out.printf("%-9s %-8s %6s %9s %10s %10s %10s %16s%n", "broker", "workers", "batch", "jobs/s",
@@ -83,12 +96,10 @@ public final class BenchCommand implements Runnable {
                     case "amqp" -> amqp;
                     default -> throw new IllegalArgumentException("Unknown broker '" + kind + "'; use embedded, redis, amqp");
                 };
-                String ceiling = switch (kind) {
-                    case "redis" -> String.format("%.0f / %.0f", RawBrokerBench.redisStreams(url, jobs).perSecond(),
-                            RawBrokerBench.redisStreamsPipelined(url, jobs).perSecond());
-                    case "amqp" -> String.format("%.0f", RawBrokerBench.rabbitMq(url, jobs).perSecond());
-                    default -> "-";
-                };
+                if (warmupJobs > 0) {
+                    ceiling(kind, url, warmupJobs);
+                }
+                String ceiling = ceiling(kind, url, jobs);
                 for (int batch : batches) {
                     for (int w : workers) {
                         JobBench.Result r = measure(url, w, batch);
@@ -101,12 +112,21 @@ public final class BenchCommand implements Runnable {
             return 0;
         }
 
+        private static String ceiling(String kind, String url, int messages) throws Exception {
+            return switch (kind) {
+                case "redis" -> String.format("%.0f / %.0f", RawBrokerBench.redisStreams(url, messages).perSecond(),
+                        RawBrokerBench.redisStreamsPipelined(url, messages).perSecond());
+                case "amqp" -> String.format("%.0f", RawBrokerBench.rabbitMq(url, messages).perSecond());
+                default -> "-";
+            };
+        }
+
         private JobBench.Result measure(String url, int workers, int batch) {
             String jdbc = db != null ? db : "jdbc:h2:mem:bench" + UUID.randomUUID().toString().replace("-", "");
             BrokerOptions options = BrokerOptions.DEFAULTS.withRedisKeyPrefix("chimp:bench:" + UUID.randomUUID() + ":")
                     .withPrefetch(Math.max(1, workers));
             try (HikariDataSource ds = Database.open(jdbc); Broker broker = Brokers.open(url, ds, options)) {
-                return JobBench.run(broker, ds, jobs, workers, batch);
+                return JobBench.run(broker, ds, jobs, workers, batch, warmupJobs);
             }
         }
     }
@@ -137,6 +157,7 @@ public final class BenchCommand implements Runnable {
         header = "Dataset and large-file upload and download MB/s.",
             description = {"Upload and download MB/s of a dataset of small images and of one large file, on the filesystem and",
                     "on S3 if --s3 is given, next to a plain file copy and a bare AWS SDK put/get of the same bytes.",
+                    "Each backend first runs the same steps unmeasured on 8 MB, so its figures are not a cold JVM's.",
                     "Credentials come from the AWS SDK's chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE)."})
     static final class Store implements Callable<Integer> {
         @Option(names = "--dir", defaultValue = "chimp-bench-store",
@@ -164,8 +185,8 @@ public final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("--mb must be between 1 and 100000");
             }
             System.out.println(machine());
-            List<org.chimp.store.bench.StoreBench.Target> targets = new ArrayList<>();
-            targets.add(new org.chimp.store.bench.StoreBench.Target("filesystem", new org.chimp.store.FileBlobStore(dir.resolve("fs")), null, null, null));
+            List<org.chimp.bench.store.StoreBench.Target> targets = new ArrayList<>();
+            targets.add(new org.chimp.bench.store.StoreBench.Target("filesystem", new org.chimp.store.FileBlobStore(dir.resolve("fs")), null, null, null));
             List<AutoCloseable> open = new ArrayList<>();
             try {
                 if (s3 != null) {
@@ -177,9 +198,9 @@ public final class BenchCommand implements Runnable {
                     String bucket = s3.substring("s3://".length()).split("/", 2)[0];
                     String prefix = s3.substring("s3://".length() + bucket.length()).replaceFirst("^/", "");
                     prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix + "bench-raw/" : prefix + "/bench-raw/";
-                    targets.add(new org.chimp.store.bench.StoreBench.Target("s3", blobs, raw, bucket, prefix));
+                    targets.add(new org.chimp.bench.store.StoreBench.Target("s3", blobs, raw, bucket, prefix));
                 }
-                new org.chimp.store.bench.StoreBench(dir.resolve("scratch"), mb * 1_000_000, System.out).run(targets, () -> {
+                new org.chimp.bench.store.StoreBench(dir.resolve("scratch"), mb * 1_000_000, System.out).run(targets, () -> {
                     HikariDataSource ds = Database.open("jdbc:h2:mem:bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
                     open.add(ds);
                     return ds;
@@ -227,7 +248,7 @@ public final class BenchCommand implements Runnable {
             }
             java.nio.file.Path dir = work != null ? work : java.nio.file.Files.createTempDirectory("chimp-training-bench-");
             try {
-                System.out.print(org.chimp.emotion.cnn.TrainingBench.run(dir, perLabel, epochs, rounds, fer).table());
+                System.out.print(org.chimp.bench.training.TrainingBench.run(dir, perLabel, epochs, rounds, fer).table());
             } finally {
                 if (work == null) {
                     try (var files = java.nio.file.Files.walk(dir)) {
@@ -268,7 +289,9 @@ public final class BenchCommand implements Runnable {
             System.out.println(machine());
             java.nio.file.Path work = java.nio.file.Files.createTempDirectory("chimp-models-bench-");
             try {
-                System.out.print(new org.chimp.server.examples.ModelsBench(work).run(sentences, rounds, batches, requests).table());
+                List<ModelsBench.Subject> models = ExampleModels.all().stream().map(e -> new ModelsBench.Subject(e.name(), e.task(),
+                        e.architecture(), e.parameters(), e::writeArtifacts)).toList();
+                System.out.print(new ModelsBench(work).run(models, sentences, rounds, batches, requests).table());
             } finally {
                 try (var files = java.nio.file.Files.walk(work)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,2 +1,2 @@
-/** Example models, one per task, that {@code --examples} and {@code chimp models add-examples} register, and their bench. */
+/** Example models, one per task, that {@code --examples} and {@code chimp models add-examples} register. */
 package org.chimp.server.examples;

@@ -1,2 +1,0 @@
-/** Benchmarks for {@code chimp bench jobs}: the job machinery end to end, and the brokers' raw server ceilings. */
-package org.chimp.jobs.bench;

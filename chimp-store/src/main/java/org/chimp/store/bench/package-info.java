@@ -1,2 +1,0 @@
-/** {@code chimp bench store}: dataset and blob throughput per backend next to plain copies. */
-package org.chimp.store.bench;

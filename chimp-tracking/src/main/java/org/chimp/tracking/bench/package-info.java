@@ -1,2 +1,0 @@
-/** Measures the tracking store's hot paths (batch logging, metric history, run search) on a given database. */
-package org.chimp.tracking.bench;
