@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.chimp.server.bench.Load;
-import org.chimp.server.bench.ServingBench;
+import org.chimp.bench.serving.Load;
+import org.chimp.bench.serving.ServingBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

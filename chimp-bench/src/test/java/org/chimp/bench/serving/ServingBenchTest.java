@@ -1,4 +1,4 @@
-package org.chimp.server.bench;
+package org.chimp.bench.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.chimp.server.bench;
+package org.chimp.bench.serving;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.chimp.server.bench;
+package org.chimp.bench.serving;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;

@@ -1,4 +1,4 @@
-package org.chimp.server.bench;
+package org.chimp.bench.serving;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package org.chimp.server.bench;
+package org.chimp.bench.serving;
 
 import ai.onnx.proto.OnnxMl;
 import java.util.List;
