@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -177,6 +178,39 @@ class JobRoutesTest {
                 assertThat(first.body().get("total").asLong()).isEqualTo(3); // ok, bad and the callback job
                 assertThat(first.body().get("next_offset").asInt()).isEqualTo(2);
                 assertThat(call(app, "GET", "/jobs?offset=2&limit=2").body().get("next_offset").isNull()).isTrue();
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aQueuedJobAndItsPageHaveTheirWholeShape(TestDatabases.Kind kind) throws Exception {
+        try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, Duration.ofSeconds(30))) {
+            JobService jobs = new JobService(ds, broker);
+            Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
+            HttpErrors.install(app);
+            new JobRoutes(jobs).addTo(app);
+            app.start(0);
+            try {
+                Callback cb = new Callback("later", "notify", JsonNodeFactory.instance.objectNode().put("to", "me"));
+                Job job = jobs.submit(JobRequest.of("training", "fit", JsonNodeFactory.instance.objectNode().put("epochs", 2))
+                        .withOnFailure(cb));
+                JsonNode expected = Json.MAPPER.readTree(("""
+                        {"id": "%s", "queue": "training", "type": "fit", "state": "queued", "attempts": 0,
+                         "max_attempts": 3, "priority": 0, "payload": {"epochs": 2}, "progress": null, "result": null,
+                         "error": null, "created_at": "%s", "started_at": null, "next_attempt_at": null,
+                         "finished_at": null, "queued_ms": null, "run_ms": null, "worker_id": null,
+                         "cancel_requested": false, "dead_lettered": false, "error_history": [],
+                         "callbacks": {"on_success": null,
+                                       "on_failure": {"queue": "later", "type": "notify", "payload": {"to": "me"}},
+                                       "pending": false, "job_id": null}}
+                        """).formatted(job.id(), job.createdAt()));
+                assertThat(call(app, "GET", "/jobs/" + job.id()).body()).isEqualTo(expected);
+                assertThat(call(app, "GET", "/jobs?limit=5").body()).isEqualTo(Json.MAPPER.createObjectNode()
+                        .<ObjectNode>set("jobs", Json.MAPPER.createArrayNode().add(expected))
+                        .put("total", 1).put("offset", 0).put("limit", 5).putNull("next_offset"));
             } finally {
                 app.stop();
             }
