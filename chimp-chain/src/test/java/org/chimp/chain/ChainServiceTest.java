@@ -133,6 +133,11 @@ class ChainServiceTest {
         HttpResponse<String> registered = post("/chain/models", "{\"name\": \"emotions\", \"stage\": \"production\", \"price_wei\": \"1000\"}");
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
         BigInteger modelId = BigInteger.valueOf(JSON.readTree(registered.body()).get("model_id").asLong());
+        JsonNode answer = JSON.readTree(registered.body());
+        assertThat(answer).isEqualTo(JSON.createObjectNode().put("model_id", answer.get("model_id").intValue())
+                .put("tx_hash", answer.path("tx_hash").asText()).put("config_uri", ModelRef.stage("emotions", "Production").uri()));
+        assertThat(answer.get("model_id").isIntegralNumber()).isTrue();
+        assertThat(answer.get("tx_hash").asText()).startsWith("0x");
         var model = oracle.getModel(modelId).send();
         assertThat(model.component1()).isEqualTo("emotions");
         assertThat(model.component2()).isEqualTo("image-classification");
@@ -166,6 +171,16 @@ class ChainServiceTest {
         assertThat(job.get("output_uri").asText()).isEqualTo(uri);
         assertThat(job.get("answer_tx").asText()).startsWith("0x");
         assertThat(job.get("chimp_job_id").asText()).isNotBlank();
+        assertThat(jobs.fieldNames()).toIterable().containsExactly("chain_id", "contract", "jobs");
+        assertThat(jobs.get("chain_id").isIntegralNumber()).isTrue();
+        assertThat(jobs.get("contract").asText()).isEqualToIgnoringCase(oracle.getContractAddress());
+        assertThat(job.fieldNames()).toIterable().containsExactly("job_id", "model_id", "requester", "state", "chimp_job_id",
+                "created_block", "request_tx", "answer_kind", "answer_tx", "output_hash", "output_uri", "error", "deadline");
+        assertThat(job.get("job_id").asText()).isEqualTo(jobId.toString());
+        assertThat(job.get("model_id").asText()).isEqualTo(modelId.toString());
+        assertThat(job.get("answer_kind").asText()).isEqualTo("fulfill");
+        assertThat(job.get("created_block").isIntegralNumber() && job.get("deadline").isIntegralNumber()).isTrue();
+        assertThat(job.get("error").isNull()).isTrue();
     }
 
     @Test

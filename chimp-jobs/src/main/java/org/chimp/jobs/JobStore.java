@@ -1,7 +1,10 @@
 package org.chimp.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +23,6 @@ import javax.sql.DataSource;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
-import org.chimp.http.Json;
 
 /**
  * The SQL behind jobs ({@code jobs_jobs}). Every state change is a conditional update on the state and the
@@ -28,6 +30,13 @@ import org.chimp.http.Json;
  * worker, so its late result is dropped instead of overwriting the newer attempt's.
  */
 final class JobStore {
+    /**
+     * Reads and writes the JSON columns (payloads, results, callbacks, error history): plain Jackson, since they hold
+     * only what this class wrote; persistence needs none of the HTTP endpoints' JSON configuration. Fields a later
+     * version of {@link Callback} drops are ignored, as they were.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final String COLUMNS = "id, queue, type, payload, state, attempts, max_attempts, priority, "
             + "idempotency_key, progress_fraction, progress_message, result, error, created_at, started_at, finished_at, "
             + "cancel_requested, dead_lettered, error_history, worker_id, on_success, on_failure, callback_pending, "
@@ -328,12 +337,12 @@ final class JobStore {
     }
 
     private static String callbackJson(Callback cb) {
-        return cb == null ? null : json(Json.MAPPER.valueToTree(cb));
+        return cb == null ? null : json(MAPPER.valueToTree(cb));
     }
 
     private static Callback callback(String text) {
         try {
-            return text == null ? null : Json.MAPPER.readValue(text, Callback.class);
+            return text == null ? null : MAPPER.readValue(text, Callback.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The jobs table holds an invalid callback", e);
         }
@@ -341,7 +350,7 @@ final class JobStore {
 
     static String json(JsonNode node) {
         try {
-            return Json.MAPPER.writeValueAsString(node);
+            return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A JSON tree could not be written", e);
         }
@@ -349,7 +358,7 @@ final class JobStore {
 
     static JsonNode parse(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The jobs table holds invalid JSON", e);
         }

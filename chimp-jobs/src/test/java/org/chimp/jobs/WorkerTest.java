@@ -168,7 +168,7 @@ class WorkerTest {
             Job job = f.awaitState(id, JobState.FAILED);
             assertThat(job.error()).startsWith("failed after 2 attempts: internal error (incident ")
                     .doesNotContain("/var", "training-123", "NoSuchFile");
-            assertThat(org.chimp.jobs.http.JobRoutes.toJson(job).toString()).doesNotContain("/var", "training-123");
+            assertThat(org.chimp.http.Json.MAPPER.writeValueAsString(org.chimp.jobs.http.JobView.of(job))).doesNotContain("/var", "training-123");
         }
     }
 

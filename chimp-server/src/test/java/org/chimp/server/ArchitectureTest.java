@@ -1,5 +1,7 @@
 package org.chimp.server;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -51,6 +53,20 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..", "org.eclipse.jetty..")
                 .because("each module's HTTP adapter lives in its http subpackage (tracking's MLflow adapter in mlflow); "
                         + "domain and persistence code stays usable without a web server")
+                .check(services);
+    }
+
+    @Test
+    void onlyHttpAdaptersUseTheHttpModule() {
+        noClasses().that().resideOutsideOfPackages("..http..", "org.chimp.tracking.mlflow..",
+                        // The remote tracking client is tracking's outbound HTTP adapter: it reads the MLflow answers
+                        // of another CHIMP with the JSON configuration that CHIMP's endpoints write them with.
+                        "org.chimp.tracking.client..")
+                .should().dependOnClassesThat(resideInAPackage("org.chimp.http..")
+                        // Metric helpers (bounded tag values, the registry holder) serve domain timers as well as HTTP.
+                        .and(not(resideInAPackage("org.chimp.http.metrics.."))))
+                .because("persistence and domain code reads and writes its JSON without the HTTP module's types "
+                        + "(JobStore keeps its own mapper); only the HTTP adapters speak HTTP")
                 .check(services);
     }
 

@@ -3,6 +3,7 @@ package org.chimp.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -168,6 +170,55 @@ class LoginTest {
         assertThat(withCookie(cookie, "POST", "/logout", "", Map.of()).statusCode()).as("logout needs the CSRF token too").isEqualTo(403);
         assertThat(withCookie(cookie, "POST", "/logout", "_csrf=" + csrf, Map.of()).statusCode()).isEqualTo(200);
         assertThat(withCookie(cookie, "GET", "/datasets", null, Map.of()).statusCode()).as("logged out").isEqualTo(401);
+    }
+
+    @Test
+    void whoamiTokensUsersAndLogoutAnswerInTheirWholeShape() throws Exception {
+        ApiClient admin = new ApiClient(node.port(Role.TRAINING), ADMIN_TOKEN);
+        JsonNode adminMe = admin.get("/api/2.0/chimp/whoami").json();
+        assertThat(adminMe.fieldNames()).toIterable().containsExactly("user", "role", "via");
+        assertThat(adminMe.get("role").asText()).isEqualTo("admin");
+        assertThat(adminMe.get("via").asText()).isEqualTo("admin_token");
+        String cookie = login();
+        JsonNode me = ApiClient.JSON.readTree(withCookie(cookie, "GET", "/api/2.0/chimp/whoami", null, Map.of()).body());
+        String csrf = me.path("csrf_token").asText();
+        assertThat(me).isEqualTo(ApiClient.JSON.createObjectNode().put("user", "alice").put("role", "user").put("via", "session")
+                .put("csrf_token", csrf));
+
+        String tokens = "/api/2.0/chimp/tokens";
+        JsonNode made = admin.postJson(tokens, Map.of("label", "ci", "user", "alice", "expires_days", 30)).json();
+        ObjectNode view = ApiClient.JSON.createObjectNode().put("id", made.path("id").asText()).put("user", "alice")
+                .put("label", "ci").put("created_at", made.path("created_at").asText())
+                .put("expires_at", made.path("expires_at").asText()).putNull("revoked_at");
+        assertThat(made).isEqualTo(view.deepCopy().put("token", made.path("token").asText()));
+        assertThat(Instant.parse(view.get("expires_at").asText())).isAfter(Instant.parse(view.get("created_at").asText()));
+        // Read back, the times are as stored (to the microsecond).
+        JsonNode listed = admin.get(tokens + "?user=alice").json();
+        JsonNode stored = listed.path("tokens").path(0);
+        view.put("created_at", stored.path("created_at").asText()).put("expires_at", stored.path("expires_at").asText());
+        assertThat(listed).isEqualTo(ApiClient.JSON.createObjectNode().set("tokens", ApiClient.JSON.createArrayNode().add(view)));
+        JsonNode revoked = ApiClient.JSON.readTree(adminDelete(tokens + "/" + view.get("id").asText()).body());
+        assertThat(revoked).isEqualTo(view.deepCopy().put("revoked_at", revoked.path("revoked_at").asText()));
+        assertThat(Instant.parse(revoked.get("revoked_at").asText())).isNotNull();
+
+        String users = "/api/2.0/chimp/users";
+        JsonNode bob = admin.postJson(users, Map.of("name", "bob", "role", "user", "password", PASSWORD)).json();
+        assertThat(bob).isEqualTo(ApiClient.JSON.createObjectNode().put("name", "bob").put("role", "user")
+                .put("created_at", bob.path("created_at").asText()));
+        JsonNode everyone = admin.get(users).json();
+        assertThat(everyone.fieldNames()).toIterable().containsExactly("users");
+        JsonNode listedBob = java.util.stream.StreamSupport.stream(everyone.get("users").spliterator(), false)
+                .filter(u -> u.path("name").asText().equals("bob")).findFirst().orElseThrow();
+        assertThat(listedBob).isEqualTo(((ObjectNode) bob.deepCopy()).put("created_at", listedBob.path("created_at").asText()));
+        assertThat(ApiClient.JSON.readTree(adminDelete(users + "/bob").body()))
+                .isEqualTo(ApiClient.JSON.createObjectNode().put("removed", "bob"));
+
+        assertThat(ApiClient.JSON.readTree(withCookie(cookie, "POST", "/logout", "_csrf=" + csrf, Map.of()).body()))
+                .isEqualTo(ApiClient.JSON.createObjectNode().put("logged_out", true));
+    }
+
+    private HttpResponse<String> adminDelete(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + ADMIN_TOKEN).DELETE());
     }
 
     @Test

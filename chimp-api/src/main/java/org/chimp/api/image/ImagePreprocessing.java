@@ -1,7 +1,7 @@
 package org.chimp.api.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.chimp.api.error.ClientErrorException;
 
@@ -11,6 +11,8 @@ import org.chimp.api.error.ClientErrorException;
  * config and serving applies the very same code, which CHIMP's originals did not (their pre-processing differed).
  */
 public record ImagePreprocessing(int width, int height, boolean grayscale, float mean, float std) {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     public ImagePreprocessing {
         if (width <= 0 || height <= 0 || (long) width * height > 4096 * 4096) {
             throw ClientErrorException.invalid("Preprocessing size must be positive and at most 4096x4096, got " + width + "x" + height);
@@ -48,13 +50,7 @@ public record ImagePreprocessing(int width, int height, boolean grayscale, float
 
     /** The JSON form stored under {@code preprocessing} in a model config. */
     public ObjectNode toJson() {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("width", width);
-        n.put("height", height);
-        n.put("grayscale", grayscale);
-        n.put("mean", mean);
-        n.put("std", std);
-        return n;
+        return MAPPER.valueToTree(this); // the record's components are the fields, floats kept as floats
     }
 
     /** Reads the JSON form, with 400s for missing or bad fields. */

@@ -91,6 +91,9 @@ class ImagePreprocessingTest {
         ImagePreprocessing p = new ImagePreprocessing(28, 14, false, 0.5f, 0.25f);
         assertThat(p.toJson().toString()).isEqualTo("{\"width\":28,\"height\":14,\"grayscale\":false,\"mean\":0.5,\"std\":0.25}");
         assertThat(ImagePreprocessing.fromJson(p.toJson())).isEqualTo(p);
+        // Floats stay floats: a config's text (stored in ONNX metadata and model configs) says 0.1, not 0.10000000149...
+        assertThat(new ImagePreprocessing(48, 48, true, 0.1f, 0.3f).toJson().toString())
+                .isEqualTo("{\"width\":48,\"height\":48,\"grayscale\":true,\"mean\":0.1,\"std\":0.3}");
     }
 
     @Test

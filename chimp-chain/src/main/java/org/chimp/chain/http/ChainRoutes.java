@@ -1,17 +1,16 @@
 package org.chimp.chain.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.util.List;
 import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
-import org.chimp.chain.sequencer.ChainJob;
 import org.chimp.chain.task.ModelRef;
-import org.chimp.http.Json;
 import org.chimp.http.Requests;
 import org.chimp.http.Routes;
 import org.chimp.store.ArtifactStore;
@@ -86,12 +85,8 @@ public final class ChainRoutes implements Routes {
             }
             ref = ModelRef.version(name, v.asInt());
         }
-        ObjectNode out = Json.MAPPER.createObjectNode();
         ChainService.Registered registered = chain.registerModel(ref, price(body.get("price_wei")));
-        out.put("model_id", registered.modelId());
-        out.put("tx_hash", registered.txHash());
-        out.put("config_uri", ref.uri());
-        ctx.status(201).json(out);
+        ctx.status(201).json(new RegisteredModel(registered.modelId(), registered.txHash(), ref.uri()));
     }
 
     private static BigInteger price(JsonNode node) {
@@ -118,26 +113,16 @@ public final class ChainRoutes implements Routes {
     private void jobs(Context ctx) {
         int offset = Requests.intQuery(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = Requests.intQuery(ctx, "limit", 100, 1, org.chimp.chain.sequencer.ChainJobs.MAX_LIST);
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("chain_id", chain.chainId());
-        out.put("contract", chain.contract());
-        ArrayNode list = out.putArray("jobs");
-        for (ChainJob job : chain.jobs(offset, limit)) {
-            ObjectNode j = list.addObject();
-            j.put("job_id", job.jobId());
-            j.put("model_id", job.modelId());
-            j.put("requester", job.requester());
-            j.put("state", job.state().name().toLowerCase());
-            j.put("chimp_job_id", job.chimpJobId());
-            j.put("created_block", job.createdBlock());
-            j.put("request_tx", job.createdTx());
-            j.put("answer_kind", job.txKind());
-            j.put("answer_tx", job.txHash());
-            j.put("output_hash", job.outputHash());
-            j.put("output_uri", job.outputUri());
-            j.put("error", job.error());
-            j.put("deadline", job.deadline());
-        }
-        ctx.json(out);
+        ctx.json(new ChainJobs(chain.chainId(), chain.contract(), chain.jobs(offset, limit).stream().map(ChainJobView::of).toList()));
+    }
+
+    /** The answer to {@code POST /chain/models}: the model's id on the oracle and where its config is. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RegisteredModel(BigInteger modelId, String txHash, String configUri) {
+    }
+
+    /** The body of {@code GET /chain/jobs}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ChainJobs(long chainId, String contract, List<ChainJobView> jobs) {
     }
 }

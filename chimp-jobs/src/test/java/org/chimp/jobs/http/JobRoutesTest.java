@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -43,17 +44,24 @@ class JobRoutesTest {
         return new Reply(r.statusCode(), Json.MAPPER.readTree(r.body()));
     }
 
+    /** The job routes on a free port, with the error shape. */
+    private static Javalin serve(JobService jobs) {
+        Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
+        HttpErrors.install(app);
+        new JobRoutes(jobs).addTo(app);
+        return app.start(0);
+    }
+
     @ParameterizedTest
     @MethodSource("org.chimp.db.TestDatabases#both")
     void listsInspectsAndCancelsJobs(TestDatabases.Kind kind) throws Exception {
         try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, Duration.ofSeconds(30))) {
             JobService jobs = new JobService(ds, broker);
-            Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
-            HttpErrors.install(app);
-            new JobRoutes(jobs).addTo(app);
-            app.start(0);
+            Javalin app = serve(jobs);
             try {
-                Job a = jobs.submit(JobRequest.of("training", "fit", JsonNodeFactory.instance.objectNode().put("epochs", 2)));
+                Callback cb = new Callback("later", "notify", JsonNodeFactory.instance.objectNode().put("to", "me"));
+                Job a = jobs.submit(JobRequest.of("training", "fit", JsonNodeFactory.instance.objectNode().put("epochs", 2))
+                        .withOnFailure(cb));
                 Job b = jobs.submit(JobRequest.of("inference", "run", JsonNodeFactory.instance.objectNode()));
 
                 Reply one = call(app, "GET", "/jobs/" + a.id());
@@ -67,6 +75,21 @@ class JobRoutesTest {
                 assertThat(j.get("progress").isNull()).isTrue();
                 assertThat(j.get("started_at").isNull()).isTrue();
                 assertThat(Instant.parse(j.get("created_at").asText())).isEqualTo(a.createdAt());
+                // The whole shape: every field present, null when unknown.
+                JsonNode expected = Json.MAPPER.readTree(("""
+                        {"id": "%s", "queue": "training", "type": "fit", "state": "queued", "attempts": 0,
+                         "max_attempts": 3, "priority": 0, "payload": {"epochs": 2}, "progress": null, "result": null,
+                         "error": null, "created_at": "%s", "started_at": null, "next_attempt_at": null,
+                         "finished_at": null, "queued_ms": null, "run_ms": null, "worker_id": null,
+                         "cancel_requested": false, "dead_lettered": false, "error_history": [],
+                         "callbacks": {"on_success": null,
+                                       "on_failure": {"queue": "later", "type": "notify", "payload": {"to": "me"}},
+                                       "pending": false, "job_id": null}}
+                        """).formatted(a.id(), a.createdAt()));
+                assertThat(j).isEqualTo(expected);
+                assertThat(call(app, "GET", "/jobs?queue=training&limit=5").body()).isEqualTo(Json.MAPPER.createObjectNode()
+                        .<ObjectNode>set("jobs", Json.MAPPER.createArrayNode().add(expected))
+                        .put("total", 1).put("offset", 0).put("limit", 5).putNull("next_offset"));
 
                 Reply page = call(app, "GET", "/jobs?queue=inference&state=QUEUED&limit=10");
                 assertThat(page.status()).isEqualTo(200);
@@ -93,10 +116,7 @@ class JobRoutesTest {
     @MethodSource("org.chimp.db.TestDatabases#both")
     void badRequestsAre4xxWithMessages(TestDatabases.Kind kind) throws Exception {
         try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds)) {
-            Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
-            HttpErrors.install(app);
-            new JobRoutes(new JobService(ds, broker)).addTo(app);
-            app.start(0);
+            Javalin app = serve(new JobService(ds, broker));
             try {
                 Reply badState = call(app, "GET", "/jobs?state=done");
                 assertThat(badState.status()).isEqualTo(400);
@@ -118,10 +138,7 @@ class JobRoutesTest {
     void showsWorkersTimingsCallbacksDeadLettersAndRetries(TestDatabases.Kind kind) throws Exception {
         try (HikariDataSource ds = kind.open(); EmbeddedBroker broker = new EmbeddedBroker(ds, Duration.ofSeconds(30))) {
             JobService jobs = new JobService(ds, broker);
-            Javalin app = Javalin.create(c -> c.showJavalinBanner = false);
-            HttpErrors.install(app);
-            new JobRoutes(jobs).addTo(app);
-            app.start(0);
+            Javalin app = serve(jobs);
             WorkerOptions options = WorkerOptions.defaults().withGracePeriod(Duration.ofSeconds(5));
             try (Worker worker = new Worker(jobs, broker, Map.of("ok", ctx -> JsonNodeFactory.instance.objectNode(),
                     "bad", ctx -> {

@@ -1,7 +1,6 @@
 package org.chimp.serving.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class FaceInference {
     public ObjectNode read(String model, String user, Image photo) {
         checkOn();
         try (Lease lease = deployments.get(model, Stage.PRODUCTION, user)) {
-            return answer(lease, photo);
+            return Json.MAPPER.valueToTree(answer(lease, photo));
         }
     }
 
@@ -72,7 +71,7 @@ public final class FaceInference {
         }
     }
 
-    private ObjectNode answer(Lease lease, Image photo) {
+    private FacesView answer(Lease lease, Image photo) {
         List<FaceBox> faces = detection.detect(photo);
         if (faces.size() > MAX_FACES) {
             faces = faces.subList(0, MAX_FACES);
@@ -82,21 +81,10 @@ public final class FaceInference {
         Model<Image, Classification> model = lease.model(Tasks.IMAGE_CLASSIFICATION);
         List<Classification> results = crops.isEmpty() ? List.of() : lease.runRequest(model, crops, () -> false);
         Outputs.sendable(lease, Tasks.IMAGE_CLASSIFICATION.output(), results);
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.set("metadata", ChimpInference.metadata(lease));
-        ArrayNode list = out.putArray("faces");
+        List<FacesView.FaceView> found = new ArrayList<>(faces.size());
         for (int i = 0; i < faces.size(); i++) {
-            FaceBox b = faces.get(i);
-            Classification c = results.get(i);
-            ObjectNode face = list.addObject();
-            face.putObject("box").put("x", b.x()).put("y", b.y()).put("width", b.width()).put("height", b.height());
-            c.labels().forEach(face.putArray("labels")::add);
-            ArrayNode p = face.putArray("probabilities");
-            for (float v : c.probabilities()) {
-                p.add(v);
-            }
-            face.put("label", c.bestLabel());
+            found.add(FacesView.FaceView.of(faces.get(i), results.get(i)));
         }
-        return out;
+        return new FacesView(ChimpInference.metadata(lease), found);
     }
 }

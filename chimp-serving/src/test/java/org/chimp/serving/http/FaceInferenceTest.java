@@ -77,7 +77,9 @@ class FaceInferenceTest {
         assertThat(faces.get(1).path("label").asText()).isEqualTo("bottom");
         assertThat(faces.get(2).path("box").path("width").asInt()).isEqualTo(1); // the smallest last
         assertThat(faces.get(0).path("labels").toString()).isEqualTo("[\"top\",\"bottom\",\"dark\"]");
-        assertThat(faces.get(0).path("probabilities")).hasSize(3);
+        assertThat(faces.get(0).path("probabilities")).hasSize(3).allSatisfy(p -> assertThat(p.isNumber()).isTrue());
+        assertThat(r.fieldNames()).toIterable().containsExactly("metadata", "faces");
+        assertThat(faces.get(0).fieldNames()).toIterable().containsExactly("box", "labels", "probabilities", "label");
 
         // A personal version answers its user here too.
         int alices = app.f.register("faces", ServingFixture.flipped(), ServingFixture.LABELS);

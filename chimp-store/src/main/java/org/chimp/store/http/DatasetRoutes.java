@@ -1,14 +1,14 @@
 package org.chimp.store.http;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.chimp.api.Names;
 import org.chimp.api.error.ClientErrorException;
@@ -44,14 +44,14 @@ public final class DatasetRoutes implements Routes {
 
     @Override
     public void addTo(Javalin app) {
-        app.get("/datasets", ctx -> send(ctx, Map.of("datasets", store.list().stream().map(DatasetRoutes::toJson).toList())));
+        app.get("/datasets", ctx -> send(ctx, new Datasets(store.list().stream().map(DatasetView::of).toList())));
         app.get("/datasets/{name}", ctx -> {
             String name = ctx.pathParam("name");
-            send(ctx, Map.of("name", name, "versions", store.versions(name).stream().map(DatasetRoutes::toJson).toList()));
+            send(ctx, new Versions(name, store.versions(name).stream().map(DatasetView::of).toList()));
         });
         app.post("/datasets", this::upload);
         app.post("/datasets/{name}/versions", this::append);
-        app.get("/datasets/{name}/versions/{version}", ctx -> send(ctx, toJson(store.info(ctx.pathParam("name"), ctx.pathParam("version")))));
+        app.get("/datasets/{name}/versions/{version}", ctx -> send(ctx, DatasetVersionView.of(store.info(ctx.pathParam("name"), ctx.pathParam("version")))));
         app.get("/datasets/{name}/versions/{version}/files", this::listFiles);
         app.get("/datasets/{name}/versions/{version}/files/<path>", this::oneFile);
         app.get("/datasets/{name}/versions/{version}/download", this::download);
@@ -63,7 +63,7 @@ public final class DatasetRoutes implements Routes {
             String name = ctx.pathParam("name");
             String version = ctx.pathParam("version");
             int removed = store.delete(name, version, "true".equals(force));
-            send(ctx, Map.of("deleted", name + "@" + version, "blobs_removed", removed));
+            send(ctx, new Deleted(name + "@" + version, removed));
         });
     }
 
@@ -109,7 +109,7 @@ public final class DatasetRoutes implements Routes {
             }
         }
         ctx.status(201);
-        send(ctx, toJson(store.info(v.name(), Integer.toString(v.version()))));
+        send(ctx, DatasetVersionView.of(store.info(v.name(), Integer.toString(v.version()))));
     }
 
     private void listFiles(Context ctx) throws Exception {
@@ -120,22 +120,9 @@ public final class DatasetRoutes implements Routes {
         if (limit < 1 || limit > DatasetStore.MAX_LISTING) {
             throw ClientErrorException.invalid("limit must be between 1 and " + DatasetStore.MAX_LISTING + ", got " + limit);
         }
-        List<Map<String, Object>> files = new ArrayList<>();
-        for (ManifestEntry f : store.files(v, prefix, offset, (int) limit)) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("path", f.path());
-            json.put("sha256", f.sha256());
-            json.put("bytes", f.size());
-            files.add(json);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ref", v.ref());
-        body.put("offset", offset);
-        body.put("files", files);
-        if (files.size() == limit) {
-            body.put("next_offset", offset + limit);
-        }
-        send(ctx, body);
+        List<FileListing.FileView> files = store.files(v, prefix, offset, (int) limit).stream().map(FileListing.FileView::of)
+                .toList();
+        send(ctx, new FileListing(v.ref(), offset, files, files.size() == limit ? offset + limit : null));
     }
 
     private void oneFile(Context ctx) throws Exception {
@@ -192,7 +179,7 @@ public final class DatasetRoutes implements Routes {
                     + String.join(" and ", missing));
         }
         try (InputStream in = file.content()) {
-            send(ctx, toJson(store.upload(name.trim(), in, caller.apply(ctx))));
+            send(ctx, DatasetView.of(store.upload(name.trim(), in, caller.apply(ctx))));
         }
     }
 
@@ -210,29 +197,20 @@ public final class DatasetRoutes implements Routes {
         }
     }
 
-    /** A version's summary with its parent and creator. */
-    public static Map<String, Object> toJson(DatasetStore.VersionInfo info) {
-        Map<String, Object> json = toJson(info.version());
-        json.put("parent", info.parent() == null ? null : info.version().name() + "@" + info.parent());
-        json.put("created_by", info.createdBy());
-        return json;
-    }
-
-    /** The JSON form of a version, as the endpoints return it. */
-    public static Map<String, Object> toJson(DatasetVersion v) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", v.name());
-        json.put("version", v.version());
-        json.put("ref", v.ref());
-        json.put("content_hash", v.contentHash());
-        json.put("files", v.fileCount());
-        json.put("bytes", v.sizeBytes());
-        json.put("splits", v.splits());
-        json.put("created_at", v.createdAt().toString());
-        return json;
-    }
-
     private static void send(Context ctx, Object body) throws Exception {
         ctx.contentType("application/json").result(Json.MAPPER.writeValueAsString(body));
+    }
+
+    /** The body of {@code GET /datasets}: every dataset's latest version. */
+    record Datasets(List<DatasetView> datasets) {
+    }
+
+    /** The body of {@code GET /datasets/{name}}. */
+    record Versions(String name, List<DatasetView> versions) {
+    }
+
+    /** The body of {@code DELETE /datasets/{name}/versions/{v}}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Deleted(String deleted, int blobsRemoved) {
     }
 }

@@ -3,6 +3,7 @@ package org.chimp.store.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.chimp.store.DatasetStore;
+import org.chimp.store.DatasetVersion;
 import org.chimp.store.FileBlobStore;
+import org.chimp.store.ManifestEntry;
 import org.chimp.store.TestZips;
 import org.chimp.store.UploadLimits;
 
@@ -215,6 +218,37 @@ class DatasetRoutesTest {
 
     private HttpResponse<String> delete(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void versionSummaryListingAndDeletionHaveTheirWholeShape() throws Exception {
+        HttpResponse<String> created = post("faces", TestZips.faces().bytes());
+        assertThat(created.statusCode()).isEqualTo(200);
+        DatasetVersion v = store.versions("faces").get(0);
+        // Through text, as a client reads it: a small long and an int are then the same node.
+        ObjectNode version = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.createObjectNode().put("name", "faces")
+                .put("version", 1).put("ref", "faces@1").put("content_hash", v.contentHash()).put("files", 4)
+                .put("bytes", v.sizeBytes()).<ObjectNode>set("splits", Json.MAPPER.valueToTree(v.splits()))
+                .put("created_at", v.createdAt().toString()).toString());
+        assertThat(Json.MAPPER.readTree(created.body())).isEqualTo(version);
+        assertThat(Json.MAPPER.readTree(get("/datasets").body()))
+                .isEqualTo(Json.MAPPER.createObjectNode().set("datasets", Json.MAPPER.createArrayNode().add(version)));
+        assertThat(Json.MAPPER.readTree(get("/datasets/faces").body())).isEqualTo(Json.MAPPER.createObjectNode()
+                .put("name", "faces").set("versions", Json.MAPPER.createArrayNode().add(version)));
+        assertThat(Json.MAPPER.readTree(get("/datasets/faces/versions/1").body()))
+                .isEqualTo(version.deepCopy().putNull("parent").putNull("created_by"));
+
+        ManifestEntry first = store.files(v, "", 0, 1).get(0);
+        JsonNode file = Json.MAPPER.readTree(Json.MAPPER.createObjectNode().put("path", first.path())
+                .put("sha256", first.sha256()).put("bytes", first.size()).toString());
+        assertThat(Json.MAPPER.readTree(get("/datasets/faces/versions/1/files?limit=1").body()))
+                .isEqualTo(Json.MAPPER.createObjectNode().put("ref", "faces@1").put("offset", 0)
+                        .<ObjectNode>set("files", Json.MAPPER.createArrayNode().add(file)).put("next_offset", 1));
+
+        JsonNode deleted = Json.MAPPER.readTree(delete("/datasets/faces/versions/1?force=true").body());
+        assertThat(deleted.get("deleted").asText()).isEqualTo("faces@1");
+        assertThat(deleted.get("blobs_removed").isInt()).isTrue();
+        assertThat(deleted.size()).isEqualTo(2);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.chimp.tracking.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import jakarta.servlet.MultipartConfigElement;
@@ -33,7 +32,6 @@ import org.chimp.http.Json;
 import org.chimp.http.Routes;
 import org.chimp.tracking.ActiveRun;
 import org.chimp.tracking.TrackingStore;
-import org.chimp.tracking.client.ModelVersionInfo;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.tracking.registry.ModelVersion;
 import org.chimp.tracking.registry.Stage;
@@ -114,7 +112,7 @@ public final class ImportModelRoutes implements Routes {
         }
     }
 
-    private ObjectNode register(Collection<Part> parts, Path dir) throws IOException {
+    private RegisteredVersion register(Collection<Part> parts, Path dir) throws IOException {
         Map<String, Part> fields = new LinkedHashMap<>();
         Map<String, Part> files = new LinkedHashMap<>();
         for (Part p : parts) {
@@ -164,9 +162,7 @@ public final class ImportModelRoutes implements Routes {
         if (stage != null) {
             version = registry.transitionStage(name, version.version(), stage, true);
         }
-        ObjectNode answer = Json.MAPPER.createObjectNode();
-        answer.set("model_version", ModelVersionInfo.of(version).toMlflowJson());
-        return answer;
+        return RegisteredVersion.of(version);
     }
 
     /** Copies a file part to {@code dir/<artifact>/<artifact>}, checking its size, hash and format on the way. */

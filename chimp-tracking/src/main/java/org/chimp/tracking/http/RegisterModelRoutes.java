@@ -21,7 +21,6 @@ import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.tracking.registry.ModelVersion;
 import org.chimp.tracking.client.ArtifactFiles;
 import org.chimp.tracking.client.ChimpPaths;
-import org.chimp.tracking.client.ModelVersionInfo;
 
 /**
  * {@code POST /api/2.0/chimp/models/register}: registers files already logged to a run as the next version of a
@@ -77,9 +76,7 @@ public final class RegisterModelRoutes implements Routes {
             }
             ObjectNode params = parameters.isObject() ? (ObjectNode) parameters : Json.MAPPER.createObjectNode();
             ModelVersion version = registry.registerModel(tracking.run(runId), name, task, architecture, params, files);
-            ObjectNode answer = Json.MAPPER.createObjectNode();
-            answer.set("model_version", ModelVersionInfo.of(version).toMlflowJson());
-            ctx.contentType("application/json").result(Json.MAPPER.writeValueAsString(answer));
+            ctx.contentType("application/json").result(Json.MAPPER.writeValueAsString(RegisteredVersion.of(version)));
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

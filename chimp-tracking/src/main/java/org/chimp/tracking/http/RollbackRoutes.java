@@ -1,7 +1,6 @@
 package org.chimp.tracking.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.chimp.api.Names;
@@ -11,7 +10,6 @@ import org.chimp.http.Requests;
 import org.chimp.http.Routes;
 import org.chimp.tracking.registry.ModelRegistry;
 import org.chimp.tracking.client.ChimpPaths;
-import org.chimp.tracking.client.ModelVersionInfo;
 
 /**
  * {@code POST /api/2.0/chimp/models/rollback {"name": "emotion"}}: puts the previous Production version back in
@@ -42,9 +40,6 @@ public final class RollbackRoutes implements Routes {
         }
         Names.modelName(name.asText());
         ModelRegistry.Rollback done = registry.rollback(name.asText());
-        ObjectNode answer = Json.MAPPER.createObjectNode();
-        answer.set("model_version", ModelVersionInfo.of(done.restored()).toMlflowJson());
-        done.archived().forEach(answer.putArray("archived_versions")::add);
-        ctx.contentType("application/json").result(Json.MAPPER.writeValueAsString(answer));
+        ctx.contentType("application/json").result(Json.MAPPER.writeValueAsString(RegisteredVersion.RolledBack.of(done)));
     }
 }

@@ -1,9 +1,8 @@
 package org.chimp.training.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -13,7 +12,6 @@ import org.chimp.api.error.ClientErrorException;
 import org.chimp.api.param.ParameterType;
 import org.chimp.http.Routes;
 import org.chimp.jobs.Job;
-import org.chimp.training.TrainingPlugin;
 import org.chimp.training.runner.TrainingService;
 
 /**
@@ -39,14 +37,10 @@ public final class TrainingRoutes implements Routes {
     }
 
     private void plugins(Context ctx) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode out = f.objectNode();
-        ArrayNode list = out.putArray("plugins");
         boolean details = includeDetails(ctx.queryParam("include_details"));
-        for (TrainingPlugin p : service.plugins().plugins()) {
-            list.add(details ? PluginInfoJson.of(p.info()) : f.textNode(p.info().name()));
-        }
-        ctx.json(out);
+        List<Object> list = service.plugins().plugins().stream()
+                .<Object>map(p -> details ? PluginView.of(p.info()) : p.info().name()).toList();
+        ctx.json(new Plugins(list));
     }
 
     private void run(Context ctx) {
@@ -64,18 +58,14 @@ public final class TrainingRoutes implements Routes {
             }
         }
         Job job = service.submit(ctx.pathParam("plugin"), arguments, datasets);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("status", "queued");
-        out.put("task_id", job.id());
-        ctx.json(out);
+        ctx.json(new Queued("queued", job.id()));
     }
 
     private void poll(Context ctx) {
         String id = ctx.pathParam("task_id");
         Job job = service.task(id).orElseThrow(() -> ClientErrorException.notFound("There is no training task '" + id
                 + "'; POST /tasks/run/{plugin} returns the task_id to poll"));
-        JsonNode status = TaskStatusJson.of(job);
-        ctx.json(status);
+        ctx.json(TaskStatusView.of(job));
     }
 
     private static boolean includeDetails(String text) {
@@ -87,5 +77,14 @@ public final class TrainingRoutes implements Routes {
             throw ClientErrorException.invalid("Query parameter 'include_details' must be true or false, got '" + text + "'");
         }
         return b.asBoolean();
+    }
+
+    /** The body of {@code GET /plugins}: names, or with {@code include_details} each plugin's {@link PluginView}. */
+    record Plugins(List<Object> plugins) {
+    }
+
+    /** The answer to {@code POST /tasks/run/{plugin}}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Queued(String status, String taskId) {
     }
 }

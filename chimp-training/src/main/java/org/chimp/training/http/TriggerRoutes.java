@@ -1,17 +1,14 @@
 package org.chimp.training.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.http.Requests;
 import org.chimp.http.Routes;
-import org.chimp.training.triggers.Trigger;
 import org.chimp.training.triggers.Triggers;
 
 /**
@@ -36,7 +33,7 @@ public final class TriggerRoutes implements Routes {
         app.get(PATH, this::list);
         app.delete(PATH + "/{id}", ctx -> {
             triggers.delete(ctx.pathParam("id"));
-            ctx.json(JsonNodeFactory.instance.objectNode());
+            ctx.json(Map.of());
         });
     }
 
@@ -67,26 +64,11 @@ public final class TriggerRoutes implements Routes {
                 arguments.put(e.getKey(), e.getValue().asText());
             });
         }
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.set("trigger", json(triggers.create(dataset, plugin, arguments, key, min.asLong())));
-        ctx.json(out);
+        ctx.json(new Created(TriggerView.of(triggers.create(dataset, plugin, arguments, key, min.asLong()))));
     }
 
     private void list(Context ctx) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        ArrayNode list = out.putArray("triggers");
-        triggers.list().forEach(t -> list.add(json(t)));
-        ctx.json(out);
-    }
-
-    static ObjectNode json(Trigger t) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("id", t.id()).put("dataset", t.dataset()).put("dataset_key", t.datasetKey()).put("plugin", t.plugin());
-        ObjectNode args = n.putObject("arguments");
-        t.arguments().forEach(args::put);
-        n.put("min_new_files", t.minNewFiles()).put("seen_version", t.seenVersion()).put("seen_file_count", t.seenFileCount())
-                .put("last_task_id", t.lastTaskId()).put("created_at", t.createdAt());
-        return n;
+        ctx.json(new Listed(triggers.list().stream().map(TriggerView::of).toList()));
     }
 
     private static String text(JsonNode body, String field, String usage, boolean required) {
@@ -101,5 +83,13 @@ public final class TriggerRoutes implements Routes {
             throw ClientErrorException.invalid("'" + field + "' must be a string; " + usage);
         }
         return v.asText();
+    }
+
+    /** The answer to creating a trigger. */
+    record Created(TriggerView trigger) {
+    }
+
+    /** The body of the listing. */
+    record Listed(List<TriggerView> triggers) {
     }
 }

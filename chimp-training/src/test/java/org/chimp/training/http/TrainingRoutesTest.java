@@ -105,6 +105,37 @@ class TrainingRoutesTest {
     }
 
     @Test
+    void pluginDetailsRunAnswersAndPollsHaveTheirWholeShape() throws Exception {
+        JsonNode info = get("/plugins?include_details=true").body().get("plugins").get(0);
+        assertThat(info.fieldNames()).toIterable()
+                .containsExactly("name", "version", "description", "arguments", "datasets", "model_return_type");
+        assertThat(info.get("arguments").get("epochs")).isEqualTo(MAPPER.readTree("""
+                {"name": "epochs", "type": "int", "description": "passes over the training images", "optional": true,
+                 "default": 20, "min": 1.0, "max": 500.0}"""));
+        assertThat(info.get("arguments").get("seed")).isEqualTo(MAPPER.readTree("""
+                {"name": "seed", "type": "int", "description": "seed of the split and the shuffling", "optional": true,
+                 "default": 42}"""));
+        assertThat(info.get("arguments").get("model_name")).isEqualTo(MAPPER.readTree("""
+                {"name": "model_name", "type": "str", "kind": "model_name",
+                 "description": "registered model to add a version to", "optional": true, "default": "image-classifier"}"""));
+        assertThat(info.get("datasets")).isEqualTo(MAPPER.readTree("""
+                {"train": {"name": "train", "optional": false,
+                           "description": "images in the FER2013 layout: train/<label>/*.png|jpg, optionally test/<label>/..."}}"""));
+
+        Response run = post("/tasks/run/image-classifier", Map.of("datasets", "{\"train\": \"faces\"}"));
+        String id = run.body().get("task_id").asText();
+        assertThat(run.body()).isEqualTo(MAPPER.createObjectNode().put("status", "queued").put("task_id", id));
+        replace(id, JobState.RUNNING, new Progress(0.5, "Epoch 2/3"), null, null);
+        assertThat(get("/tasks/poll/" + id).body()).isEqualTo(MAPPER.readTree("""
+                {"ready": false, "successful": null, "value": null, "state": "running",
+                 "progress": {"fraction": 0.5, "message": "Epoch 2/3"}}"""));
+        replace(id, JobState.CANCELLED, null, null, null);
+        assertThat(get("/tasks/poll/" + id).body()).isEqualTo(MAPPER.readTree("""
+                {"ready": true, "successful": false, "value": "The task was cancelled", "state": "cancelled",
+                 "progress": null}"""));
+    }
+
+    @Test
     void runAcceptsMultipartForms() throws Exception {
         String boundary = "chimpboundary";
         StringBuilder body = new StringBuilder();

@@ -162,7 +162,7 @@ class TrainingEndToEndTest {
             // A bug's message stays in the server log: the poller sees an incident id, no path.
             assertThat(leaky.state()).isEqualTo(JobState.FAILED);
             assertThat(leaky.attempts()).isEqualTo(leaky.maxAttempts());
-            String polled = org.chimp.training.http.TaskStatusJson.of(leaky).toString();
+            String polled = org.chimp.http.Json.MAPPER.writeValueAsString(org.chimp.training.http.TaskStatusView.of(leaky));
             assertThat(polled).contains("incident").doesNotContain(tmp.toString(), "weights.bin", "No space");
             // Every task's temp directory is gone.
             try (var left = Files.list(work)) {

@@ -1,6 +1,5 @@
 package org.chimp.web.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -8,7 +7,6 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.Optional;
-import org.chimp.http.Json;
 import org.chimp.http.Principal;
 import org.chimp.http.Routes;
 import org.chimp.web.identity.Identity;
@@ -104,7 +102,7 @@ public final class LoginRoutes implements Routes {
             return;
         }
         Sessions.Session s = identity.sessions().resolve(secret).orElseThrow();
-        ctx.json(describe(Authenticator.principal(user.get(), Principal.Via.SESSION), s.csrfToken()));
+        ctx.json(WhoAmI.of(Authenticator.principal(user.get(), Principal.Via.SESSION), s.csrfToken()));
     }
 
     private void logout(Context ctx) {
@@ -117,7 +115,7 @@ public final class LoginRoutes implements Routes {
             ctx.redirect(LOGIN, HttpStatus.SEE_OTHER);
             return;
         }
-        ctx.json(Json.MAPPER.createObjectNode().put("logged_out", cookie != null));
+        ctx.json(new WhoAmI.LoggedOut(cookie != null));
     }
 
     private void whoami(Context ctx) {
@@ -125,18 +123,7 @@ public final class LoginRoutes implements Routes {
         String csrf = p.via() == Principal.Via.SESSION
                 ? identity.sessions().resolve(Cookies.read(ctx.req(), Cookies.SESSION)).map(Sessions.Session::csrfToken).orElse(null)
                 : null;
-        ctx.json(describe(p, csrf));
-    }
-
-    private static ObjectNode describe(Principal p, String csrf) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("user", p.name());
-        o.put("role", p.admin() ? "admin" : "user");
-        o.put("via", p.via().name().toLowerCase(java.util.Locale.ROOT));
-        if (csrf != null) {
-            o.put("csrf_token", csrf);
-        }
-        return o;
+        ctx.json(WhoAmI.of(p, csrf));
     }
 
     private static boolean wantsHtml(Context ctx) {

@@ -1,14 +1,11 @@
 package org.chimp.web.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import java.time.Duration;
 import org.chimp.api.error.ClientErrorException;
-import org.chimp.http.Json;
 import org.chimp.http.Principal;
 import org.chimp.http.Requests;
 import org.chimp.http.Routes;
@@ -66,25 +63,20 @@ public final class TokenRoutes implements Routes {
         }
         User owner = owner(p, body.path("user").isTextual() ? body.get("user").asText() : null);
         ApiTokens.NewToken t = identity.tokens().create(owner, label, lifetime);
-        ObjectNode o = info(t.info());
-        o.put("token", t.token());
-        ctx.json(o);
+        ctx.json(new TokenView.Created(TokenView.of(t.info()), t.token()));
     }
 
     private void list(Context ctx) {
         Principal p = Principal.of(ctx).orElseThrow();
         String named = ctx.queryParam("user");
         User owner = p.admin() && named == null ? null : owner(p, named);
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("tokens");
-        identity.tokens().list(owner, MAX_LISTED).forEach(t -> items.add(info(t)));
-        ctx.json(body);
+        ctx.json(new TokenView.Tokens(identity.tokens().list(owner, MAX_LISTED).stream().map(TokenView::of).toList()));
     }
 
     private void revoke(Context ctx) {
         Principal p = Principal.of(ctx).orElseThrow();
         User owner = p.admin() ? null : self(p);
-        ctx.json(info(identity.tokens().revoke(ctx.pathParam("id"), owner)));
+        ctx.json(TokenView.of(identity.tokens().revoke(ctx.pathParam("id"), owner)));
     }
 
     /** The user a request acts for: the caller, or (admins only) the named user. */
@@ -105,16 +97,5 @@ public final class TokenRoutes implements Routes {
     private User self(Principal p) {
         // The user may have been removed since the request was authenticated.
         return identity.users().find(p.name()).orElseThrow(() -> ClientErrorException.unauthorized("This user no longer exists"));
-    }
-
-    private static ObjectNode info(ApiTokens.TokenInfo t) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("id", t.id());
-        o.put("user", t.user());
-        o.put("label", t.label());
-        o.put("created_at", t.createdAt().toString());
-        o.put("expires_at", t.expiresAt() == null ? null : t.expiresAt().toString());
-        o.put("revoked_at", t.revokedAt() == null ? null : t.revokedAt().toString());
-        return o;
     }
 }

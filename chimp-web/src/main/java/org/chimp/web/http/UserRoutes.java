@@ -1,12 +1,9 @@
 package org.chimp.web.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.chimp.api.error.ClientErrorException;
-import org.chimp.http.Json;
 import org.chimp.http.Requests;
 import org.chimp.http.Routes;
 import org.chimp.web.identity.Identity;
@@ -36,10 +33,7 @@ public final class UserRoutes implements Routes {
     }
 
     private void list(Context ctx) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode items = body.putArray("users");
-        identity.users().list().forEach(u -> items.add(toJson(u)));
-        ctx.json(body);
+        ctx.json(new UserView.Users(identity.users().list().stream().map(UserView::of).toList()));
     }
 
     private void add(Context ctx) {
@@ -47,13 +41,13 @@ public final class UserRoutes implements Routes {
         String name = text(body, "name");
         String password = text(body, "password");
         UserRole role = body.path("role").isMissingNode() ? UserRole.USER : UserRole.parse(body.path("role").asText());
-        ctx.json(toJson(identity.users().add(name, role, password)));
+        ctx.json(UserView.of(identity.users().add(name, role, password)));
     }
 
     private void remove(Context ctx) {
         String name = ctx.pathParam("name");
         identity.users().remove(name);
-        ctx.json(Json.MAPPER.createObjectNode().put("removed", name));
+        ctx.json(new UserView.Removed(name));
     }
 
     private static String text(JsonNode body, String field) {
@@ -62,13 +56,5 @@ public final class UserRoutes implements Routes {
             throw ClientErrorException.invalid("'" + field + "' is required, as a JSON string");
         }
         return v.asText();
-    }
-
-    private static ObjectNode toJson(User u) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("name", u.name());
-        o.put("role", u.role().id());
-        o.put("created_at", u.createdAt().toString());
-        return o;
     }
 }
