@@ -1,5 +1,6 @@
 package org.chimp.jobs.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -14,22 +15,37 @@ import org.chimp.jobs.Progress;
 
 /**
  * The JSON form of a job: snake_case, ISO-8601 times, lower-case state. Every field is present, null when unknown;
- * times are strings here so the form does not depend on how a mapper writes {@link Instant}s.
+ * times are strings here so the form does not depend on how a mapper writes {@link Instant}s. The fields are grouped
+ * as {@link Job} groups them (what was asked, where it stands, how it ended) and written flat, as clients read them.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record JobView(String id, String queue, String type, String state, int attempts, int maxAttempts, int priority,
-                      JsonNode payload, ProgressView progress, JsonNode result, String error, String createdAt,
-                      String startedAt, String nextAttemptAt, String finishedAt, Long queuedMs, Long runMs,
-                      String workerId, boolean cancelRequested, boolean deadLettered, ArrayNode errorHistory,
-                      CallbacksView callbacks) {
+public record JobView(@JsonUnwrapped Asked asked, @JsonUnwrapped Status status, @JsonUnwrapped Outcome outcome,
+                      Long queuedMs, Long runMs, CallbacksView callbacks) {
 
     public static JobView of(Job job) {
-        return new JobView(job.id(), job.queue(), job.type(), job.state().name().toLowerCase(Locale.ROOT),
-                job.attempts(), job.maxAttempts(), job.priority(), job.payload(),
-                ProgressView.of(job.progress()),
-                job.result(), job.error(), iso(job.createdAt()), iso(job.startedAt()), iso(job.nextAttemptAt()),
-                iso(job.finishedAt()), millis(job.queuedFor()), millis(job.ranFor()), job.workerId(),
-                job.cancelRequested(), job.deadLettered(), job.errorHistory(), CallbacksView.of(job.callbacks()));
+        return new JobView(
+                new Asked(job.id(), job.queue(), job.type(), job.payload(), job.maxAttempts(), job.priority(), iso(job.createdAt())),
+                new Status(job.state().name().toLowerCase(Locale.ROOT), job.attempts(), ProgressView.of(job.progress()),
+                        iso(job.startedAt()), iso(job.nextAttemptAt()), job.workerId(), job.cancelRequested()),
+                new Outcome(job.result(), job.error(), iso(job.finishedAt()), job.deadLettered(), job.errorHistory()),
+                millis(job.queuedFor()), millis(job.ranFor()), CallbacksView.of(job.callbacks()));
+    }
+
+    /** What was asked for. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Asked(String id, String queue, String type, JsonNode payload, int maxAttempts, int priority,
+                        String createdAt) {
+    }
+
+    /** Where the job stands. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Status(String state, int attempts, ProgressView progress, String startedAt, String nextAttemptAt,
+                         String workerId, boolean cancelRequested) {
+    }
+
+    /** How it ended, once it has. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Outcome(JsonNode result, String error, String finishedAt, boolean deadLettered, ArrayNode errorHistory) {
     }
 
     /** How far a running job says it is. */
