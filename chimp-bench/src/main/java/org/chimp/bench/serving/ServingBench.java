@@ -78,7 +78,7 @@ public final class ServingBench implements AutoCloseable {
         chimp.start("127.0.0.1", 0);
         bareSession = OnnxSessions.open(onnx);
         bare = Javalin.create(c -> c.showJavalinBanner = false);
-        bare.post("/bare", ctx -> ctx.json(bareInfer(Json.MAPPER.readTree(ctx.bodyInputStream()))));
+        bare.post("/bare", ctx -> ctx.json(bareInfer(Json.MAPPER.readTree(ctx.bodyAsBytes()))));
         bare.start("127.0.0.1", 0);
     }
 
