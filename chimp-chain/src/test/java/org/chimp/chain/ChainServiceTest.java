@@ -43,6 +43,7 @@ import org.chimp.store.ArtifactStore;
 import org.chimp.store.FileBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Hash;
@@ -52,6 +53,7 @@ import org.web3j.utils.Numeric;
  * The chain end to end inside one JVM: a model registered through {@code POST /chain/models}, a client contract
  * asking it to classify an image and called back with the output's hash and URI, the output served at that URI.
  */
+@Tag("slow")
 class ChainServiceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] CONFIG = "{\"task\":\"image-classification\",\"architecture\":\"tiny\"}".getBytes(StandardCharsets.UTF_8);

@@ -31,6 +31,7 @@ import org.chimp.server.node.WorkerSettings;
 import org.chimp.tracking.client.LocalTrackingClient;
 import org.chimp.tracking.client.TrackingClient;
 import org.chimp.training.sample.SyntheticFaces;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -48,6 +49,7 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * A model registered by version runs that version even once no stage serves it. A text-to-image job is answered with
  * the PNG /infer makes for the same prompt and seed.
  */
+@Tag("slow")
 class ChainEndToEndTest {
     private static final String TOKEN = "chain-e2e-token-0123456789";
     private static final String MODEL = "chain-model";

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.chimp.server.ApiClient.Reply;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a real {@code chimp standalone} process with SIGKILL and starts it again on the same data directory: a
  * queued or running training task is not lost, it runs again and succeeds.
  */
+@Tag("slow")
 class CrashRecoveryTest {
     private static final String TOKEN = "crash-test-token-0123456789";
 

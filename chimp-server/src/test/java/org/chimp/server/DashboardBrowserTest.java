@@ -22,6 +22,7 @@ import org.chimp.training.sample.SyntheticFaces;
 import org.chimp.web.identity.UserRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -46,6 +47,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * (checked over REST), and sees the workers. Screenshots go to target/dashboard-screenshots/. Skipped without
  * Chromium unless CHIMP_REQUIRE_SERVICES=1.
  */
+@Tag("slow")
 class DashboardBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     private static final String TOKEN = "dashboard-browser-admin-token-0123456789";

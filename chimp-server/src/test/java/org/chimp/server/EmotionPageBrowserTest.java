@@ -18,6 +18,7 @@ import org.chimp.training.sample.SyntheticFaces.Expression;
 import org.chimp.web.identity.UserRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -35,6 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots go to {@code target/emotion-page-*.png}. Skipped without Chromium, its driver or OpenCV's face
  * cascade, unless CHIMP_REQUIRE_SERVICES=1.
  */
+@Tag("slow")
 class EmotionPageBrowserTest {
     private static final String TOKEN = "emotion-page-test-token-0123456789";
     private static final Path CASCADE = Path.of("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml");

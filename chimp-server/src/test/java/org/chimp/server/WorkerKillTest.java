@@ -13,6 +13,7 @@ import org.chimp.server.ApiClient.Reply;
 import org.chimp.server.node.ChimpNode;
 import org.chimp.server.node.NodeSettings;
 import org.chimp.server.node.Role;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and {@code chimp worker} processes sharing one PostgreSQL database and one store. The worker running a task is
  * killed with SIGKILL; a second worker completes it, exactly once: one model version is registered.
  */
+@Tag("slow")
 class WorkerKillTest {
     private static final String TOKEN = "worker-kill-token-0123456789";
 

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.condition.EnabledIf;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * package of it: CI installs none, so this runs where a developer has one).
  */
 @EnabledIf("minioInstalled")
+@Tag("slow")
 class MinioBlobStoreContractTest extends BlobStoreContract {
     private static final String USER = "chimp-minio";
     private static final String PASSWORD = "chimp-minio-secret";

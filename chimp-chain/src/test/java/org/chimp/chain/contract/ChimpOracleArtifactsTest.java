@@ -9,10 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.chimp.chain.devnet.DevChain;
 import org.chimp.chain.devnet.NodeTools;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The committed ABI/BIN files are what the pinned solc makes of the committed sources. */
+@Tag("slow")
 class ChimpOracleArtifactsTest {
 
     @Test

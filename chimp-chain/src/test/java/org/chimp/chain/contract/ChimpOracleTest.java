@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.chimp.chain.devnet.DevChain;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
@@ -22,6 +23,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.gas.StaticGasProvider;
 
 /** Every rule of ChimpOracle, and each misuse, against a local Hardhat node. */
+@Tag("slow")
 class ChimpOracleTest {
     private static final BigInteger PRICE = BigInteger.valueOf(1_000_000_000_000_000L); // 0.001 ETH
     private static final byte[] HASH = Hash.sha256("output".getBytes(StandardCharsets.UTF_8));

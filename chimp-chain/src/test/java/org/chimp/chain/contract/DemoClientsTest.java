@@ -11,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.chimp.chain.devnet.DevChain;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /** The two demo client contracts, with the test playing the sequencer. */
+@Tag("slow")
 class DemoClientsTest {
     private static final BigInteger PRICE = BigInteger.valueOf(1_000_000_000_000L);
 

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import org.chimp.chain.KeyFile;
 import org.chimp.chain.OracleCalls;
 import org.chimp.chain.contract.ChimpOracle;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
+@Tag("slow")
 class DevnetTest {
     @TempDir
     Path dataDir;

@@ -29,6 +29,7 @@ import org.chimp.store.ArtifactStore;
 import org.chimp.store.FileBlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.abi.EventEncoder;
@@ -43,6 +44,7 @@ import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
 /** The sequencer against a local Hardhat node, with an in-process database, broker and worker. */
+@Tag("slow")
 class SequencerTest {
     private static final BigInteger PRICE = BigInteger.valueOf(1_000_000_000_000L);
     private static final String BASE = "http://chimp.test:5254";

@@ -22,6 +22,7 @@ import org.chimp.jobs.broker.Delivery;
 import org.chimp.jobs.broker.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * persistent messages to durable queues all come back. Runs a private RabbitMQ node (own name, ports and data
  * directory), so the shared one is left alone.
  */
+@Tag("slow")
 class RabbitMqRestartTest {
     private static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
     private static final Duration LONG = Duration.ofSeconds(30);

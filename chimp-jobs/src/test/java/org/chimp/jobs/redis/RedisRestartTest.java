@@ -35,6 +35,7 @@ import org.chimp.jobs.broker.Delivery;
 import org.chimp.jobs.broker.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * asks for (AOF with {@code appendfsync always}) nothing acknowledged is lost. Runs a private redis-server on a
  * free port, so the shared one is left alone.
  */
+@Tag("slow")
 class RedisRestartTest {
     private static final Duration LONG = Duration.ofSeconds(30);
     private static final Duration VISIBILITY = Duration.ofSeconds(1);

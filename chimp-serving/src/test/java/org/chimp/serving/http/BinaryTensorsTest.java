@@ -8,38 +8,25 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import org.chimp.http.Json;
 import org.chimp.serving.ServingFixture;
 import org.chimp.tracking.registry.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The binary tensor data extension as KServe / Triton define it (extension_binary_data.md): the JSON header's size in
  * {@code Inference-Header-Content-Length}, raw little-endian row-major tensors after it, sized by each tensor's
  * {@code parameters.binary_data_size}; BYTES elements length-prefixed; binary outputs on request.
  */
-class BinaryTensorsTest {
+class BinaryTensorsTest extends ServingAppPerTest {
     private static final String HEADER = "Inference-Header-Content-Length";
-
-    @TempDir
-    Path dir;
-    private ServingApp app;
 
     @BeforeEach
     void start() {
-        app = new ServingApp(dir);
         app.f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
     }
 
     @Test

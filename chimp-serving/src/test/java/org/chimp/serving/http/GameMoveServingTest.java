@@ -5,33 +5,20 @@ import static org.chimp.serving.http.ServingApp.error;
 import static org.chimp.serving.http.ServingApp.ok;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import org.chimp.serving.ServingFixture;
 import org.chimp.tracking.registry.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A second task through the same door: game-move served over real HTTP, with no serving code of its own. */
-class GameMoveServingTest {
+class GameMoveServingTest extends ServingAppPerTest {
     /** X in the corner and the centre, O on top: O must block the diagonal at 8. */
     private static final String BOARD = "{\"board\": [\"X\", \"O\", \"\", \"\", \"X\", \"\", \"\", \"\", \"\"], \"player\": \"O\"}";
 
-    @TempDir
-    Path dir;
-    private ServingApp app;
-
     @BeforeEach
     void start() {
-        app = new ServingApp(dir);
         app.f.registerGame("ttt");
         app.f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
     }
 
     @Test

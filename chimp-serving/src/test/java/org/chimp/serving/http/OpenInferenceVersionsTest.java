@@ -6,37 +6,25 @@ import static org.chimp.serving.http.ServingApp.ok;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.chimp.http.Json;
 import org.chimp.serving.ServingFixture;
 import org.chimp.tracking.registry.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Open Inference Protocol's server metadata, version-pinned routes, outputs, parameters and id. */
-class OpenInferenceVersionsTest {
+class OpenInferenceVersionsTest extends ServingAppPerTest {
     private static final String TOP = """
             {"id": "req-7", "parameters": {"priority": 1}, "inputs": [{"name": "features", "shape": [1, 4],
              "datatype": "FP32", "data": [1, 1, 0, 0]}]}""";
 
-    @TempDir
-    Path dir;
-    private ServingApp app;
     private int v1;
     private int v2;
 
     @BeforeEach
     void start() {
-        app = new ServingApp(dir);
         v1 = app.f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
         v2 = app.f.register("faces", ServingFixture.flipped(), ServingFixture.LABELS);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
     }
 
     @Test

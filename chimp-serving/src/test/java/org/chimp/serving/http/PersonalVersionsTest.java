@@ -6,38 +6,25 @@ import static org.chimp.serving.http.ServingApp.ok;
 import static org.chimp.serving.http.ServingApp.png;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import org.chimp.api.RunContext;
 import org.chimp.api.Tasks;
-import org.chimp.db.TestDatabases;
 import org.chimp.serving.Deployments;
 import org.chimp.serving.Lease;
 import org.chimp.serving.ServingFixture;
 import org.chimp.tracking.registry.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ?id=<user>}: a user's newest personal version answers them; everyone else gets the stage's version. */
-class PersonalVersionsTest {
+class PersonalVersionsTest extends ServingAppPerTest {
     private static final String TOP = "{\"inputs\": \"" + png(true) + "\"}";
 
-    @TempDir
-    Path dir;
-    private ServingApp app;
     private ServingFixture f;
 
     @BeforeEach
     void start() {
-        app = new ServingApp(dir);
         f = app.f;
         f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
     }
 
     private int personal(String user, byte[] onnx) {

@@ -7,7 +7,6 @@ import static org.chimp.serving.http.ServingApp.png;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.chimp.api.image.ImageLimits;
@@ -18,21 +17,16 @@ import org.chimp.tracking.registry.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The findings of the hardening issue, each over HTTP: hostile input gets a 4xx with a message, never a 500. */
-class ServingHardeningTest {
+class ServingHardeningTest extends ServingAppPerTest {
     private static final String TOP = "[[255, 255], [0, 0]]";
 
-    @TempDir
-    Path dir;
-    private ServingApp app;
     private ServingFixture f;
     private final ImageLimits limits = ImageLimits.current();
 
     @BeforeEach
     void start() {
-        app = new ServingApp(dir);
         f = app.f;
         f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
     }
@@ -40,7 +34,6 @@ class ServingHardeningTest {
     @AfterEach
     void stop() {
         ImageLimits.install(limits);
-        app.close();
     }
 
     @Test

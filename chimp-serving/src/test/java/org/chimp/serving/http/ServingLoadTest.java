@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,29 +15,12 @@ import org.chimp.http.Json;
 import org.chimp.serving.QueueConfig;
 import org.chimp.serving.ServingFixture;
 import org.chimp.tracking.registry.Stage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Serving under concurrent load: dynamic batching, the queue bound, and swaps while requests run. */
-class ServingLoadTest {
+class ServingLoadTest extends ServingAppPerTest {
     private static final String TOP = "{\"inputs\": [[255, 255], [0, 0]]}";
     private static final String BOTTOM = "{\"inputs\": [[0, 0], [255, 255]]}";
-
-    @TempDir
-    Path dir;
-    private ServingApp app;
-
-    @BeforeEach
-    void start() {
-        app = new ServingApp(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
-    }
 
     @Test
     void batchedRequestsEachGetTheirOwnAnswer() throws Exception {

@@ -6,34 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.chimp.http.Json;
 import org.chimp.serving.ServingFixture;
 import org.chimp.tracking.registry.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ServingRoutesTest {
+class ServingRoutesTest extends ServingAppPerTest {
     /** A 2x2 gray image whose top row is bright, as nested pixel lists. */
     private static final String TOP_PIXELS = "[[255, 255], [0, 0]]";
 
-    @TempDir
-    Path dir;
-    private ServingApp app;
     private ServingFixture f;
 
     @BeforeEach
     void start() {
-        app = new ServingApp(dir);
         f = app.f;
         f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
-    }
-
-    @AfterEach
-    void stop() {
-        app.close();
     }
 
     @Test
