@@ -52,7 +52,10 @@ public record NodeTools(Path dir, Path node) {
         List<String> command = Files.isRegularFile(npmCli)
                 ? List.of(node.toString(), npmCli.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error")
                 : List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        // npm's output goes to ours, but not our stdin: a test JVM's stdin is Surefire's channel to it.
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO()
+                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        process.getOutputStream().close();
         if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IOException("npm ci did not finish within " + INSTALL_TIMEOUT_MINUTES + " minutes");
