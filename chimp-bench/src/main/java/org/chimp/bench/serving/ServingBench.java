@@ -79,6 +79,9 @@ public final class ServingBench implements AutoCloseable {
         bareSession = OnnxSessions.open(onnx);
         bare = Javalin.create(c -> c.showJavalinBanner = false);
         bare.post("/bare", ctx -> ctx.json(bareInfer(Json.MAPPER.readTree(ctx.bodyAsBytes()))));
+        // What HTTP alone costs here: the body read, a fixed answer of the binary answer's size, no parse, no model.
+        byte[] fixed = new byte[EmotionOnnx.LABELS.size() * Float.BYTES + 150];
+        bare.post("/empty", ctx -> ctx.result(ctx.bodyAsBytes().length > 0 ? fixed : new byte[0]));
         bare.start("127.0.0.1", 0);
     }
 
@@ -98,10 +101,14 @@ public final class ServingBench implements AutoCloseable {
         }
         Load.run(c + "/model/emotion/infer", "application/json", pixels, 4, 0, warmupMs);
         Load.run(c + "/v2/models/emotion/infer", binary.headers(), binary.body(), 4, 0, warmupMs);
+        String emptyUrl = "http://127.0.0.1:" + bare.port() + "/empty";
+        Load.run(emptyUrl, binary.headers(), binary.body(), 4, 0, warmupMs);
         Load.Result ort = ortCall(features(), warmupMs, measureMs);
         List<Row> rows = new ArrayList<>();
         for (int n : connections) {
             Load.Result floor = Load.run(floorUrl, "application/json", oip, n, warmupMs, measureMs);
+            rows.add(row("HTTP alone (no parse, no model)", n, floor,
+                    Load.run(emptyUrl, binary.headers(), binary.body(), n, warmupMs, measureMs), ort));
             rows.add(row("bare Javalin + ORT (OIP JSON)", n, floor, floor, ort));
             rows.add(row("CHIMP /model/{name}/infer JSON", n, floor,
                     Load.run(c + "/model/emotion/infer", "application/json", pixels, n, warmupMs, measureMs), ort));

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
                 "generated) and a bare Javalin handler that parses the same OIP JSON and calls ONNX Runtime once per request,",
                 "then prints req/s and p50/p99 latency per endpoint and connection count, with req/s as a ratio of the bare",
                 "handler's measured in the same run, and each row's p50 minus that of the bare ONNX Runtime call alone",
-                "(CHIMP's overhead per request). Client and servers share this machine's cores."})
+                "(CHIMP's overhead per request). A row of an empty handler shows what HTTP alone costs on this machine.",
+                "Client (one keep-alive socket per connection) and servers share this machine's cores."})
 final class ServingBenchCommand implements Callable<Integer> {
     @Option(names = "--connections", split = ",", defaultValue = "1,32", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     List<Integer> connections;
