@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.awaitility.Awaitility;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.chain.contract.ChimpOracle;
 import org.chimp.chain.contract.ImageClassifierClient;
@@ -150,11 +151,8 @@ class ChainServiceTest {
         ImageClassifierClient client = ImageClassifierClient.deploy(DevChain.web3j(), DevChain.as(REQUESTER), DevChain.GAS,
                 oracle.getContractAddress(), modelId).send();
         BigInteger jobId = ChimpOracle.getJobCreatedEvents(client.classify(png(), BigInteger.valueOf(1000)).send()).get(0).jobId;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!client.resultOf(jobId).send().component2()) {
-            assertThat(System.nanoTime()).as("called back in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Awaitility.await().alias("called back in time").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100)).until(() -> client.resultOf(jobId).send().component2());
         var result = client.resultOf(jobId).send();
         String uri = result.component4();
         assertThat(uri).startsWith("http://chimp.test/blobs/sha256:");
@@ -192,11 +190,8 @@ class ChainServiceTest {
         TicTacToe game = TicTacToe.deploy(DevChain.web3j(), DevChain.as(REQUESTER), DevChain.GAS, oracle.getContractAddress(), modelId).send();
         BigInteger id = TicTacToe.getGameStartedEvents(game.newGame().send()).get(0).gameId;
         game.play(id, BigInteger.ZERO, BigInteger.ONE).send();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (game.getGame(id).send().component2().intValue() != 1) {
-            assertThat(System.nanoTime()).as("the oracle moved in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Awaitility.await().alias("the oracle moved in time").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100)).until(() -> game.getGame(id).send().component2().intValue() == 1);
         assertThat(game.getGame(id).send().component3()).extracting(BigInteger::intValue)
                 .as("perfect play answers a corner opening with the centre").containsExactly(1, 0, 0, 0, 2, 0, 0, 0, 0);
     }

@@ -12,11 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.chimp.chain.ChainSettings;
 import org.chimp.chain.KeyFile;
 import org.chimp.chain.contract.ChimpOracle;
@@ -167,11 +167,8 @@ class ChainEndToEndTest {
 
     /** Waits for the contract's callback; returns the output JSON its URI serves, checked against the hash. */
     private static JsonNode await(ApiClient api, int port, ImageClassifierClient client, BigInteger jobId) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!client.resultOf(jobId).send().component2()) {
-            assertThat(Instant.now()).as("called back in time").isBefore(deadline);
-            Thread.sleep(100);
-        }
+        Awaitility.await().alias("called back in time").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100)).until(() -> client.resultOf(jobId).send().component2());
         var result = client.resultOf(jobId).send();
         String uri = result.component4();
         assertThat(uri).startsWith("http://127.0.0.1:" + port + "/blobs/sha256:");
@@ -182,27 +179,24 @@ class ChainEndToEndTest {
     }
 
     /** Waits until the sequencer has answered a chain job (fulfilled or failed); returns its entry of /chain/jobs. */
-    private static JsonNode awaitJob(ApiClient api, BigInteger jobId) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (true) {
-            for (JsonNode job : api.get("/chain/jobs").json().get("jobs")) {
-                String state = job.get("state").asText();
-                if (job.get("job_id").asText().equals(jobId.toString()) && (state.equals("fulfilled") || state.equals("failed"))) {
-                    return job;
-                }
-            }
-            assertThat(Instant.now()).as("chain job " + jobId + " answered in time").isBefore(deadline);
-            Thread.sleep(200);
-        }
+    private static JsonNode awaitJob(ApiClient api, BigInteger jobId) {
+        return Awaitility.await().alias("chain job " + jobId + " answered in time").atMost(Duration.ofSeconds(90))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> answered(api, jobId), java.util.Objects::nonNull);
     }
 
-    private static JsonNode poll(ApiClient api, String taskId) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        JsonNode poll;
-        do {
-            Thread.sleep(200);
-            poll = api.get("/tasks/poll/" + taskId).json();
-        } while (!poll.get("ready").asBoolean() && Instant.now().isBefore(deadline));
-        return poll;
+    /** The job's entry of /chain/jobs once it is fulfilled or failed, else null. */
+    private static JsonNode answered(ApiClient api, BigInteger jobId) throws Exception {
+        for (JsonNode job : api.get("/chain/jobs").json().get("jobs")) {
+            String state = job.get("state").asText();
+            if (job.get("job_id").asText().equals(jobId.toString()) && (state.equals("fulfilled") || state.equals("failed"))) {
+                return job;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode poll(ApiClient api, String taskId) {
+        return Tasks.await(api, taskId, p -> p.get("ready").asBoolean(), Duration.ofMinutes(3));
     }
 }

@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /** A {@code chimp} command running in its own JVM (the test class path), so tests can SIGKILL it. */
 final class ChimpProcess implements AutoCloseable {
@@ -36,20 +36,16 @@ final class ChimpProcess implements AutoCloseable {
     }
 
     /** Waits until {@code GET /ping} answers on the port. */
-    ChimpProcess awaitHttp(int port) throws Exception {
+    ChimpProcess awaitHttp(int port) {
         ApiClient api = new ApiClient(port, "unused-token-0123456789");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(deadline)) {
-            assertThat(process.isAlive()).as(() -> "process alive; its log ends:\n" + tail()).isTrue();
-            try {
-                if (api.getWithoutToken("/ping").status() == 200) {
-                    return this;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("no HTTP on port " + port + " within 90 s; see " + log);
+        // A dead process fails at once (the assertion is not ignored); a refused connection only means "not yet".
+        Awaitility.await().alias("HTTP on port " + port + "; see " + log).atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    assertThat(process.isAlive()).as(() -> "process alive; its log ends:\n" + tail()).isTrue();
+                    return api.getWithoutToken("/ping").status() == 200;
+                });
+        return this;
     }
 
     /** The last lines of the process's log, for failure messages (the log's temp directory is gone afterwards). */

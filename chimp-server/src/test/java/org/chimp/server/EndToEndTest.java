@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.awaitility.Awaitility;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.training.sample.SyntheticFaces;
 import org.junit.jupiter.api.AfterEach;
@@ -84,13 +84,10 @@ class EndToEndTest {
         Trained second = train("faces", first.model, Map.of("epochs", "5"));
         assertThat(second.version).isEqualTo(first.version + 1);
         promote(second, "Production");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        String served;
-        do {
-            served = api.postJson("/model/" + first.model + "/infer", Map.of("inputs", images.get(0)))
-                    .json().at("/metadata/version").asText();
-        } while (!served.equals(String.valueOf(second.version)) && Instant.now().isBefore(deadline) && pause());
-        assertThat(served).isEqualTo(String.valueOf(second.version));
+        Awaitility.await().alias("serving answers with version " + second.version).atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> api.postJson("/model/" + first.model + "/infer", Map.of("inputs", images.get(0)))
+                        .json().at("/metadata/version").asText(), String.valueOf(second.version)::equals);
     }
 
     @Test
@@ -200,19 +197,12 @@ class EndToEndTest {
         return r.json().get("task_id").asText();
     }
 
-    private JsonNode runToEnd(String taskId) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        JsonNode poll;
-        do {
-            Reply r = api.get("/tasks/poll/" + taskId);
-            assertThat(r.status()).as(r.text()).isEqualTo(200);
-            poll = r.json();
-            if (!poll.get("ready").asBoolean()) {
-                assertThat(poll.get("successful").isNull()).isTrue();
-            }
-        } while (!poll.get("ready").asBoolean() && Instant.now().isBefore(deadline) && pause());
-        assertThat(poll.get("ready").asBoolean()).as("task finished in time: " + poll).isTrue();
-        return poll;
+    private JsonNode runToEnd(String taskId) {
+        // An unfinished task has no outcome yet: checked on every poll, failing at once.
+        return Tasks.await(api, taskId, poll -> {
+            assertThat(poll.get("ready").asBoolean() || poll.get("successful").isNull()).as(poll.toString()).isTrue();
+            return poll.get("ready").asBoolean();
+        }, Duration.ofMinutes(3));
     }
 
     private void promote(Trained t, String stage) throws Exception {
@@ -220,16 +210,6 @@ class EndToEndTest {
                 "version", String.valueOf(t.version), "stage", stage, "archive_existing_versions", true));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.json().at("/model_version/current_stage").asText()).isEqualTo(stage);
-    }
-
-    private static boolean pause() {
-        try {
-            Thread.sleep(200);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     // ---- zips ----

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -160,14 +159,8 @@ class HostileProbesTest {
         assertThat(r.json().path("message").asText()).as(r.text()).isNotBlank();
     }
 
-    private JsonNode poll(String taskId) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        JsonNode poll;
-        do {
-            Thread.sleep(200);
-            poll = api.get("/tasks/poll/" + taskId).json();
-        } while (!poll.get("ready").asBoolean() && Instant.now().isBefore(deadline));
-        return poll;
+    private JsonNode poll(String taskId) {
+        return Tasks.await(api, taskId, p -> p.get("ready").asBoolean(), Duration.ofMinutes(3));
     }
 
     private static byte[] face(long seed) {

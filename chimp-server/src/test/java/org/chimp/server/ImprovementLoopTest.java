@@ -11,13 +11,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.awaitility.Awaitility;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.server.node.ChimpNode;
 import org.chimp.training.sample.SyntheticFaces;
@@ -195,14 +195,8 @@ class ImprovementLoopTest {
         return poll.get("value");
     }
 
-    private JsonNode runToEnd(String taskId) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-        JsonNode poll;
-        do {
-            poll = api.get("/tasks/poll/" + taskId).json();
-        } while (!poll.get("ready").asBoolean() && Instant.now().isBefore(deadline) && pause());
-        assertThat(poll.get("ready").asBoolean()).as("task finished in time: " + poll).isTrue();
-        return poll;
+    private JsonNode runToEnd(String taskId) {
+        return Tasks.await(api, taskId, p -> p.get("ready").asBoolean(), Duration.ofMinutes(4));
     }
 
     private JsonNode version(int v) throws Exception {
@@ -226,13 +220,9 @@ class ImprovementLoopTest {
         return r.json().at("/metadata/version").asInt();
     }
 
-    private int awaitServed(int wanted) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        int served;
-        do {
-            served = servedVersion(null);
-        } while (served != wanted && Instant.now().isBefore(deadline) && pause());
-        return served;
+    private int awaitServed(int wanted) {
+        return Awaitility.await().alias("serving answers with version " + wanted).atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> servedVersion(null), served -> served == wanted);
     }
 
     private static String face() {
@@ -254,15 +244,5 @@ class ImprovementLoopTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return Base64.getEncoder().encodeToString(out.toByteArray());
-    }
-
-    private static boolean pause() {
-        try {
-            Thread.sleep(200);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,6 +29,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.chimp.http.metrics.HttpObserver;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.server.config.LogFormat;
@@ -225,22 +225,17 @@ class MetricsTest {
     }
 
     /** Every line parsed as JSON, once at least {@code n} are there (the access line follows the response). */
-    private static List<JsonNode> awaitLines(ByteArrayOutputStream out, int n) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(10);
-        List<JsonNode> parsed = new ArrayList<>();
-        while (Instant.now().isBefore(deadline)) {
-            parsed.clear();
-            for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    parsed.add(ApiClient.JSON.readTree(line)); // each line is one JSON object, or this throws
-                }
-            }
-            if (parsed.size() >= n) {
-                return parsed;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("fewer than " + n + " log lines: " + out);
+    private static List<JsonNode> awaitLines(ByteArrayOutputStream out, int n) {
+        return Awaitility.await().alias("at least " + n + " log lines").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    List<JsonNode> parsed = new ArrayList<>();
+                    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+                        if (!line.isBlank()) {
+                            parsed.add(ApiClient.JSON.readTree(line)); // each line is one JSON object, or this throws
+                        }
+                    }
+                    return parsed;
+                }, parsed -> parsed.size() >= n);
     }
 
     private Reply infer() throws Exception {
@@ -254,15 +249,10 @@ class MetricsTest {
     }
 
     /** Scrapes until {@code until} holds: a request is counted just after its response has been sent. */
-    private String awaitScrape(java.util.function.Predicate<String> until) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(10);
-        String s = scrape();
-        while (!until.test(s) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-            s = scrape();
-        }
-        assertThat(until.test(s)).as(s).isTrue();
-        return s;
+    private String awaitScrape(java.util.function.Predicate<String> until) {
+        // On time-out the failure shows the last scrape.
+        return Awaitility.await().alias("the scrape shows the requests").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(this::scrape, until);
     }
 
     /** The value of one series, 0 if absent. */

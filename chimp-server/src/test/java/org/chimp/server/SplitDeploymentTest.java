@@ -7,11 +7,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.chimp.db.TestDatabases;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.server.node.ChimpNode;
@@ -77,21 +77,15 @@ class SplitDeploymentTest {
         assertThat(r.status()).as(r.text()).isEqualTo(200);
     }
 
-    /** The version serving answers with once it is the expected one, or the last one seen after 20 s. */
-    private static int servedVersion(ApiClient api, String image, int expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        int seen;
-        do {
-            Reply r = api.postJson("/model/split/infer", Map.of("inputs", image));
-            assertThat(r.status()).as(r.text()).isEqualTo(200);
-            seen = r.json().at("/metadata/version").asInt();
-        } while (seen != expected && Instant.now().isBefore(deadline) && sleep());
-        return seen;
-    }
-
-    private static boolean sleep() throws InterruptedException {
-        Thread.sleep(100);
-        return true;
+    /** The version serving answers with once it is the expected one (within 20 s, else the test fails). */
+    private static int servedVersion(ApiClient api, String image, int expected) {
+        return Awaitility.await().alias("serving answers with version " + expected).atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Reply r = api.postJson("/model/split/infer", Map.of("inputs", image));
+                    assertThat(r.status()).as(r.text()).isEqualTo(200);
+                    return r.json().at("/metadata/version").asInt();
+                }, seen -> seen == expected);
     }
 
     private static Path firstTestImage(Path zip) throws Exception {

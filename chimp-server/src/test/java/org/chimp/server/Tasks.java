@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.chimp.server.ApiClient.Reply;
 import org.chimp.training.sample.SyntheticFaces;
 
@@ -38,14 +38,9 @@ final class Tasks {
     }
 
     /** Polls until the condition holds, failing with the last poll after the timeout. */
-    static JsonNode await(ApiClient api, String task, Predicate<JsonNode> until, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode p = poll(api, task);
-        while (!until.test(p) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            p = poll(api, task);
-        }
-        assertThat(until.test(p)).as("condition reached in time: " + p).isTrue();
-        return p;
+    static JsonNode await(ApiClient api, String task, Predicate<JsonNode> until, Duration timeout) {
+        // On time-out the failure shows the last poll.
+        return Awaitility.await().alias("condition reached in time for task " + task).atMost(timeout).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100)).until(() -> poll(api, task), until);
     }
 }

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
 import org.chimp.db.TestDatabases;
@@ -94,10 +96,9 @@ class DatasetRecoveryTest {
         }
 
         /** Waits until no put but the frozen one is writing (those before it may still be under way). */
-        void awaitQuiet() throws InterruptedException {
-            for (int i = 0; i < 1000 && writing.get() > 0; i++) {
-                Thread.sleep(10);
-            }
+        void awaitQuiet() {
+            Awaitility.await().alias("no put but the frozen one writing").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10)).until(() -> writing.get() == 0);
         }
 
         @Override

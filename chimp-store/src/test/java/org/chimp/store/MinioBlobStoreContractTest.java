@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,20 +60,16 @@ class MinioBlobStoreContractTest extends BlobStoreContract {
         minio = pb.start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newHttpClient();
-        for (int i = 0; ; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(endpoint.resolve("/minio/health/live")).timeout(Duration.ofSeconds(1)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            }
-            if (i == 100 || !minio.isAlive()) {
-                throw new IllegalStateException("MinIO did not start; see " + dir.resolve("minio.log"));
-            }
-            Thread.sleep(100);
-        }
+        // A dead process fails at once; a refused connection only means "not listening yet".
+        Awaitility.await().alias("MinIO started; see " + dir.resolve("minio.log")).atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    if (!minio.isAlive()) {
+                        throw new IllegalStateException("MinIO did not start; see " + dir.resolve("minio.log"));
+                    }
+                    return http.send(HttpRequest.newBuilder(endpoint.resolve("/minio/health/live")).timeout(Duration.ofSeconds(1)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
         options = new S3Options(endpoint, "us-east-1", true, S3Options.MIN_PART_SIZE, 3);
         try (S3Client c = client()) {
             c.createBucket(r -> r.bucket("contract"));

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.chimp.chain.contract.ChimpOracle;
+import org.awaitility.Awaitility;
 import org.chimp.chain.devnet.DevChain;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,12 +58,13 @@ class SequencerKillTest {
         p.waitFor();
     }
 
-    private static void awaitFees(ChimpOracle oracle, int jobs) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (oracle.fees().send().compareTo(PRICE.multiply(BigInteger.valueOf(jobs))) < 0) {
-            assertThat(System.nanoTime()).as("%d jobs fulfilled in time", jobs).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitFees(ChimpOracle oracle, int jobs, Duration atMost, Duration interval, String alias) {
+        Awaitility.await().alias(alias).atMost(atMost).pollDelay(Duration.ZERO).pollInterval(interval)
+                .until(() -> oracle.fees().send().compareTo(PRICE.multiply(BigInteger.valueOf(jobs))) >= 0);
+    }
+
+    private static void awaitFees(ChimpOracle oracle, int jobs) {
+        awaitFees(oracle, jobs, Duration.ofSeconds(60), Duration.ofMillis(20), jobs + " jobs fulfilled in time");
     }
 
     @Test
@@ -93,11 +95,7 @@ class SequencerKillTest {
             }
         }
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (oracle.fees().send().compareTo(PRICE.multiply(BigInteger.valueOf(JOBS))) < 0) {
-                assertThat(System.nanoTime()).as("all jobs fulfilled in time; see " + dir).isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            awaitFees(oracle, JOBS, Duration.ofSeconds(90), Duration.ofMillis(200), "all jobs fulfilled in time; see " + dir);
         } finally {
             kill(sequencer);
         }

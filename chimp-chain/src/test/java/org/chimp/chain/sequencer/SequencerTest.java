@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.chimp.chain.contract.ChimpOracle;
 import org.chimp.chain.devnet.DevChain;
 import org.chimp.chain.tx.GasPolicy;
@@ -121,14 +122,9 @@ class SequencerTest {
         return oracle.jobState(jobId).send().intValueExact();
     }
 
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void await(String what, Callable<Boolean> condition) {
+        Awaitility.await().alias(what).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(condition);
     }
 
     private void awaitState(List<BigInteger> jobIds, int expected) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.chimp.http.Json;
 import org.chimp.serving.QueueConfig;
 import org.chimp.serving.ServingFixture;
@@ -149,11 +151,11 @@ class ServingLoadTest extends ServingAppPerTest {
         assertThat(seen).contains("top", "bottom");
     }
 
-    /** Waits until a fresh request answers this label (the swap is done); the loop ends with the test's timeout. */
+    /** Waits until a fresh request answers this label (the swap is done). */
     private void awaitAnswer(String label) {
-        while (!label(app.send("POST", "/model/faces/infer", TOP)).equals(label)) {
-            Thread.onSpinWait();
-        }
+        // The build sets no test timeout, so the wait has its own bound; polled without pause, as the swap is quick.
+        Awaitility.await().alias("a fresh request answers " + label).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ZERO).until(() -> label(app.send("POST", "/model/faces/infer", TOP)).equals(label));
     }
 
     private static String label(HttpResponse<String> r) {

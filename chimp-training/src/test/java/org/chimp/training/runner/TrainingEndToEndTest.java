@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.chimp.api.ModelConfig;
 import org.chimp.api.error.ClientErrorException;
 import org.chimp.db.TestDatabases;
@@ -229,13 +230,8 @@ class TrainingEndToEndTest {
         }
     }
 
-    private static Job awaitFinal(TrainingService service, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        Job job = service.task(id).orElseThrow();
-        while (!job.state().isFinal() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            job = service.task(id).orElseThrow();
-        }
-        return job;
+    private static Job awaitFinal(TrainingService service, String id) {
+        return Awaitility.await().alias("task " + id + " finished").atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(() -> service.task(id).orElseThrow(), job -> job.state().isFinal());
     }
 }
