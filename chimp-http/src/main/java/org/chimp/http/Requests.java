@@ -14,12 +14,22 @@ public final class Requests {
      * instead of turning into replacement characters that end up in names.
      */
     public static JsonNode jsonBody(Context ctx) {
-        byte[] body = ctx.bodyAsBytes();
+        return jsonBody(ctx.bodyAsBytes(), Json.MAPPER::readTree);
+    }
+
+    /** How a caller reads a JSON body its own way (a streaming parse, say). */
+    @FunctionalInterface
+    public interface JsonReading<T> {
+        T read(byte[] body) throws java.io.IOException;
+    }
+
+    /** The body read by {@code reading}, with the same 400s as {@link #jsonBody(Context)}. */
+    public static <T> T jsonBody(byte[] body, JsonReading<T> reading) {
         if (isBlank(body)) {
             throw ClientErrorException.invalid("This endpoint needs a JSON body");
         }
         try {
-            return Json.MAPPER.readTree(body);
+            return reading.read(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ClientErrorException.invalid("The request body is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (java.io.IOException e) {

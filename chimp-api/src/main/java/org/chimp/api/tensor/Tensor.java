@@ -37,6 +37,8 @@ public record Tensor(String name, long[] shape, String datatype, TensorData data
         this(name, shape, datatype, data, null);
     }
 
+    private static final String UINT8_RANGE = "is not a UINT8: UINT8 values are whole numbers from 0 to 255";
+
     /** The most dimensions a tensor may have. */
     public static final int MAX_RANK = 4;
     /** The largest dimension a shape may name; real tensors are bounded by the body size well before. */
@@ -203,8 +205,6 @@ public record Tensor(String name, long[] shape, String datatype, TensorData data
         }
         return f;
     }
-
-    private static final String UINT8_RANGE = "is not a UINT8: UINT8 values are whole numbers from 0 to 255";
 
     private float checkedFloat(int i, double d, boolean uint8, java.util.function.IntFunction<JsonNode> node) {
         if (uint8 && !(d == Math.rint(d) && d >= 0 && d <= 255)) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
@@ -64,7 +65,7 @@ public sealed interface TensorData {
 
         /** Values {@code from} (inclusive) to {@code to} (exclusive). */
         public Numbers slice(int from, int to) {
-            return new Numbers(java.util.Arrays.copyOfRange(values, from, to), whole.get(from, to));
+            return new Numbers(Arrays.copyOfRange(values, from, to), whole.get(from, to));
         }
 
         /** One value as the node a JSON parser would have made of it: an integer node if whole, else a double. */

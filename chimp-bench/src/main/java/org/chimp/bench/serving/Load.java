@@ -46,22 +46,14 @@ public final class Load {
             List<Future<long[]>> runs = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
                 runs.add(clients.submit(() -> {
-                    long[] latencies = new long[1 << 18];
-                    int n = 0;
-                    long now;
                     try (HttpConnection http = new HttpConnection(url, headers, body)) {
-                        while ((now = System.nanoTime()) < end) {
+                        return timed(measureFrom, end, () -> {
                             HttpConnection.Answer r = http.send();
-                            long done = System.nanoTime();
                             if (r.status() != 200) {
                                 throw new IllegalStateException(url + " answered " + r.status() + ": " + new String(r.body()));
                             }
-                            if (now >= measureFrom && n < latencies.length) {
-                                latencies[n++] = done - now;
-                            }
-                        }
+                        });
                     }
-                    return Arrays.copyOf(latencies, n);
                 }));
             }
             long[] all = new long[0];
@@ -75,5 +67,32 @@ public final class Load {
         } finally {
             clients.shutdownNow();
         }
+    }
+
+    /** One call of a closed loop. */
+    @FunctionalInterface
+    interface Call {
+        void run() throws Exception;
+    }
+
+    /** One thread making {@code call} back to back for a while; the result counts the calls after the warm-up. */
+    static Result closedLoop(Call call, long warmupMs, long measureMs) throws Exception {
+        long measureFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMs);
+        return Result.of(timed(measureFrom, measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMs), call), measureMs);
+    }
+
+    /** Calls back to back until {@code end}; the latencies (ns) of those started from {@code measureFrom}. */
+    private static long[] timed(long measureFrom, long end, Call call) throws Exception {
+        long[] latencies = new long[1 << 19];
+        int n = 0;
+        long now;
+        while ((now = System.nanoTime()) < end) {
+            call.run();
+            long done = System.nanoTime();
+            if (now >= measureFrom && n < latencies.length) {
+                latencies[n++] = done - now;
+            }
+        }
+        return Arrays.copyOf(latencies, n);
     }
 }

@@ -128,13 +128,7 @@ public final class ServingBench implements AutoCloseable {
 
     /** One thread calling the bare session back to back, as the bare handler does per request, timed per call. */
     private Load.Result ortCall(float[] x, long warmupMs, long measureMs) throws Exception {
-        long start = System.nanoTime();
-        long measureFrom = start + warmupMs * 1_000_000;
-        long end = measureFrom + measureMs * 1_000_000;
-        long[] latencies = new long[1 << 20];
-        int n = 0;
-        long now;
-        while ((now = System.nanoTime()) < end) {
+        return Load.closedLoop(() -> {
             try (OnnxTensor t = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.wrap(x), new long[] {1, x.length});
                  OrtSession.Result r = bareSession.run(Map.of("features", t), Set.of("probabilities"))) {
                 float[][] p = (float[][]) r.get(0).getValue();
@@ -142,12 +136,7 @@ public final class ServingBench implements AutoCloseable {
                     throw new IllegalStateException("the bench model answered " + p[0].length + " scores");
                 }
             }
-            long done = System.nanoTime();
-            if (now >= measureFrom && n < latencies.length) {
-                latencies[n++] = done - now;
-            }
-        }
-        return Load.Result.of(Arrays.copyOf(latencies, n), measureMs);
+        }, warmupMs, measureMs);
     }
 
     /** The features every JSON and binary body carries. */

@@ -17,6 +17,7 @@ import org.chimp.api.error.Quote;
 import org.chimp.api.tensor.Tensor;
 import org.chimp.api.tensor.TensorData;
 import org.chimp.http.Json;
+import org.chimp.http.Requests;
 
 /**
  * The Open Inference Protocol's binary tensor data extension (KServe / Triton {@code binary_tensor_data}): a body
@@ -42,14 +43,7 @@ final class BinaryTensors {
         String header = ctx.header(HEADER);
         byte[] body = ctx.bodyAsBytes();
         if (header == null) {
-            if (org.chimp.http.Requests.isBlank(body)) {
-                throw ClientErrorException.invalid("This endpoint needs a JSON body");
-            }
-            try {
-                return OipRequest.read(body, 0, body.length);
-            } catch (JsonProcessingException e) {
-                throw ClientErrorException.invalid("The request body is not valid JSON: " + e.getOriginalMessage(), e);
-            }
+            return Requests.jsonBody(body, b -> OipRequest.read(b, 0, b.length));
         }
         int jsonLength;
         try {
