@@ -52,6 +52,27 @@ class ServingHardeningTest extends ServingAppPerTest {
     }
 
     @Test
+    void oipBodiesReadInOneStreamingPassAreAsStrictAsATreeParse() throws Exception {
+        String tensor = "{\"name\": \"image\", \"shape\": [1, 2, 2], \"datatype\": \"UINT8\", \"data\": ";
+        List<String> hostile = List.of(
+                "{\"inputs\": [" + tensor + "[".repeat(5_000) + "]".repeat(5_000) + "}]}",
+                "{\"inputs\": [" + tensor + TOP + ", \"data\": " + TOP + "}]}",
+                "{\"inputs\": [" + tensor + TOP + "}]} {\"inputs\": []}",
+                "{\"inputs\": [" + tensor + "[[255, \"255\"], [0, 0]]}]}",
+                "{\"inputs\": [" + tensor + "[[255, 255], [0, 1e999]]}]}",
+                "{\"inputs\": [" + tensor + "[[255, 255], [0, 0.5]]}]}",
+                "{\"inputs\": [" + tensor + "[[255, 255], [0");
+        for (String body : hostile) {
+            HttpResponse<String> r = app.send("POST", "/v2/models/faces/infer", body);
+            assertThat(r.statusCode()).as(body.length() > 200 ? body.substring(0, 200) : body).isEqualTo(400);
+            assertThat(r.body()).doesNotContain("Exception");
+        }
+        // The same tensor, well formed, is answered.
+        JsonNode answer = ok(app.send("POST", "/v2/models/faces/infer", "{\"inputs\": [" + tensor + TOP + "}]}"));
+        assertThat(answer.path("outputs").get(0).path("datatype").asText()).isEqualTo("FP32");
+    }
+
+    @Test
     void pixelListsAndPixelTensorsAreBoundedByTheImageLimits() throws Exception {
         // A pixel tensor declaring 20000 x 20000: refused by its shape, before its data is even looked at.
         assertThat(error(app.send("POST", "/v2/models/faces/infer", """
