@@ -1,7 +1,6 @@
 package org.chimp.bench.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.chimp.db.TestDatabases;
@@ -46,8 +45,10 @@ class JobBenchTest {
             JobBench.Result r = JobBench.run(broker, ds, 25, 2, 10, 40);
             JobService jobs = new JobService(ds, broker);
             assertThat(jobs.count(JobState.SUCCEEDED, null)).isEqualTo(40 + 20 + 25 + 25); // warm-ups, latency, throughput
-            // Statements per job count the measured jobs only: the warm-up's 40 would more than double the figure.
-            assertThat(r.statementsPerJob()).isCloseTo(cold, withinPercentage(25));
+            // Statements per job count the measured jobs only. Counted in, the warm-up's 40 jobs would make the
+            // figure about (40 + 25) / 25 = 2.6 times the cold run's; timing moves it by up to a third either way
+            // (heartbeats, how starts and finishes happen to batch), so the bound sits between the two.
+            assertThat(r.statementsPerJob()).isBetween(cold / 1.8, cold * 1.8);
         }
     }
 }
