@@ -17,30 +17,30 @@ import org.chimp.store.DatasetVersion;
  * crop a decodable PNG or JPEG of {@value #MIN_SIDE} to {@value #MAX_SIDE} pixels a side and at most
  * {@value #MAX_BYTES} bytes, all checked before anything is stored.
  */
-final class Corrections {
+public final class Corrections {
     /** The dataset corrections go to. */
-    static final String DATASET = "corrections";
+    public static final String DATASET = "corrections";
     /** FER2013's labels, in index order: what a correction may say. */
-    static final List<String> EMOTIONS = List.of("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise");
+    public static final List<String> EMOTIONS = List.of("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise");
     static final int MIN_SIDE = 24;
     static final int MAX_SIDE = 512;
     static final int MAX_BYTES = 256 * 1024;
 
     private final DatasetStore datasets;
 
-    Corrections(DatasetStore datasets) {
+    public Corrections(DatasetStore datasets) {
         this.datasets = datasets;
     }
 
     /** A correction as the page sends it: {@code {"label": "sad", "image": "<base64 PNG or JPEG face crop>"}}. */
-    record Correction(String label, String image) {
+    public record Correction(String label, String image) {
     }
 
     /** What was stored: the new version and the label. */
-    record Saved(String dataset, int version, String ref, String label, long files) {
+    public record Saved(String dataset, int version, String ref, String label, long files) {
     }
 
-    Saved add(Correction c, String user) {
+    public Saved add(Correction c, String user) {
         if (c == null || c.label() == null || !EMOTIONS.contains(c.label())) {
             throw ClientErrorException.invalid("'label' must be one of " + EMOTIONS);
         }

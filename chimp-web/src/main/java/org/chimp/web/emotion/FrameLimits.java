@@ -10,7 +10,7 @@ import org.chimp.api.image.ImageLimits;
  */
 public record FrameLimits(int maxFrameBytes, int maxFps, int maxSide) {
     /** Frames dropped for coming too fast, in a row, before the connection is closed (1008). */
-    static final int MAX_TOO_FAST_IN_A_ROW = 50;
+    public static final int MAX_TOO_FAST_IN_A_ROW = 50;
 
     public FrameLimits {
         if (maxFrameBytes < 1024 || maxFps < 1 || maxSide < 64) {
@@ -24,12 +24,12 @@ public record FrameLimits(int maxFrameBytes, int maxFps, int maxSide) {
     }
 
     /** The shortest gap between two frames that are both looked at. */
-    long minGapNanos() {
+    public long minGapNanos() {
         return 1_000_000_000L / maxFps;
     }
 
     /** Decoding limits for one frame: this side, within the server's own pixel limits. */
-    ImageLimits imageLimits() {
+    public ImageLimits imageLimits() {
         ImageLimits server = ImageLimits.current();
         return new ImageLimits(Math.min(server.maxPixels(), (long) maxSide * maxSide), Math.min(server.maxSide(), maxSide),
                 server.inFlightPixels());

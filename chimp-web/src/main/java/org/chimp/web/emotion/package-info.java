@@ -1,2 +1,2 @@
-/** The emotion page: the webcam page at {@code /}, its live face WebSocket, calibration names and corrections. */
+/** The emotion page's rules, free of HTTP: what a live connection may send, and corrections as dataset versions. */
 package org.chimp.web.emotion;

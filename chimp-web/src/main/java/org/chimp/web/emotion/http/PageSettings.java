@@ -1,8 +1,10 @@
-package org.chimp.web.emotion;
+package org.chimp.web.emotion.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Locale;
+import org.chimp.web.emotion.Corrections;
+import org.chimp.web.emotion.FrameLimits;
 import org.chimp.web.identity.Secrets;
 
 /**

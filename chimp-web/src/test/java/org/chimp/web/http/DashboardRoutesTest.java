@@ -1,4 +1,4 @@
-package org.chimp.web.dashboard;
+package org.chimp.web.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

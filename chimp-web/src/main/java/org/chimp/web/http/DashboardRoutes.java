@@ -1,4 +1,4 @@
-package org.chimp.web.dashboard;
+package org.chimp.web.http;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import org.chimp.http.Principal;
 import org.chimp.http.Routes;
-import org.chimp.web.http.StaticPaths;
 
 /**
  * Serves the dashboard: {@code GET /dashboard} (the page; a caller who is not signed in is sent to {@code /login})

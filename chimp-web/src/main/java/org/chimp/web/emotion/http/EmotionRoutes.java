@@ -1,4 +1,4 @@
-package org.chimp.web.emotion;
+package org.chimp.web.emotion.http;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -18,6 +18,8 @@ import org.chimp.http.Requests;
 import org.chimp.http.Routes;
 import org.chimp.serving.http.FaceInference;
 import org.chimp.store.DatasetStore;
+import org.chimp.web.emotion.Corrections;
+import org.chimp.web.emotion.FrameLimits;
 import org.chimp.web.http.Authenticator;
 import org.chimp.web.http.StaticPaths;
 

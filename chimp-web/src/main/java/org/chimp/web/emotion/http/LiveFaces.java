@@ -1,4 +1,4 @@
-package org.chimp.web.emotion;
+package org.chimp.web.emotion.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.Javalin;
@@ -26,6 +26,7 @@ import org.chimp.api.image.ImageScope;
 import org.chimp.http.Json;
 import org.chimp.http.Principal;
 import org.chimp.serving.http.FaceInference;
+import org.chimp.web.emotion.FrameLimits;
 import org.chimp.web.http.Authenticator;
 import org.eclipse.jetty.websocket.api.WriteCallback;
 import org.slf4j.Logger;

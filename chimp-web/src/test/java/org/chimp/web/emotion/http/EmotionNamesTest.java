@@ -1,4 +1,4 @@
-package org.chimp.web.emotion;
+package org.chimp.web.emotion.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

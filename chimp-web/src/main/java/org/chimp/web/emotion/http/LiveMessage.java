@@ -1,4 +1,4 @@
-package org.chimp.web.emotion;
+package org.chimp.web.emotion.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
