@@ -87,7 +87,7 @@ class DashboardAccessTest extends NodePerClass {
     @Test
     void pathsThatClimbOutOfTheDashboardGetNothing() throws Exception {
         for (String sneaky : new String[] {"/dashboard/../datasets", "/dashboard/%2e%2e/datasets", "/dashboard/..%2fdatasets",
-                "/dashboard/../../../../etc/passwd", "/dashboard/%2e%2e/%2e%2e/org/chimp/web/dashboard/DashboardRoutes.class",
+                "/dashboard/../../../../etc/passwd", "/dashboard/%2e%2e/%2e%2e/org/chimp/web/http/DashboardRoutes.class",
                 "/webjars/../dashboard/app.js", "/dashboard/no-such-file.js", "/emotion/../datasets",
                 "/emotion/%2e%2e/datasets"}) {
             for (String token : new String[] {null, userToken}) {
