@@ -64,8 +64,7 @@ public final class OnnxClassifier implements Model<Image, Classification>, HasTe
      */
     public static OnnxClassifier open(java.nio.file.Path file, List<String> labels, ImagePreprocessing preprocessing,
                                       String inputName, String outputName, boolean softmax) {
-        OrtSession session = OnnxSessions.open(file);
-        try {
+        return OnnxSessions.openAndFit(file, "The ONNX model", session -> {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             Map<String, NodeInfo> outputs = session.getOutputInfo();
             String in = pick("input", "input_name", inputName, inputs, true);
@@ -78,13 +77,7 @@ public final class OnnxClassifier implements Model<Image, Classification>, HasTe
                     new TensorSignature(specs(inputs), specs(outputs), out));
             model.checkRuns();
             return model;
-        } catch (OrtException e) {
-            close(session);
-            throw ClientErrorException.invalid("The ONNX model's inputs and outputs could not be read (" + e.getCode() + ")", e);
-        } catch (RuntimeException e) {
-            close(session);
-            throw e;
-        }
+        });
     }
 
     @Override
@@ -297,9 +290,5 @@ public final class OnnxClassifier implements Model<Image, Classification>, HasTe
             case STRING -> "string";
             default -> t.type.name().toLowerCase(java.util.Locale.ROOT);
         };
-    }
-
-    private static void close(OrtSession session) {
-        OnnxSessions.close(session);
     }
 }
