@@ -2,10 +2,17 @@ package org.chimp.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
 public final class Jdbc {
+    /**
+     * SQLStates of a transaction the database rolled back because of a concurrent one: a deadlock (40001 on H2,
+     * 40P01 on PostgreSQL) or a serialization failure (40001). Running it again is the documented remedy.
+     */
+    public static final Set<String> CONFLICTS = Set.of("40001", "40P01");
+
     private Jdbc() {
     }
 
@@ -32,6 +39,27 @@ public final class Jdbc {
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);
+        }
+    }
+
+    /**
+     * {@link #inTransaction(DataSource, SqlWork)}, run again while it fails with one of the SQLStates
+     * {@code retryOn} (see {@link DataAccessException#hasSqlState}), up to {@code attempts} runs in all; the last
+     * failure is thrown. Only for work that is safe to repeat after a rollback: everything it changes is in the
+     * transaction, so a rolled-back run left no trace.
+     */
+    public static <T> T inTransaction(DataSource ds, Set<String> retryOn, int attempts, SqlWork<T> work) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("At least one attempt is needed, got " + attempts);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransaction(ds, work);
+            } catch (DataAccessException e) {
+                if (attempt >= attempts || !e.hasSqlState(retryOn)) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -6,19 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
@@ -28,6 +32,12 @@ import org.chimp.db.Sql;
  * The SQL behind jobs ({@code jobs_jobs}). Every state change is a conditional update on the state and the
  * attempt number the caller saw: the attempt number fences a worker whose delivery was handed to another
  * worker, so its late result is dropped instead of overwriting the newer attempt's.
+ * <p>
+ * A transaction that writes several jobs writes them in job id order, one statement per job (see
+ * {@link #inIdOrder}), whatever order the caller gave: concurrent ones then wait for each other instead of
+ * deadlocking. A worker starting jobs in the order the broker delivered them while their submitter cleared their
+ * publish flags in submit order did deadlock (H2 40001). Should a database still roll one back for a conflict, it
+ * is run again: it changed nothing, and its statements are conditional on what the caller saw.
  */
 final class JobStore {
     /**
@@ -62,6 +72,8 @@ final class JobStore {
             + "AND publish_pending = TRUE";
     /** Id lists in one query are padded to a power of two, so that a handful of statement texts serve every size. */
     private static final int MAX_IDS = 256;
+    /** Runs of a transaction rolled back for a conflict (see {@link Jdbc#CONFLICTS}) before the failure is thrown. */
+    private static final int ATTEMPTS = 3;
 
     /** Inserts a job with its publish pending (see {@link #published}); its {@code updated_at} is its creation time. */
     void insert(Job job) {
@@ -70,7 +82,7 @@ final class JobStore {
 
     /** Inserts jobs as {@link #insert} does, all in one transaction: all of them or none. */
     void insertAll(List<Job> jobs) {
-        Jdbc.inTransaction(ds, c -> Sql.batch(c, INSERT, jobs.stream().map(JobStore::insertArgs).toList()));
+        inTransaction(c -> inIdOrder(c, INSERT, jobs, Job::id, JobStore::insertArgs));
     }
 
     private static Object[] insertArgs(Job job) {
@@ -150,8 +162,7 @@ final class JobStore {
 
     /** {@link #published} for several jobs (each as changed at its creation time), in one transaction. */
     void publishedAll(List<Job> created) {
-        Jdbc.inTransaction(ds, c -> Sql.batch(c, PUBLISHED,
-                created.stream().map(j -> new Object[] {j.id(), j.createdAt()}).toList()));
+        inTransaction(c -> inIdOrder(c, PUBLISHED, created, Job::id, j -> new Object[] {j.id(), j.createdAt()}));
     }
 
     /** Final jobs whose callback was not submitted yet, unchanged since before {@code before}, in id order. */
@@ -206,7 +217,7 @@ final class JobStore {
     List<Optional<Job>> startAll(List<Job> jobs, String workerId) {
         Instant now = now();
         // A delivery proves the job has a message: a publish still pending is no longer needed.
-        int[] changed = Jdbc.inTransaction(ds, c -> {
+        int[] changed = inTransaction(c -> {
             if (postgres) {
                 // Marking jobs running need not wait for the disk: a database crash that lost it leaves the job
                 // queued at its previous attempt, so the worker's outcome (conditional on this attempt) is dropped
@@ -214,8 +225,8 @@ final class JobStore {
                 // wait for the flush. Halves the fsyncs per job.
                 Sql.update(c, "SET LOCAL synchronous_commit TO OFF");
             }
-            return Sql.batch(c, START, jobs.stream()
-                    .map(j -> new Object[] {now, now, workerId, j.id(), j.state().name(), j.attempts()}).toList());
+            return inIdOrder(c, START, jobs, Job::id,
+                    j -> new Object[] {now, now, workerId, j.id(), j.state().name(), j.attempts()});
         });
         List<Optional<Job>> started = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
@@ -244,27 +255,42 @@ final class JobStore {
     }
 
     /**
-     * Stores outcomes as {@link #finish} does, in one transaction, one batch per kind of outcome; each element of
-     * the result says whether that outcome was stored.
+     * Stores outcomes as {@link #finish} does, in one transaction; each element of the result says whether that
+     * outcome was stored.
      */
     boolean[] finishAll(List<Outcome> outcomes) {
         Instant now = now();
-        Map<String, List<Integer>> bySql = new LinkedHashMap<>();
-        for (int i = 0; i < outcomes.size(); i++) {
-            bySql.computeIfAbsent(outcomes.get(i).sql(), k -> new ArrayList<>()).add(i);
-        }
+        int[] changed = inTransaction(c -> inIdOrder(c, Outcome.SQL, outcomes, Outcome::id, o -> o.args(now)));
         boolean[] stored = new boolean[outcomes.size()];
-        Jdbc.inTransaction(ds, c -> {
-            for (Map.Entry<String, List<Integer>> e : bySql.entrySet()) {
-                List<Integer> indexes = e.getValue();
-                int[] changed = Sql.batch(c, e.getKey(), indexes.stream().map(i -> outcomes.get(i).args(now)).toList());
-                for (int k = 0; k < changed.length; k++) {
-                    stored[indexes.get(k)] = changed[k] == 1;
-                }
-            }
-            return null;
-        });
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = changed[i] == 1;
+        }
         return stored;
+    }
+
+    /**
+     * Runs {@code sql} once per item, with the item's {@code args}, as one JDBC batch in the order of the items'
+     * job ids; each run must touch only that job's row. A transaction locks rows in the order its statements run,
+     * so transactions that all write in id order cannot wait for each other in a cycle; the caller's order (or a
+     * single {@code WHERE id IN (...)}, whose lock order neither database defines) would not give that.
+     *
+     * @return the rows each item's statement changed, in the caller's order
+     */
+    private static <T> int[] inIdOrder(Connection c, String sql, List<T> items, Function<T, String> id,
+                                       Function<T, Object[]> args) throws SQLException {
+        int[] order = IntStream.range(0, items.size()).boxed()
+                .sorted(Comparator.comparing(i -> id.apply(items.get(i)))).mapToInt(Integer::intValue).toArray();
+        int[] counts = Sql.batch(c, sql, Arrays.stream(order).mapToObj(i -> args.apply(items.get(i))).toList());
+        int[] changed = new int[items.size()];
+        for (int k = 0; k < order.length; k++) {
+            changed[order[k]] = counts[k];
+        }
+        return changed;
+    }
+
+    /** Runs {@code work} in a transaction, again if the database rolled it back for a conflict with another. */
+    private <T> T inTransaction(Jdbc.SqlWork<T> work) {
+        return Jdbc.inTransaction(ds, Jdbc.CONFLICTS, ATTEMPTS, work);
     }
 
     /** Running → queued for another attempt at {@code next}, keeping the error; not once a cancel was requested. */
@@ -371,20 +397,22 @@ final class JobStore {
      */
     record Outcome(String id, JobState from, int attempts, JobState to, JsonNode result, String error,
                    Boolean cancelRequested) {
-        String sql() {
-            String pending = switch (to) {
-                case SUCCEEDED -> "(on_success IS NOT NULL)";
-                case FAILED -> "(on_failure IS NOT NULL)";
-                default -> "FALSE";
-            };
-            return "UPDATE jobs_jobs SET state = ?, result = ?, error = ?, finished_at = ?, updated_at = ?, "
-                    + "next_attempt_at = NULL, dead_lettered = " + (to == JobState.FAILED) + ", callback_pending = "
-                    + pending + " WHERE id = ? AND state = ? AND attempts = ?"
-                    + (cancelRequested == null ? "" : " AND cancel_requested = " + cancelRequested);
-        }
+        /**
+         * One statement for every kind of outcome, so that a transaction storing several is one batch in job id
+         * order: the kind is in the parameters (dead-lettered, which callback makes it pending, the cancel flags
+         * accepted) rather than in the text.
+         */
+        static final String SQL = "UPDATE jobs_jobs SET state = ?, result = ?, error = ?, finished_at = ?, "
+                + "updated_at = ?, next_attempt_at = NULL, dead_lettered = ?, "
+                + "callback_pending = ((? AND on_success IS NOT NULL) OR (? AND on_failure IS NOT NULL)) "
+                + "WHERE id = ? AND state = ? AND attempts = ? AND cancel_requested IN (?, ?)";
 
         Object[] args(Instant now) {
-            return new Object[] {to.name(), result == null ? null : json(result), error, now, now, id, from.name(), attempts};
+            boolean failed = to == JobState.FAILED;
+            return new Object[] {to.name(), result == null ? null : json(result), error, now, now, failed,
+                    to == JobState.SUCCEEDED, failed, id, from.name(), attempts,
+                    cancelRequested == null ? Boolean.FALSE : cancelRequested,
+                    cancelRequested == null ? Boolean.TRUE : cancelRequested};
         }
     }
 

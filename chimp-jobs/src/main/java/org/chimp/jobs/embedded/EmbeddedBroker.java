@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.chimp.db.DataAccessException;
 import org.chimp.db.Database;
 import org.chimp.db.Jdbc;
 import org.chimp.db.Sql;
@@ -43,11 +44,12 @@ public final class EmbeddedBroker implements Broker {
     /** Waiting receivers look at the table this often, to notice other processes' publishes and timeouts. */
     private static final long RECHECK_MILLIS = 200;
     /**
-     * SQLStates of a transaction rolled back because of a concurrent one (a deadlock: 40001 on H2, 40P01 on
-     * PostgreSQL; a duplicate job from a concurrent insert, should a database report it instead of waiting:
-     * 23505): running it again is safe. Not H2's lock timeout (HYT00): HikariCP closes the connection on it.
+     * SQLStates of a transaction rolled back because of a concurrent one (a deadlock, see {@link Jdbc#CONFLICTS};
+     * a duplicate job from a concurrent insert, should a database report it instead of waiting: 23505): running
+     * it again is safe. Not H2's lock timeout (HYT00): HikariCP closes the connection on it.
      */
-    private static final Set<String> CONFLICTS = Set.of("40001", "40P01", "23505");
+    private static final Set<String> CONFLICTS = Stream.concat(Jdbc.CONFLICTS.stream(), Stream.of("23505"))
+            .collect(Collectors.toUnmodifiableSet());
     /** Runs of one batch transaction before a conflict is passed on to the caller. */
     private static final int ATTEMPTS = 5;
     private static final String INSERT = "INSERT INTO jobs_broker_messages (id, queue, job_id, priority, visible_at, "
@@ -241,26 +243,7 @@ public final class EmbeddedBroker implements Broker {
 
     /** Runs a batch in one transaction, again if a concurrent transaction made the database roll it back. */
     private <T> T inTransaction(Jdbc.SqlWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return Jdbc.inTransaction(ds, work);
-            } catch (DataAccessException e) {
-                if (attempt == ATTEMPTS || !isConflict(e.getCause())) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** Whether the failure or one it chains (H2 reports a failed batch's state only there) is a conflict. */
-    private static boolean isConflict(Throwable t) {
-        for (Throwable e = t; e != null; e = e.getCause() != null ? e.getCause()
-                : e instanceof SQLException s ? s.getNextException() : null) {
-            if (e instanceof SQLException s && s.getSQLState() != null && CONFLICTS.contains(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return Jdbc.inTransaction(ds, CONFLICTS, ATTEMPTS, work);
     }
 
     private void wake() {
