@@ -1,21 +1,21 @@
 package org.chimp.chain.sequencer;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
- * What the sequencer knows about one on-chain job.
- *
- * @param key         chain id + contract + job id: the job's identity
- * @param fingerprint sha256 of its JobCreated log; changes when a reorganisation puts another request under the id
- * @param generation  bumped whenever the job is queued again (new fingerprint, or its transaction was reorganised away)
- * @param txKind      {@code fulfill} or {@code fail} once a transaction was signed for it
- * @param txBlock     the block the transaction was mined in, once known
+ * What the sequencer knows about one on-chain job: what the chain asked for, where the job stands, and the
+ * answer sent for it. Each is a record of its own, written at its own time: the request when its log is read (a
+ * new request under the id resets the other two), the answer once, before its transaction is broadcast, and the
+ * status as the job moves on. The accessors below read through them, so code that reads a job need not know which
+ * part holds a field.
  */
-public record ChainJob(String key, long chainId, String contract, String jobId, String modelId, String requester,
-                       String fingerprint, long deadline, long createdBlock, String createdTx, String inputHex, String seed, int generation,
-                       String chimpJobId, State state, String outputHash, String outputUri, String txKind,
-                       String txHash, Long txNonce, String txRaw, Long txBlock, String error, Instant createdAt,
-                       Instant updatedAt) {
+public record ChainJob(ChainRequest request, ChainJobStatus status, ChainAnswer answer) {
+    public ChainJob {
+        if (request == null || status == null || answer == null) {
+            throw new IllegalArgumentException("A chain job needs its request, status and answer (ChainAnswer.NONE until one is sent)");
+        }
+    }
 
     /** Where a job stands for the sequencer. */
     public enum State {
@@ -35,7 +35,108 @@ public record ChainJob(String key, long chainId, String contract, String jobId, 
         ORPHANED
     }
 
+    /** A job's identity (its row's key): chain id + contract (in lower case) + job id. */
     public static String key(long chainId, String contract, String jobId) {
-        return chainId + ":" + contract.toLowerCase(java.util.Locale.ROOT) + ":" + jobId;
+        return chainId + ":" + contract.toLowerCase(Locale.ROOT) + ":" + jobId;
+    }
+
+    public String key() {
+        return request.key();
+    }
+
+    public long chainId() {
+        return request.chainId();
+    }
+
+    public String contract() {
+        return request.contract();
+    }
+
+    public String jobId() {
+        return request.jobId();
+    }
+
+    public String modelId() {
+        return request.modelId();
+    }
+
+    public String requester() {
+        return request.requester();
+    }
+
+    public String fingerprint() {
+        return request.fingerprint();
+    }
+
+    public long deadline() {
+        return request.deadline();
+    }
+
+    public long createdBlock() {
+        return request.createdBlock();
+    }
+
+    public String createdTx() {
+        return request.createdTx();
+    }
+
+    public String inputHex() {
+        return request.inputHex();
+    }
+
+    public String seed() {
+        return request.seed();
+    }
+
+    public State state() {
+        return status.state();
+    }
+
+    public int generation() {
+        return status.generation();
+    }
+
+    public String chimpJobId() {
+        return status.chimpJobId();
+    }
+
+    public String error() {
+        return status.error();
+    }
+
+    public Instant createdAt() {
+        return status.createdAt();
+    }
+
+    public Instant updatedAt() {
+        return status.updatedAt();
+    }
+
+    public String outputHash() {
+        return answer.outputHash();
+    }
+
+    public String outputUri() {
+        return answer.outputUri();
+    }
+
+    public String txKind() {
+        return answer.txKind();
+    }
+
+    public String txHash() {
+        return answer.txHash();
+    }
+
+    public Long txNonce() {
+        return answer.txNonce();
+    }
+
+    public String txRaw() {
+        return answer.txRaw();
+    }
+
+    public Long txBlock() {
+        return answer.txBlock();
     }
 }

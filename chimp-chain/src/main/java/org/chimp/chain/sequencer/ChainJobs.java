@@ -49,19 +49,11 @@ public final class ChainJobs {
         });
     }
 
-    /** What a JobCreated log says about a job. */
-    public record Seen(long chainId, String contract, String jobId, String modelId, String requester, String fingerprint,
-                       long deadline, long block, String tx, String inputHex, String seed) {
-        public String key() {
-            return ChainJob.key(chainId, contract, jobId);
-        }
-    }
-
     /**
-     * Records a job read from a log. Returns the row to (re)queue, or empty when the same request is already known.
-     * A known id with another fingerprint is a different request after a reorganisation: the row is reset to it.
+     * Records a job read from a JobCreated log. Returns the row to (re)queue, or empty when the same request is
+     * already known. A known id with another fingerprint is a different request after a reorganisation: the row is reset to it.
      */
-    public Optional<ChainJob> record(Seen seen) {
+    public Optional<ChainJob> record(ChainRequest seen) {
         return Jdbc.inTransaction(ds, c -> {
             Optional<ChainJob> existing = Sql.first(c, "SELECT " + COLUMNS + " FROM chain_jobs WHERE job_key = ? FOR UPDATE", ChainJobs::row, seen.key());
             Timestamp now = now();
@@ -70,14 +62,14 @@ public final class ChainJobs {
                                 + "created_block, created_tx, input_hex, seed, generation, state, created_at, updated_at) "
                                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'QUEUED', ?, ?)",
                         seen.key(), seen.chainId(), seen.contract().toLowerCase(java.util.Locale.ROOT), seen.jobId(), seen.modelId(),
-                        seen.requester(), seen.fingerprint(), seen.deadline(), seen.block(), seen.tx(), seen.inputHex(), seen.seed(), now, now);
+                        seen.requester(), seen.fingerprint(), seen.deadline(), seen.createdBlock(), seen.createdTx(), seen.inputHex(), seen.seed(), now, now);
             } else if (!existing.get().fingerprint().equals(seen.fingerprint())) {
                 Sql.update(c, "UPDATE chain_jobs SET model_id = ?, requester = ?, fingerprint = ?, deadline = ?, created_block = ?, created_tx = ?, "
                                 + "input_hex = ?, seed = ?, "
                                 + "generation = generation + 1, chimp_job_id = NULL, state = 'QUEUED', output_hash = NULL, output_uri = NULL, "
                                 + "tx_kind = NULL, tx_hash = NULL, tx_nonce = NULL, tx_raw = NULL, tx_block = NULL, error = NULL, updated_at = ? "
                                 + "WHERE job_key = ?",
-                        seen.modelId(), seen.requester(), seen.fingerprint(), seen.deadline(), seen.block(), seen.tx(), seen.inputHex(),
+                        seen.modelId(), seen.requester(), seen.fingerprint(), seen.deadline(), seen.createdBlock(), seen.createdTx(), seen.inputHex(),
                         seen.seed(), now, seen.key());
             } else if (existing.get().chimpJobId() != null) {
                 return Optional.<ChainJob>empty();
@@ -138,13 +130,16 @@ public final class ChainJobs {
                 contract.toLowerCase(java.util.Locale.ROOT), Math.min(limit, MAX_LIST), offset));
     }
 
+    /** A row of chain_jobs; its job_key is not read, the request's {@link ChainRequest#key()} derives the same. */
     private static ChainJob row(ResultSet rs) throws SQLException {
-        return new ChainJob(rs.getString("job_key"), rs.getLong("chain_id"), rs.getString("contract"), rs.getString("job_id"),
-                rs.getString("model_id"), rs.getString("requester"), rs.getString("fingerprint"), rs.getLong("deadline"),
-                rs.getLong("created_block"), rs.getString("created_tx"), rs.getString("input_hex"), rs.getString("seed"), rs.getInt("generation"), rs.getString("chimp_job_id"),
-                ChainJob.State.valueOf(rs.getString("state")), rs.getString("output_hash"), rs.getString("output_uri"),
-                rs.getString("tx_kind"), rs.getString("tx_hash"), Sql.nullableLong(rs, "tx_nonce"), rs.getString("tx_raw"),
-                Sql.nullableLong(rs, "tx_block"), rs.getString("error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+        return new ChainJob(
+                new ChainRequest(rs.getLong("chain_id"), rs.getString("contract"), rs.getString("job_id"), rs.getString("model_id"),
+                        rs.getString("requester"), rs.getString("fingerprint"), rs.getLong("deadline"), rs.getLong("created_block"),
+                        rs.getString("created_tx"), rs.getString("input_hex"), rs.getString("seed")),
+                new ChainJobStatus(ChainJob.State.valueOf(rs.getString("state")), rs.getInt("generation"), rs.getString("chimp_job_id"),
+                        rs.getString("error"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")),
+                new ChainAnswer(rs.getString("output_hash"), rs.getString("output_uri"), rs.getString("tx_kind"), rs.getString("tx_hash"),
+                        Sql.nullableLong(rs, "tx_nonce"), rs.getString("tx_raw"), Sql.nullableLong(rs, "tx_block")));
     }
 
     private static Timestamp now() {

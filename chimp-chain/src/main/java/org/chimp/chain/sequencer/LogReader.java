@@ -106,7 +106,7 @@ public final class LogReader {
     private void accept(Log entry) {
         ChimpOracle.JobCreatedEventResponse event = ChimpOracle.getJobCreatedEventFromLog(entry);
         String fingerprint = fingerprint(entry);
-        ChainJobs.Seen seen = new ChainJobs.Seen(chainId, config.contract(), event.jobId.toString(), event.modelId.toString(),
+        ChainRequest seen = new ChainRequest(chainId, config.contract(), event.jobId.toString(), event.modelId.toString(),
                 event.requester, fingerprint, event.deadline.longValueExact(), entry.getBlockNumber().longValueExact(),
                 entry.getTransactionHash(), Numeric.toHexStringNoPrefix(event.input), event.seed.toString());
         store.record(seen).ifPresent(this::submit);

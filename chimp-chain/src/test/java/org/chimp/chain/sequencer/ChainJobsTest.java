@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChainJobsTest {
     private static final String ORACLE = "0xAbCd000000000000000000000000000000000001";
 
-    private static ChainJobs.Seen seen(String jobId, String fingerprint, long block) {
-        return new ChainJobs.Seen(31337, ORACLE, jobId, "1", "0x01", fingerprint, 1000, block, "0xtx", "00ff", "7");
+    private static ChainRequest seen(String jobId, String fingerprint, long block) {
+        return new ChainRequest(31337, ORACLE, jobId, "1", "0x01", fingerprint, 1000, block, "0xtx", "00ff", "7");
     }
 
     @ParameterizedTest
@@ -62,6 +62,26 @@ class ChainJobsTest {
             assertThat(again.generation()).isEqualTo(2);
             assertThat(store.find(low.key()).orElseThrow().state()).isEqualTo(ChainJob.State.FULFILLED);
             assertThat(store.list(31337, ORACLE, 0, 10)).hasSize(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.chimp.db.TestDatabases#both")
+    void aRowReadsBackIntoItsRequestStatusAndAnswer(TestDatabases.Kind kind) {
+        try (HikariDataSource ds = kind.open()) {
+            ChainJobs store = new ChainJobs(ds);
+            ChainRequest request = new ChainRequest(31337, ORACLE.toLowerCase(), "9", "4", "0xreq", "f9", 2000, 12, "0xcreated", "0a0b", "42");
+            assertThat(store.record(request).orElseThrow().answer()).isEqualTo(ChainAnswer.NONE);
+            store.linkChimpJob(request.key(), 1, "job-9");
+            store.recordTx(request.key(), 1, "fail", "0xsent", 3, "0xraw", "0xout", "uri-9", "model failed");
+            store.finish(request.key(), 1, ChainJob.State.FAILED, 14L, null);
+
+            ChainJob job = store.find(request.key()).orElseThrow();
+            assertThat(job.request()).isEqualTo(request);
+            assertThat(job.answer()).isEqualTo(new ChainAnswer("0xout", "uri-9", "fail", "0xsent", 3L, "0xraw", 14L));
+            assertThat(job.status()).extracting(ChainJobStatus::state, ChainJobStatus::generation, ChainJobStatus::chimpJobId, ChainJobStatus::error)
+                    .containsExactly(ChainJob.State.FAILED, 1, "job-9", "model failed");
+            assertThat(job.status().updatedAt()).isAfterOrEqualTo(job.status().createdAt());
         }
     }
 }
