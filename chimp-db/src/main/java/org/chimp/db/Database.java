@@ -2,9 +2,16 @@ package org.chimp.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the database CHIMP keeps its state in and migrates each module's tables. H2 runs in PostgreSQL mode so
@@ -12,6 +19,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database {
     /** H2 settings that make it accept the PostgreSQL-flavoured SQL the modules write. */
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     static final String H2_COMPAT = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
 
     private Database() {
@@ -55,17 +63,34 @@ public final class Database {
 
     /**
      * Brings one module's tables up to date. Each module keeps its scripts under {@code db/migration/<module>} and
-     * its own history table, so modules can evolve their schemas independently in one database.
+     * its own history table, so modules can evolve their schemas independently in one database. An embedded H2
+     * file database whose tables already exist is first backed up next to its file ({@link H2Backup}); should a
+     * script fail there, the error says where that copy is.
      */
     public static void migrate(DataSource ds, String module) {
-        Flyway.configure(Database.class.getClassLoader())
+        Flyway flyway = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(ds)
                 .locations("classpath:db/migration/" + module)
                 .table("flyway_history_" + module)
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .load()
-                .migrate();
+                .load();
+        MigrationInfoService info = flyway.info();
+        MigrationInfo[] pending = info.pending();
+        Optional<Path> backup = pending.length == 0 || info.applied().length == 0 ? Optional.empty()
+                : H2Backup.before(ds, module, pending[pending.length - 1].getVersion().getVersion());
+        try {
+            flyway.migrate();
+        } catch (FlywayException e) {
+            if (backup.isEmpty()) {
+                throw e;
+            }
+            throw new IllegalStateException("Migrating the " + module + " tables of the embedded database failed; "
+                    + "the database as it was before is in " + backup.get() + " (stop CHIMP, unzip it over the "
+                    + "database file to go back)", e);
+        }
+        backup.ifPresent(b -> LOG.info("Migrated the {} tables of the embedded database; the copy from before is {}",
+                module, b));
     }
 
     static String withCompatibility(String url) {

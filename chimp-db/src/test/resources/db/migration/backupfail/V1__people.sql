@@ -1,0 +1,1 @@
+CREATE TABLE backupfail_people (name VARCHAR PRIMARY KEY);

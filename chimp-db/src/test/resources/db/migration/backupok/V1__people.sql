@@ -1,0 +1,1 @@
+CREATE TABLE backupok_people (name VARCHAR PRIMARY KEY);

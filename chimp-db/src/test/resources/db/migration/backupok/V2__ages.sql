@@ -1,0 +1,1 @@
+ALTER TABLE backupok_people ADD COLUMN age INTEGER;
