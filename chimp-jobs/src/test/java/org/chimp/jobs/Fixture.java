@@ -70,7 +70,8 @@ final class Fixture implements AutoCloseable {
     }
 
     static void await(BooleanSupplier condition, String what) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+        // A ceiling for a loaded machine (retries, backoffs and heartbeats slow with it), not an expected time.
+        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
                 .until(condition::getAsBoolean);
     }
 

@@ -114,7 +114,9 @@ class WorkerRegistryTest {
                 finish.await();
                 return null;
             });
-            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(1));
+            // A worker is alive for three heartbeats since its last: 15 s, so a loaded machine's stall cannot make
+            // it look dead (and its job free to take over) while the job runs.
+            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(5));
             f.start(new Worker(f.jobs, counted, slow, List.of("q"), options));
             f.start(new Worker(f.jobs, counted, slow, List.of("q"), options));
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();
@@ -140,7 +142,9 @@ class WorkerRegistryTest {
                 finish.await();
                 return null;
             });
-            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(1));
+            // A worker is alive for three heartbeats since its last: 15 s, so a loaded machine's stall cannot make
+            // it look dead (and its job free to take over) while the job runs.
+            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(5));
             f.start(new Worker(f.jobs, late, slow, List.of("q"), options));
             f.start(new Worker(f.jobs, late, slow, List.of("q"), options));
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();
