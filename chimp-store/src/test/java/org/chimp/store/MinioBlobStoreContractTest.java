@@ -51,17 +51,19 @@ class MinioBlobStoreContractTest extends BlobStoreContract {
     @BeforeAll
     static void startMinio() throws Exception {
         dir = Files.createTempDirectory("chimp-minio");
-        int port = freePort();
+        int[] ports = freePorts(2);
+        int port = ports[0];
         ProcessBuilder pb = new ProcessBuilder("minio", "server", dir.resolve("data").toString(),
-                "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort())
+                "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + ports[1])
                 .redirectErrorStream(true).redirectOutput(dir.resolve("minio.log").toFile());
         pb.environment().put("MINIO_ROOT_USER", USER);
         pb.environment().put("MINIO_ROOT_PASSWORD", PASSWORD);
         minio = pb.start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newHttpClient();
-        // A dead process fails at once; a refused connection only means "not listening yet".
-        Awaitility.await().alias("MinIO started; see " + dir.resolve("minio.log")).atMost(Duration.ofSeconds(10))
+        // A dead process fails at once; a refused connection only means "not listening yet". The ceiling is for a
+        // loaded machine, where starting a process takes many times its usual second or two.
+        Awaitility.await().alias("MinIO started; see " + dir.resolve("minio.log")).atMost(Duration.ofSeconds(60))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!minio.isAlive()) {
@@ -76,9 +78,22 @@ class MinioBlobStoreContractTest extends BlobStoreContract {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** Ports free now, all different: held open together, so that two calls cannot return the same one. */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 
