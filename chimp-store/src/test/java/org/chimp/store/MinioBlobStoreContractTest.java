@@ -2,7 +2,6 @@ package org.chimp.store;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.chimp.db.TestPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +51,7 @@ class MinioBlobStoreContractTest extends BlobStoreContract {
     @BeforeAll
     static void startMinio() throws Exception {
         dir = Files.createTempDirectory("chimp-minio");
-        int[] ports = freePorts(2);
+        int[] ports = TestPorts.free(2);
         int port = ports[0];
         ProcessBuilder pb = new ProcessBuilder("minio", "server", dir.resolve("data").toString(),
                 "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + ports[1])
@@ -75,25 +75,6 @@ class MinioBlobStoreContractTest extends BlobStoreContract {
         options = new S3Options(endpoint, "us-east-1", true, S3Options.MIN_PART_SIZE, 3);
         try (S3Client c = client()) {
             c.createBucket(r -> r.bucket("contract"));
-        }
-    }
-
-    /** Ports free now, all different: held open together, so that two calls cannot return the same one. */
-    private static int[] freePorts(int n) throws IOException {
-        ServerSocket[] held = new ServerSocket[n];
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                held[i] = new ServerSocket(0);
-                ports[i] = held[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                if (s != null) {
-                    s.close();
-                }
-            }
         }
     }
 
