@@ -37,7 +37,7 @@ class WorkerRegistryTest {
             assertThat(first.concurrency()).isEqualTo(2);
             assertThat(first.state()).isEqualTo("running");
             assertThat(first.alive()).isTrue();
-            assertThat(first.heartbeat()).isEqualTo(Duration.ofMillis(500));
+            assertThat(first.heartbeat()).isEqualTo(Fixture.OPTIONS.heartbeat());
 
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();
             assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
