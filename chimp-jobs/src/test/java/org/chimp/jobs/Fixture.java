@@ -16,9 +16,13 @@ import org.chimp.jobs.embedded.EmbeddedBroker;
 final class Fixture implements AutoCloseable {
     static final Duration VISIBILITY = Duration.ofMillis(300);
     static final Backoff FAST = new Backoff(Duration.ofMillis(10), Duration.ofMillis(50));
-    /** Concurrency 2, fast retries, a heartbeat every 500 ms. */
+    /**
+     * Concurrency 2, fast retries, a heartbeat every 2 s: a worker counts as alive for three heartbeats, and a
+     * loaded machine's stall (a slow commit holds up the beats and the 100 ms extends alike) must not make it look
+     * dead while its job's message comes back, or another thread would take the job over.
+     */
     static final WorkerOptions OPTIONS = WorkerOptions.defaults().withConcurrency(2).withBackoff(FAST)
-            .withHeartbeat(Duration.ofMillis(500));
+            .withHeartbeat(Duration.ofSeconds(2));
 
     final HikariDataSource ds;
     EmbeddedBroker broker;
@@ -70,7 +74,8 @@ final class Fixture implements AutoCloseable {
     }
 
     static void await(BooleanSupplier condition, String what) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+        // A ceiling for a loaded machine (retries, backoffs and heartbeats slow with it), not an expected time.
+        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
                 .until(condition::getAsBoolean);
     }
 

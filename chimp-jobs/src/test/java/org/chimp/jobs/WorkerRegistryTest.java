@@ -37,7 +37,7 @@ class WorkerRegistryTest {
             assertThat(first.concurrency()).isEqualTo(2);
             assertThat(first.state()).isEqualTo("running");
             assertThat(first.alive()).isTrue();
-            assertThat(first.heartbeat()).isEqualTo(Duration.ofMillis(500));
+            assertThat(first.heartbeat()).isEqualTo(Fixture.OPTIONS.heartbeat());
 
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();
             assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
@@ -114,7 +114,9 @@ class WorkerRegistryTest {
                 finish.await();
                 return null;
             });
-            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(1));
+            // A worker is alive for three heartbeats since its last: 15 s, so a loaded machine's stall cannot make
+            // it look dead (and its job free to take over) while the job runs.
+            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(5));
             f.start(new Worker(f.jobs, counted, slow, List.of("q"), options));
             f.start(new Worker(f.jobs, counted, slow, List.of("q"), options));
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();
@@ -140,7 +142,9 @@ class WorkerRegistryTest {
                 finish.await();
                 return null;
             });
-            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(1));
+            // A worker is alive for three heartbeats since its last: 15 s, so a loaded machine's stall cannot make
+            // it look dead (and its job free to take over) while the job runs.
+            WorkerOptions options = Fixture.OPTIONS.withHeartbeat(Duration.ofSeconds(5));
             f.start(new Worker(f.jobs, late, slow, List.of("q"), options));
             f.start(new Worker(f.jobs, late, slow, List.of("q"), options));
             String id = f.jobs.submit(JobRequest.of("q", "t", null)).id();

@@ -247,7 +247,7 @@ class AccessMatrixTest extends NodePerClass {
     void aBodyWithAnUnknownTokenIsRefusedUnread() throws Exception {
         // 100 MB declared, 100 bytes sent: a server that spooled it would wait for the rest (then 408).
         try (Socket s = new Socket("127.0.0.1", node.port(Role.TRAINING))) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(30_000); // for a loaded machine: a server that waited for the body would answer 408, not 401
             OutputStream out = s.getOutputStream();
             out.write(("POST /datasets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer chimp_pat_" + "B".repeat(43)
                     + "\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000000\r\n\r\n" + "x".repeat(100))

@@ -66,7 +66,7 @@ class DashboardAccessTest extends NodePerClass {
     /** The status line's code for a request sent as raw bytes (java.net.URI refuses malformed escapes). */
     private int rawStatus(String path, String token) throws IOException {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.port(Role.TRAINING))) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(30_000); // a read timeout for a loaded machine, not an expected time
             s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                     + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));

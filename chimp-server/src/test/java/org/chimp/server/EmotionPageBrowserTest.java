@@ -78,7 +78,7 @@ class EmotionPageBrowserTest {
         browser.findElement(By.name("username")).sendKeys("alice");
         browser.findElement(By.name("password")).sendKeys(PASSWORD);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait(Duration.ofSeconds(30)).until(b -> b.getPageSource().contains("Signed in as"));
+        wait(Duration.ofSeconds(60)).until(b -> b.getPageSource().contains("Signed in as"));
         browser.findElement(By.linkText("Open the emotion page")).click();
 
         // The main face's percentages appear, and change with the expression; Production answers.
@@ -98,7 +98,7 @@ class EmotionPageBrowserTest {
         WebElement seconds = browser.findElement(By.id("seconds"));
         seconds.clear();
         seconds.sendKeys("2");
-        wait(Duration.ofSeconds(30)).until(b -> b.findElement(By.id("calibrate")).isEnabled());
+        wait(Duration.ofSeconds(60)).until(b -> b.findElement(By.id("calibrate")).isEnabled());
         browser.findElement(By.id("calibrate")).click();
         wait(Duration.ofSeconds(60)).until(b -> b.findElement(By.id("prompt")).getText().startsWith("Show "));
         screenshot("recording");
@@ -114,7 +114,7 @@ class EmotionPageBrowserTest {
         wait(Duration.ofMinutes(4)).until(b -> "true".equals(b.findElement(By.id("task")).getDomAttribute("data-personal"))
                 || b.findElement(By.id("task")).getText().startsWith("Calibration failed"));
         assertThat(browser.findElement(By.id("task")).getText()).contains("Your personal model (version 2) answers now");
-        wait(Duration.ofSeconds(30)).until(b -> "true".equals(b.findElement(By.id("model")).getDomAttribute("data-personal")));
+        wait(Duration.ofSeconds(60)).until(b -> "true".equals(b.findElement(By.id("model")).getDomAttribute("data-personal")));
         assertThat(browser.findElement(By.id("model")).getText()).contains("Your personal model answers: emotion version 2");
         screenshot("personal");
 
@@ -132,7 +132,7 @@ class EmotionPageBrowserTest {
         // "That's wrong": the main face goes to the corrections dataset with the right label.
         browser.findElement(By.id("wrong")).click();
         browser.findElement(By.cssSelector("#choices button[data-label=neutral]")).click();
-        wait(Duration.ofSeconds(30)).until(b -> b.findElement(By.id("correction-status")).getText().contains("corrections@1"));
+        wait(Duration.ofSeconds(60)).until(b -> b.findElement(By.id("correction-status")).getText().contains("corrections@1"));
         JsonNode files = chimp.api().get("/datasets/corrections/versions/1/files").json().get("files");
         assertThat(files.get(0).get("path").asText()).startsWith("train/neutral/");
         screenshot("corrected");

@@ -84,7 +84,8 @@ class EndToEndTest {
         Trained second = train("faces", first.model, Map.of("epochs", "5"));
         assertThat(second.version).isEqualTo(first.version + 1);
         promote(second, "Production");
-        Awaitility.await().alias("serving answers with version " + second.version).atMost(Duration.ofSeconds(10))
+        // The new version loads in the background (an ONNX session): a ceiling for a loaded machine, not a time.
+        Awaitility.await().alias("serving answers with version " + second.version).atMost(Duration.ofSeconds(60))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                 .until(() -> api.postJson("/model/" + first.model + "/infer", Map.of("inputs", images.get(0)))
                         .json().at("/metadata/version").asText(), String.valueOf(second.version)::equals);

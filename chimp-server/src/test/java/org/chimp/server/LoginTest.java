@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -249,6 +250,7 @@ class LoginTest {
         LoginForm f = loginForm();
         int limited = 0;
         String retryAfter = null;
+        long start = System.nanoTime();
         for (int i = 0; i < 1000; i++) {
             HttpResponse<String> r = postLogin(f, i % 2 == 0 ? "alice" : "user" + i, "wrong password " + i, Map.of());
             assertThat(r.statusCode()).isIn(401, 429);
@@ -257,7 +259,10 @@ class LoginTest {
                 retryAfter = r.headers().firstValue("Retry-After").orElse(null);
             }
         }
-        assertThat(limited).isGreaterThanOrEqualTo(950);
+        // One address gets 30 attempts at once, then one every 2 s: the attempts let through are bounded by the time
+        // the loop took, so a loaded machine (slow Argon2 checks) cannot fail this; a missing or leaky throttle can.
+        long refills = Duration.ofNanos(System.nanoTime() - start).dividedBy(Duration.ofSeconds(2));
+        assertThat(1000 - limited).as("attempts let through").isLessThanOrEqualTo(30 + (int) refills + 1);
         assertThat(retryAfter).isNotNull();
         assertThat(Long.parseLong(retryAfter)).isPositive();
         assertThat(postLogin(f, "alice", PASSWORD, Map.of()).statusCode()).as("the right password waits too").isEqualTo(429);

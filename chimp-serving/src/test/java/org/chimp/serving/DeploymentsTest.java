@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.chimp.api.Architectures;
 import org.chimp.api.RunContext;
 import org.chimp.api.Tasks;
@@ -249,9 +251,15 @@ class DeploymentsTest {
             t.start();
             clients.add(t);
         }
+        // The clients are answering before the first swap and have seen v2 before the swaps go on: on a loaded
+        // machine they might otherwise get no request through while v2 is served, and the swaps run unwatched.
+        awaitSeen(versionsSeen, v1, failures);
         for (int swap = 0; swap < 10; swap++) {
             f.promote("faces", swap % 2 == 0 ? v2 : v1, Stage.PRODUCTION);
             f.settle();
+            if (swap == 0) {
+                awaitSeen(versionsSeen, v2, failures);
+            }
         }
         stop.set(true);
         for (Thread t : clients) {
@@ -260,5 +268,12 @@ class DeploymentsTest {
         assertThat(failures).isEmpty();
         assertThat(requests.get()).isPositive();
         assertThat(versionsSeen).containsExactlyInAnyOrder(v1, v2);
+    }
+
+    /** Waits until a client has been answered by this version, or one failed (which the test then reports). */
+    private static void awaitSeen(Set<Integer> versionsSeen, int version, List<Throwable> failures) {
+        Awaitility.await().alias("a client answered by version " + version).atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> !failures.isEmpty() || versionsSeen.contains(version));
     }
 }

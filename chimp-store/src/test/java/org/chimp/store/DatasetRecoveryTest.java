@@ -97,7 +97,7 @@ class DatasetRecoveryTest {
 
         /** Waits until no put but the frozen one is writing (those before it may still be under way). */
         void awaitQuiet() {
-            Awaitility.await().alias("no put but the frozen one writing").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+            Awaitility.await().alias("no put but the frozen one writing").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(10)).until(() -> writing.get() == 0);
         }
 

@@ -2,7 +2,6 @@ package org.chimp.store;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.chimp.db.TestPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,17 +51,19 @@ class MinioBlobStoreContractTest extends BlobStoreContract {
     @BeforeAll
     static void startMinio() throws Exception {
         dir = Files.createTempDirectory("chimp-minio");
-        int port = freePort();
+        int[] ports = TestPorts.free(2);
+        int port = ports[0];
         ProcessBuilder pb = new ProcessBuilder("minio", "server", dir.resolve("data").toString(),
-                "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort())
+                "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + ports[1])
                 .redirectErrorStream(true).redirectOutput(dir.resolve("minio.log").toFile());
         pb.environment().put("MINIO_ROOT_USER", USER);
         pb.environment().put("MINIO_ROOT_PASSWORD", PASSWORD);
         minio = pb.start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newHttpClient();
-        // A dead process fails at once; a refused connection only means "not listening yet".
-        Awaitility.await().alias("MinIO started; see " + dir.resolve("minio.log")).atMost(Duration.ofSeconds(10))
+        // A dead process fails at once; a refused connection only means "not listening yet". The ceiling is for a
+        // loaded machine, where starting a process takes many times its usual second or two.
+        Awaitility.await().alias("MinIO started; see " + dir.resolve("minio.log")).atMost(Duration.ofSeconds(60))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     if (!minio.isAlive()) {
@@ -73,12 +75,6 @@ class MinioBlobStoreContractTest extends BlobStoreContract {
         options = new S3Options(endpoint, "us-east-1", true, S3Options.MIN_PART_SIZE, 3);
         try (S3Client c = client()) {
             c.createBucket(r -> r.bucket("contract"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

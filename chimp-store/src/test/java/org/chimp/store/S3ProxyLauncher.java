@@ -2,6 +2,7 @@ package org.chimp.store;
 
 import java.net.URI;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -30,7 +31,9 @@ public final class S3ProxyLauncher implements AutoCloseable, IntSupplier {
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .build();
         proxy.start();
-        for (int i = 0; i < 1000 && !"STARTED".equals(proxy.getState()); i++) {
+        // In s3proxy's class loader, without Awaitility: a plain loop, with a ceiling for a loaded machine.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!"STARTED".equals(proxy.getState()) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         if (!"STARTED".equals(proxy.getState())) {

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class BrokerContract {
     protected static final Duration SHORT_VISIBILITY = Duration.ofSeconds(1);
+    /**
+     * The visibility timeout of a receiver that takes a batch in a loop of receives: long enough that, on a loaded
+     * machine, the loop ends before its first messages come back to it as duplicates.
+     */
+    private static final Duration BATCH_VISIBILITY = Duration.ofSeconds(3);
     protected static final Duration LONG = Duration.ofSeconds(30);
     protected static final Duration RELEASE_DELAY = Duration.ofMillis(1500);
     private static final Duration EMPTY_WAIT = Duration.ofMillis(300);
@@ -100,8 +105,10 @@ public abstract class BrokerContract {
         Delivery d = a.receive(List.of(q), LONG).orElseThrow();
         long start = System.nanoTime();
         a.release(d, RELEASE_DELAY);
-        assertThat(a.receive(List.of(q), EMPTY_WAIT)).isEmpty();
-        Delivery later = a.receive(List.of(q), LONG).orElseThrow();
+        // Asked for again at once: on a loaded machine the delay may already be over when this receive runs, so
+        // what counts is that the message never comes before its delay, whichever receive gets it.
+        Optional<Delivery> early = a.receive(List.of(q), EMPTY_WAIT);
+        Delivery later = early.isPresent() ? early.get() : a.receive(List.of(q), LONG).orElseThrow();
         // A few ms of slack for clock granularity (the embedded broker stores microseconds of the wall clock).
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(RELEASE_DELAY.minusMillis(10));
         assertThat(later.jobId()).isEqualTo("j");
@@ -116,7 +123,8 @@ public abstract class BrokerContract {
 
     @Test
     void extendingKeepsTheMessageFromOthers() {
-        Duration visibility = Duration.ofSeconds(3);
+        // An extend every EMPTY_WAIT or so; the visibility leaves room for a loaded machine to stall between two.
+        Duration visibility = Duration.ofSeconds(5);
         Broker holder = broker(visibility);
         Broker other = broker(visibility);
         holder.publish(q, "j", 0);
@@ -250,7 +258,7 @@ public abstract class BrokerContract {
 
     @Test
     void aBatchIsPublishedInOneCallAndReceivedManyAtATimeMostUrgentFirst() {
-        Broker a = broker(SHORT_VISIBILITY);
+        Broker a = broker(BATCH_VISIBILITY);
         List<Message> batch = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             batch.add(new Message(i % 5 == 0 ? q2 : q, "job-" + i, i % 3 * 4)); // priorities 0, 4, 8
@@ -277,7 +285,7 @@ public abstract class BrokerContract {
         assertThat(second).isNotEmpty().allSatisfy(d -> assertThat(d.queue()).isEqualTo(q2));
         a.ackAll(second);
         // Past the visibility timeout: acked messages never come back.
-        assertThat(broker(SHORT_VISIBILITY).receive(List.of(q), SHORT_VISIBILITY.multipliedBy(2), 10)).isEmpty();
+        assertThat(broker(SHORT_VISIBILITY).receive(List.of(q), BATCH_VISIBILITY.multipliedBy(2), 10)).isEmpty();
     }
 
     @Test
@@ -292,7 +300,7 @@ public abstract class BrokerContract {
 
     @Test
     void theUnackedMessagesOfABatchComeBackWhenItsReceiverDies() {
-        Broker dying = broker(SHORT_VISIBILITY);
+        Broker dying = broker(BATCH_VISIBILITY);
         dying.publishAll(List.of(new Message(q, "a", 0), new Message(q, "b", 0), new Message(q, "c", 0)));
         List<Delivery> got = new ArrayList<>();
         receiveUntil(() -> {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.rabbitmq.client.Connection;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
+import org.chimp.db.TestPorts;
 import org.chimp.jobs.broker.BrokerOptions;
 import org.chimp.jobs.broker.Delivery;
 import org.chimp.jobs.broker.Message;
@@ -46,8 +46,9 @@ class RabbitMqRestartTest {
     void startRabbit() throws Exception {
         assumeTrue(Files.isExecutable(SERVER) || "1".equals(System.getenv("CHIMP_REQUIRE_SERVICES")),
                 "RabbitMQ is not installed");
-        port = freePort();
-        distPort = freePort();
+        int[] ports = TestPorts.free(2); // two separate calls could return the same port
+        port = ports[0];
+        distPort = ports[1];
         Files.writeString(dir.resolve("enabled_plugins"), "[].");
         Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = " + port + "\n");
         Files.writeString(dir.resolve("env.conf"), "");
@@ -152,11 +153,5 @@ class RabbitMqRestartTest {
             p.onExit().join();
         }
         rabbit = null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

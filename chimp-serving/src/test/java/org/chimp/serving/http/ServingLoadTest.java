@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,41 +122,59 @@ class ServingLoadTest extends ServingAppPerTest {
     void promotionAndRollbackUnderLoadFailNoRequestAndSwitchTheAnswers() throws Exception {
         int v1 = app.f.registerIn("faces", ServingFixture.upright(), Stage.PRODUCTION);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+        // The load client's answers in order: it must see each version itself, not only the probes of awaitAnswer.
+        ConcurrentLinkedDeque<String> seen = new ConcurrentLinkedDeque<>();
         AtomicBoolean stop = new AtomicBoolean();
         Thread client = new Thread(() -> {
             while (!stop.get()) {
-                HttpResponse<String> r = app.send("POST", "/model/faces/infer", TOP);
-                if (r.statusCode() != 200) {
-                    failures.add(r.statusCode() + " " + r.body());
-                } else {
-                    seen.add(label(r));
+                try {
+                    HttpResponse<String> r = app.send("POST", "/model/faces/infer", TOP);
+                    if (r.statusCode() != 200) {
+                        failures.add(r.statusCode() + " " + r.body());
+                    } else {
+                        seen.add(label(r));
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e.toString()); // a dead client thread would otherwise pass for one that saw no failure
+                    return;
                 }
             }
         });
         client.start();
         try {
             awaitAnswer("top");
+            awaitClientSaw("top", seen, failures);
             int v2 = app.f.register("faces", ServingFixture.flipped(), ServingFixture.LABELS);
             app.f.promote("faces", v2, Stage.PRODUCTION);
             app.f.settle();
             awaitAnswer("bottom"); // the flipped model calls a bright top row "bottom"
+            // On a loaded machine the client may get no request through between the swap and the rollback; the
+            // rollback waits until it has, so "under load" holds however slowly the client runs.
+            awaitClientSaw("bottom", seen, failures);
             app.f.promote("faces", v1, Stage.PRODUCTION);
             app.f.settle();
             awaitAnswer("top");
+            awaitClientSaw("top", seen, failures);
         } finally {
             stop.set(true);
             client.join();
         }
         assertThat(failures).isEmpty();
-        assertThat(seen).contains("top", "bottom");
+        assertThat(seen).containsSubsequence("top", "bottom", "top");
     }
 
     /** Waits until a fresh request answers this label (the swap is done). */
     private void awaitAnswer(String label) {
-        // The build sets no test timeout, so the wait has its own bound; polled without pause, as the swap is quick.
-        Awaitility.await().alias("a fresh request answers " + label).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ZERO).until(() -> label(app.send("POST", "/model/faces/infer", TOP)).equals(label));
+        // The build sets no test timeout, so the wait has its own bound, generous for a loaded machine; a swap
+        // normally shows within milliseconds.
+        Awaitility.await().alias("a fresh request answers " + label).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5)).until(() -> label(app.send("POST", "/model/faces/infer", TOP)).equals(label));
+    }
+
+    /** Waits until the load client's latest answer is this label (or it failed, which the test then reports). */
+    private static void awaitClientSaw(String label, ConcurrentLinkedDeque<String> seen, ConcurrentLinkedQueue<String> failures) {
+        Awaitility.await().alias("the load client answered " + label).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5)).until(() -> !failures.isEmpty() || label.equals(seen.peekLast()));
     }
 
     private static String label(HttpResponse<String> r) {
