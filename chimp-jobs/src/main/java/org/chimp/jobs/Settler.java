@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.chimp.db.DataAccessException;
 import org.chimp.jobs.JobStore.Outcome;
 import org.chimp.jobs.broker.Broker;
 import org.chimp.jobs.broker.Delivery;
@@ -28,6 +29,10 @@ final class Settler {
     /** Outcomes stored per transaction at most. */
     private static final int MAX_BATCH = 256;
     private static final long POLL_MILLIS = 100;
+    /** How long outcomes are tried again while the database fails before they are given up (jobs then run again). */
+    static final Duration STORE_PATIENCE = Duration.ofSeconds(10);
+    private static final Duration FIRST_STORE_RETRY = Duration.ofMillis(100);
+    private static final Duration LAST_STORE_RETRY = Duration.ofSeconds(2);
 
     private final JobService jobs;
     private final JobStore store;
@@ -112,7 +117,7 @@ final class Settler {
                 finals.add(s);
             }
         }
-        boolean[] stored = store.finishAll(finals.stream().map(Settlement::outcome).toList());
+        boolean[] stored = storeFinals(finals.stream().map(Settlement::outcome).toList());
         for (int i = 0; i < stored.length; i++) {
             Settlement s = finals.get(i);
             if (!stored[i]) {
@@ -130,6 +135,37 @@ final class Settler {
         if (!acks.isEmpty()) {
             broker.ackAll(acks);
         }
+    }
+
+    /**
+     * Stores final outcomes, trying again for up to {@link #STORE_PATIENCE} while the database fails (a restart, a
+     * dropped connection): dropped, each job would run again once its message came back. A try that failed
+     * changed nothing; one that committed but lost its answer makes the next find the jobs final and store
+     * nothing, and their redelivered messages are then only acked.
+     */
+    private boolean[] storeFinals(List<Outcome> outcomes) {
+        long giveUp = System.nanoTime() + STORE_PATIENCE.toNanos();
+        for (Duration wait = FIRST_STORE_RETRY; ; wait = min(wait.multipliedBy(2), LAST_STORE_RETRY)) {
+            try {
+                return store.finishAll(outcomes);
+            } catch (DataAccessException e) {
+                if (stopping || System.nanoTime() + wait.toNanos() > giveUp) {
+                    throw e;
+                }
+                LOG.warn("{} job outcomes could not be stored, trying again in {} ms: {}", outcomes.size(),
+                        wait.toMillis(), e.getCause() == null ? e.toString() : e.getCause().toString());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Queues the job again for a later attempt and releases its message for then; false if that raced. */
