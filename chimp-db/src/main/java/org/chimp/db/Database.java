@@ -56,9 +56,12 @@ public final class Database {
      * commit to the file before the commit returns (H2 otherwise batches writes for up to 500 ms, so a killed
      * process would lose transactions it had acknowledged). The {@code retry:} file system reopens the file when a
      * thread is interrupted mid-write, instead of closing the database for everyone (cancelled jobs interrupt).
+     * {@code DB_CLOSE_ON_EXIT=FALSE}: H2's own shutdown hook would close the database at SIGTERM while CHIMP's
+     * graceful shutdown still needs it (running jobs finish or are handed back, the worker leaves the registry);
+     * the database closes with the connection pool, last.
      */
     public static String h2FileUrl(java.nio.file.Path dataDir) {
-        return "jdbc:h2:retry:" + dataDir.toAbsolutePath().resolve("db").resolve("chimp") + ";WRITE_DELAY=0";
+        return "jdbc:h2:retry:" + dataDir.toAbsolutePath().resolve("db").resolve("chimp") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**

@@ -3,6 +3,7 @@ package org.chimp.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -60,6 +61,25 @@ class CrashRecoveryTest {
         assertThat(done.get("successful").asBoolean()).as(done.toString()).isTrue();
         Reply job = api.get("/jobs/" + task);
         assertThat(job.json().get("attempts").asInt()).as(job.text()).isEqualTo(2);
+    }
+
+    @Test
+    void aStoppedStandaloneHandsItsRunningTaskBackBeforeItsDatabaseCloses() throws Exception {
+        int port = ChimpProcess.freePort();
+        ApiClient api = new ApiClient(port, TOKEN);
+        process = start(port, true);
+        String task = Tasks.submit(api, dir, 400);
+        Tasks.await(api, task, p -> p.get("state").asText().equalsIgnoreCase("running"), Duration.ofMinutes(1));
+        assertThat(process.terminate()).as("standalone exits on SIGTERM").isTrue();
+        // H2 closing itself at exit took the database away from the graceful shutdown that needs it.
+        assertThat(Files.readString(dir.resolve("server.log"))).doesNotContain("Database is already closed");
+
+        process = start(port, true);
+        JsonNode done = Tasks.await(api, task, p -> p.get("ready").asBoolean(), Duration.ofMinutes(3));
+        assertThat(done.get("successful").asBoolean()).as(done.toString()).isTrue();
+        Reply job = api.get("/jobs/" + task);
+        assertThat(job.json().get("attempts").asInt()).as("handed back on SIGTERM, not taken over: " + job.text())
+                .isEqualTo(1);
     }
 
     private ChimpProcess start(int port, boolean worker) throws Exception {
