@@ -41,25 +41,18 @@ class CrashRecoveryTest {
         assertThat(Tasks.poll(api, task).get("state").asText()).isEqualToIgnoringCase("queued");
         process.kill();
 
-        process = start(port, true);
-        JsonNode done = Tasks.await(api, task, p -> p.get("ready").asBoolean(), Duration.ofMinutes(2));
-        assertThat(done.get("successful").asBoolean()).as(done.toString()).isTrue();
+        restartAndAwaitSuccess(api, port, task);
     }
 
     @Test
     void runningTaskRunsAgainAfterAKilledProcess() throws Exception {
         int port = ChimpProcess.freePort();
         ApiClient api = new ApiClient(port, TOKEN);
-        process = start(port, true);
-        String task = Tasks.submit(api, dir, 400);
-        Tasks.await(api, task, p -> p.get("state").asText().equalsIgnoreCase("running"), Duration.ofMinutes(1));
+        String task = runningTask(api, port);
         process.kill();
 
-        process = start(port, true);
         // The dead worker's delivery becomes visible again after the broker's visibility timeout (30 s).
-        JsonNode done = Tasks.await(api, task, p -> p.get("ready").asBoolean(), Duration.ofMinutes(3));
-        assertThat(done.get("successful").asBoolean()).as(done.toString()).isTrue();
-        Reply job = api.get("/jobs/" + task);
+        Reply job = restartAndAwaitSuccess(api, port, task);
         assertThat(job.json().get("attempts").asInt()).as(job.text()).isEqualTo(2);
     }
 
@@ -67,19 +60,30 @@ class CrashRecoveryTest {
     void aStoppedStandaloneHandsItsRunningTaskBackBeforeItsDatabaseCloses() throws Exception {
         int port = ChimpProcess.freePort();
         ApiClient api = new ApiClient(port, TOKEN);
-        process = start(port, true);
-        String task = Tasks.submit(api, dir, 400);
-        Tasks.await(api, task, p -> p.get("state").asText().equalsIgnoreCase("running"), Duration.ofMinutes(1));
+        String task = runningTask(api, port);
         assertThat(process.terminate()).as("standalone exits on SIGTERM").isTrue();
         // H2 closing itself at exit took the database away from the graceful shutdown that needs it.
         assertThat(Files.readString(dir.resolve("server.log"))).doesNotContain("Database is already closed");
 
+        Reply job = restartAndAwaitSuccess(api, port, task);
+        assertThat(job.json().get("attempts").asInt()).as("handed back on SIGTERM, not taken over: " + job.text())
+                .isEqualTo(1);
+    }
+
+    /** Starts a standalone with a worker and a long training task, and returns the task once it runs. */
+    private String runningTask(ApiClient api, int port) throws Exception {
+        process = start(port, true);
+        String task = Tasks.submit(api, dir, 400);
+        Tasks.await(api, task, p -> p.get("state").asText().equalsIgnoreCase("running"), Duration.ofMinutes(1));
+        return task;
+    }
+
+    /** Starts the standalone again on the same data directory and waits for the task to succeed; its job. */
+    private Reply restartAndAwaitSuccess(ApiClient api, int port, String task) throws Exception {
         process = start(port, true);
         JsonNode done = Tasks.await(api, task, p -> p.get("ready").asBoolean(), Duration.ofMinutes(3));
         assertThat(done.get("successful").asBoolean()).as(done.toString()).isTrue();
-        Reply job = api.get("/jobs/" + task);
-        assertThat(job.json().get("attempts").asInt()).as("handed back on SIGTERM, not taken over: " + job.text())
-                .isEqualTo(1);
+        return api.get("/jobs/" + task);
     }
 
     private ChimpProcess start(int port, boolean worker) throws Exception {
